@@ -1,0 +1,216 @@
+/**
+ * The app's settings: every environment variable the app reads, parsed once at start-up into one typed object.
+ * Pure: takes the environment as a plain record, never reads `process.env` itself (see `src/settings.ts`).
+ *
+ * Settings the plan needs but that are absent become clearly marked placeholders (`<AML_SUBSCRIPTION_ID>`), so
+ * `plan` works on a fresh machine; anything that talks to Azure calls `requireSettings` first and fails with the
+ * names of what is missing.
+ */
+
+/** The accelerator's 17 environment fields, in its own order. Each becomes a Key Vault secret (see ACCELERATOR.md). */
+export const ACCELERATOR_FIELDS = [
+  { field: 'openai_api_type', required: false, secret: false },
+  { field: 'openai_api_key', required: true, secret: true },
+  { field: 'openai_api_version', required: true, secret: false },
+  { field: 'openai_endpoint', required: true, secret: false },
+  { field: 'aml_subscription_id', required: true, secret: false },
+  { field: 'aml_workspace_name', required: true, secret: false },
+  { field: 'aml_resource_group_name', required: true, secret: false },
+  { field: 'aml_compute_name', required: false, secret: false },
+  { field: 'aml_compute_instances_number', required: false, secret: false },
+  { field: 'azure_search_service_endpoint', required: true, secret: false },
+  { field: 'azure_search_admin_key', required: true, secret: true },
+  { field: 'azure_search_use_semantic_search', required: true, secret: false },
+  { field: 'azure_language_service_endpoint', required: false, secret: false },
+  { field: 'azure_language_service_key', required: false, secret: true },
+  { field: 'azure_document_intelligence_endpoint', required: false, secret: false },
+  { field: 'azure_document_intelligence_admin_key', required: false, secret: true },
+  { field: 'azure_key_vault_endpoint', required: false, secret: false },
+] as const;
+
+export type AcceleratorField = (typeof ACCELERATOR_FIELDS)[number]['field'];
+
+/** Environment variable of an accelerator field: its upper-case name. */
+export const envNameOf = (field: AcceleratorField): string => field.toUpperCase();
+
+/** Key Vault secret name of an accelerator field: lower-case, `_` replaced by `-`. */
+export const secretNameOf = (field: AcceleratorField): string => field.toLowerCase().replace(/_/g, '-');
+
+export interface Endpoints {
+  /** ARM, e.g. https://management.azure.com */
+  resourceManager: string;
+  /** Log Analytics query API, e.g. https://api.loganalytics.io */
+  logAnalytics: string;
+  /** AzureML MLflow/run-history REST base, e.g. https://westeurope.api.azureml.ms (derived from the region). */
+  mlflow: string;
+  /** Overrides the blob endpoint of the workspace datastore's storage account (Azurite); undefined in Azure. */
+  blob: string | undefined;
+  /** AzureML studio, for links. */
+  studio: string;
+}
+
+export interface Settings {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+  workspaceRegion: string;
+  compute: {
+    name: string;
+    maxNodes: number;
+    vmSize: string;
+    idleSecondsBeforeScaleDown: number;
+  };
+  keyVaultEndpoint: string;
+  /** Log Analytics workspace (customer) id the AzureML diagnostic settings write to; empty when not configured. */
+  logAnalyticsWorkspaceId: string;
+  /** `azureml:` id of the code asset holding the accelerator repository. */
+  codeAssetId: string;
+  /** `azureml:` id of the accelerator's conda environment. */
+  environmentId: string;
+  datastoreName: string;
+  /** Environment variables every pipeline step receives. */
+  stepEnvironment: { LOGGING_LEVEL: string; MAX_WORKER_THREADS: string };
+  endpoints: Endpoints;
+  orchestration: {
+    maxParallelPipelines: number;
+    pipelineDeadlineHours: number;
+    monitorPollsPerGeneration: number;
+    initialPollSeconds: number;
+    maxPollSeconds: number;
+  };
+  schedule: { cron: string | undefined; source: string | undefined };
+  http: { maxBodyBytes: number };
+  /** The accelerator's fields as set in the environment (undefined when unset). Secret values: never log these. */
+  accelerator: Record<AcceleratorField, string | undefined>;
+  /** Names of settings that are absent and were replaced by placeholders. */
+  placeholders: string[];
+}
+
+export interface SettingProblem {
+  name: string;
+  message: string;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const placeholder = (name: string): string => `<${name}>`;
+
+/** True for a value produced by a missing setting. */
+export const isPlaceholder = (value: string): boolean => /^<[A-Z0-9_]+>$/.test(value);
+
+/**
+ * Parses the environment. Never throws: malformed numbers are reported in `problems` and replaced by defaults.
+ */
+export function parseSettings(env: Env): { settings: Settings; problems: SettingProblem[] } {
+  const problems: SettingProblem[] = [];
+  const placeholders: string[] = [];
+
+  const str = (name: string, fallback?: string): string => {
+    const value = env[name]?.trim();
+    if (value) return value;
+    if (fallback !== undefined) return fallback;
+    placeholders.push(name);
+    return placeholder(name);
+  };
+  const optional = (name: string): string | undefined => env[name]?.trim() || undefined;
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push({ name, message: `${name} must be a whole number from ${min} to ${max}; got "${raw}".` });
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: string, fallback: string): string => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    try {
+      return new URL(raw).toString().replace(/\/$/, '');
+    } catch {
+      problems.push({ name, message: `${name} must be an absolute URL; got "${raw}".` });
+      return fallback;
+    }
+  };
+
+  const subscriptionId = str('AML_SUBSCRIPTION_ID');
+  const resourceGroup = str('AML_RESOURCE_GROUP_NAME');
+  const workspaceName = str('AML_WORKSPACE_NAME');
+  const workspaceRegion = str('AML_WORKSPACE_REGION');
+
+  const accelerator = Object.fromEntries(
+    ACCELERATOR_FIELDS.map(({ field }) => [field, optional(envNameOf(field))]),
+  ) as Record<AcceleratorField, string | undefined>;
+
+  const settings: Settings = {
+    subscriptionId,
+    resourceGroup,
+    workspaceName,
+    workspaceRegion,
+    compute: {
+      name: str('AML_COMPUTE_NAME', 'rag-cluster'),
+      maxNodes: int('AML_COMPUTE_INSTANCES_NUMBER', 2, 1, 1000),
+      vmSize: str('AML_COMPUTE_VM_SIZE', 'STANDARD_DS3_V2'),
+      idleSecondsBeforeScaleDown: int('AML_COMPUTE_IDLE_SECONDS', 600, 0, 86400 * 7),
+    },
+    keyVaultEndpoint: str('AZURE_KEY_VAULT_ENDPOINT').replace(/\/$/, ''),
+    logAnalyticsWorkspaceId: optional('LOG_ANALYTICS_WORKSPACE_ID') ?? '',
+    codeAssetId: str('AML_CODE_ASSET_ID'),
+    environmentId: str('AML_ENVIRONMENT_ID'),
+    datastoreName: str('AML_DATASTORE_NAME', 'workspaceblobstore'),
+    stepEnvironment: {
+      LOGGING_LEVEL: str('LOGGING_LEVEL', 'INFO'),
+      MAX_WORKER_THREADS: str('MAX_WORKER_THREADS', '10'),
+    },
+    endpoints: {
+      resourceManager: url('AZURE_RESOURCE_MANAGER_ENDPOINT', 'https://management.azure.com'),
+      logAnalytics: url('AZURE_LOG_ANALYTICS_ENDPOINT', 'https://api.loganalytics.io'),
+      mlflow: url('AML_MLFLOW_ENDPOINT', `https://${workspaceRegion}.api.azureml.ms`),
+      blob: optional('AZURE_STORAGE_BLOB_ENDPOINT'),
+      studio: url('AML_STUDIO_ENDPOINT', 'https://ml.azure.com'),
+    },
+    orchestration: {
+      maxParallelPipelines: int('MAX_PARALLEL_PIPELINES', 4, 1, 500),
+      pipelineDeadlineHours: int('PIPELINE_DEADLINE_HOURS', 72, 1, 24 * 30),
+      monitorPollsPerGeneration: int('MONITOR_POLLS_PER_GENERATION', 20, 2, 1000),
+      initialPollSeconds: int('MONITOR_INITIAL_POLL_SECONDS', 30, 1, 3600),
+      maxPollSeconds: int('MONITOR_MAX_POLL_SECONDS', 300, 1, 86400),
+    },
+    schedule: { cron: optional('EXPERIMENT_SCHEDULE'), source: optional('EXPERIMENT_SCHEDULE_SOURCE') },
+    http: { maxBodyBytes: int('MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024) },
+    accelerator,
+    placeholders,
+  };
+  if (settings.schedule.cron && !settings.schedule.source) {
+    problems.push({
+      name: 'EXPERIMENT_SCHEDULE_SOURCE',
+      message:
+        'EXPERIMENT_SCHEDULE is set but EXPERIMENT_SCHEDULE_SOURCE is not: name the experiment file or blob URI to rerun.',
+    });
+  }
+  return { settings, problems };
+}
+
+/**
+ * Fails with one message naming every missing setting among `names` (setting names as in the environment).
+ * Call it before touching Azure.
+ */
+export function requireSettings(settings: Settings, names: readonly string[], purpose: string): void {
+  const missing = names.filter((name) => settings.placeholders.includes(name));
+  if (missing.length > 0) {
+    throw new Error(`${purpose} needs these app settings, which are not set: ${missing.join(', ')}.`);
+  }
+}
+
+/** The ARM id of the AzureML workspace. */
+export const workspaceResourceId = (s: Settings): string =>
+  `/subscriptions/${s.subscriptionId}/resourceGroups/${s.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${s.workspaceName}`;
+
+/** The MLflow tracking URI the accelerator's steps receive (`--mlflow_tracking_uri`), as the workspace reports it. */
+export const mlflowTrackingUri = (s: Settings): string =>
+  `azureml://${s.workspaceRegion}.api.azureml.ms/mlflow/v1.0${workspaceResourceId(s)}`;
+
+/** Studio link for a job. */
+export const studioJobUrl = (s: Settings, jobName: string): string =>
+  `${s.endpoints.studio}/runs/${encodeURIComponent(jobName)}?wsid=${encodeURIComponent(workspaceResourceId(s))}`;

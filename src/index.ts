@@ -1,0 +1,4 @@
+/**
+ * The app's entry (package.json `main`): importing each module registers its functions with the Functions host.
+ */
+export {};
