@@ -214,3 +214,15 @@ export const mlflowTrackingUri = (s: Settings): string =>
 /** Studio link for a job. */
 export const studioJobUrl = (s: Settings, jobName: string): string =>
   `${s.endpoints.studio}/runs/${encodeURIComponent(jobName)}?wsid=${encodeURIComponent(workspaceResourceId(s))}`;
+
+/**
+ * The settings without the accelerator's field values: safe to put in orchestration input (durable history is
+ * visible in the Azure portal) and in outputs. Everything else is configuration, not secret.
+ */
+export function withoutSecrets(settings: Settings): Settings {
+  const accelerator = Object.fromEntries(ACCELERATOR_FIELDS.map(({ field }) => [field, undefined])) as Record<
+    AcceleratorField,
+    string | undefined
+  >;
+  return { ...settings, accelerator };
+}

@@ -1,0 +1,36 @@
+/**
+ * The monitor's polling policy: pure, so the orchestrator's timers are deterministic.
+ *
+ * A pipeline is polled about every `initialPollSeconds` (30 s) right after it is submitted or changes state, and
+ * the interval grows by half each unchanged poll up to `maxPollSeconds` (5 min) while it runs. A 48-hour job is
+ * polled about 600 times, not 5,760.
+ */
+export interface PollingPolicy {
+  initialPollSeconds: number;
+  maxPollSeconds: number;
+  /** Polls per orchestration generation before `continueAsNew` (keeps history bounded). */
+  pollsPerGeneration: number;
+  /** Overall deadline for one pipeline, in hours from submission. */
+  deadlineHours: number;
+}
+
+export const GROWTH_FACTOR = 1.5;
+
+/** Seconds to wait before the next poll, given how many polls in a row saw no change. */
+export function nextPollDelaySeconds(unchangedPolls: number, policy: PollingPolicy): number {
+  const grown = policy.initialPollSeconds * GROWTH_FACTOR ** Math.max(0, unchangedPolls);
+  return Math.round(Math.min(policy.maxPollSeconds, Math.max(policy.initialPollSeconds, grown)));
+}
+
+/**
+ * When to poll next (ms since epoch): after the policy's delay, but never past the deadline, so the deadline is
+ * checked on time.
+ */
+export function nextPollAt(nowMs: number, unchangedPolls: number, deadlineMs: number, policy: PollingPolicy): number {
+  return Math.min(deadlineMs, nowMs + nextPollDelaySeconds(unchangedPolls, policy) * 1000);
+}
+
+/** True when this generation has polled enough and should `continueAsNew`. */
+export function shouldContinueAsNew(pollsThisGeneration: number, policy: PollingPolicy): boolean {
+  return pollsThisGeneration >= policy.pollsPerGeneration;
+}
