@@ -1,0 +1,60 @@
+/**
+ * What every activity receives besides its input: settings, clients and a logger. Handlers build it from the
+ * process's settings and client factory; tests build it against the local emulator.
+ */
+import type { InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { ACCELERATOR_FIELDS, type Settings } from '../core/settings';
+import { getClients, type Clients } from '../azure/clients';
+import { getSettings } from '../settings';
+import type { ActivityError, ActivityIO, ActivityName, ActivityResult } from './contracts';
+
+export interface ActivityDeps {
+  settings: Settings;
+  clients: Clients;
+  /** Logs a line (names and counts only, never values). */
+  log: (message: string) => void;
+  /** Tests only: poll long-running operations at this interval instead of the service's Retry-After. */
+  lroPollIntervalMs?: number;
+}
+
+export type Activity<I, O> = (input: I, deps: ActivityDeps) => Promise<ActivityResult<O>>;
+
+/** The secret values among the accelerator's fields, for redaction. */
+export const secretValues = (settings: Settings): string[] =>
+  ACCELERATOR_FIELDS.filter((f) => f.secret)
+    .map((f) => settings.accelerator[f.field])
+    .filter((v): v is string => v !== undefined);
+
+/** A permanent failure naming app settings that are not set, or undefined when all are. */
+export function missingSettings(
+  settings: Settings,
+  names: readonly string[],
+  resource: string,
+): ActivityError | undefined {
+  const missing = names.filter((name) => settings.placeholders.includes(name));
+  if (missing.length === 0) return undefined;
+  return {
+    resource,
+    reason: `These app settings are not set: ${missing.join(', ')}.`,
+    action: `Set ${missing.join(', ')} in the Function App's application settings (or local.settings.json).`,
+  };
+}
+
+/** The standard workspace settings every AzureML call needs. */
+export const WORKSPACE_SETTINGS = ['AML_SUBSCRIPTION_ID', 'AML_RESOURCE_GROUP_NAME', 'AML_WORKSPACE_NAME'] as const;
+
+/** Registers an activity with the Functions host; the handler builds its deps from the process's settings. */
+export function registerActivity<N extends ActivityName>(
+  name: N,
+  fn: Activity<ActivityIO[N][0], ActivityIO[N][1]>,
+): void {
+  df.app.activity(name, {
+    handler: (input: unknown, context: InvocationContext) =>
+      fn(input as ActivityIO[N][0], {
+        settings: getSettings(),
+        clients: getClients(),
+        log: (message) => context.log(message),
+      }),
+  });
+}

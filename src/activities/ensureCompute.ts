@@ -1,0 +1,212 @@
+/**
+ * ensureCompute: the AmlCompute cluster exists (created when missing, never changed when present: drift is
+ * reported) and its managed identity can read Key Vault secrets (RBAC role or access policy, by the vault's
+ * permission model).
+ */
+import type { AmlCompute, ComputeResource, Workspace } from '@azure/arm-machinelearning';
+import type { Vault } from '@azure/arm-keyvault';
+import { ACTIVITY, type ActivityResult, type EnsureComputeInput, type EnsureComputeOutput } from './contracts';
+import {
+  clusterBody,
+  computeDrift,
+  hasSecretReadPolicy,
+  KEY_VAULT_SECRETS_USER_ROLE,
+  parseVaultId,
+  roleAssignmentName,
+  vaultNameOfEndpoint,
+  type ArmId,
+} from './computePlan';
+import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
+import { describeError, errorFacts, fail, ok, permanentOrThrow, statusOf } from './result';
+
+const LRO_FAILED = /^The long-running operation has failed/;
+
+export async function ensureCompute(
+  _input: EnsureComputeInput,
+  deps: ActivityDeps,
+): Promise<ActivityResult<EnsureComputeOutput>> {
+  const { settings, clients, log } = deps;
+  const { resourceGroup: rg, workspaceName: ws } = settings;
+  const name = settings.compute.name;
+  const workspaceResource = `AzureML workspace ${ws} (resource group ${rg})`;
+  const clusterResource = `compute cluster ${name} in workspace ${ws}`;
+  const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceResource);
+  if (missing) return fail(missing);
+  const ml = clients.ml();
+
+  let workspace: Workspace;
+  try {
+    workspace = await ml.workspaces.get(rg, ws);
+  } catch (err) {
+    return permanentOrThrow(err, {
+      resource: workspaceResource,
+      actions: {
+        403: "Grant the app's identity the 'AzureML Data Scientist' (or Contributor) role on the workspace.",
+        404: 'Check AML_SUBSCRIPTION_ID, AML_RESOURCE_GROUP_NAME and AML_WORKSPACE_NAME: the workspace was not found.',
+        default: 'Check the workspace in the Azure portal.',
+      },
+    });
+  }
+
+  const computeActions = {
+    403: "Grant the app's identity the 'AzureML Compute Operator' (or Contributor) role on the workspace.",
+    400: 'Check AML_COMPUTE_VM_SIZE, AML_COMPUTE_INSTANCES_NUMBER and the region quota for that VM family.',
+    default: 'Check the compute cluster in the AzureML studio.',
+  };
+
+  let cluster: ComputeResource | undefined;
+  try {
+    cluster = await ml.computeOperations.get(rg, ws, name);
+  } catch (err) {
+    if (statusOf(err) !== 404) return permanentOrThrow(err, { resource: clusterResource, actions: computeActions });
+  }
+
+  let created = false;
+  if (!cluster) {
+    log(`ensureCompute: creating cluster ${name}`);
+    try {
+      cluster = await ml.computeOperations.beginCreateOrUpdateAndWait(
+        rg,
+        ws,
+        name,
+        clusterBody(settings.compute, workspace.location ?? settings.workspaceRegion),
+        deps.lroPollIntervalMs ? { updateIntervalInMs: deps.lroPollIntervalMs } : undefined,
+      );
+    } catch (err) {
+      const facts = errorFacts(err);
+      if (LRO_FAILED.test(facts.message)) {
+        return fail({
+          resource: clusterResource,
+          reason: `Provisioning failed: ${describeError(err)
+            .replace(LRO_FAILED, '')
+            .replace(/^[.\s]+/, '')}`,
+          action:
+            'Check the VM size (AML_COMPUTE_VM_SIZE) and the subscription quota for that VM family in the region, then run again.',
+        });
+      }
+      return permanentOrThrow(err, { resource: clusterResource, actions: computeActions });
+    }
+    created = true;
+  }
+
+  const props = cluster.properties as AmlCompute | undefined;
+  const provisioningState = props?.provisioningState ?? 'Unknown';
+  if (props?.computeType && props.computeType !== 'AmlCompute') {
+    return fail({
+      resource: clusterResource,
+      reason: `The compute ${name} is a ${props.computeType}, not an AmlCompute cluster.`,
+      action: 'Set AML_COMPUTE_NAME to an AmlCompute cluster name (or a new name to create one).',
+    });
+  }
+  if (provisioningState === 'Failed') {
+    const errors = (props?.provisioningErrors ?? [])
+      .map((e) => [e.error?.code, e.error?.message].filter(Boolean).join(': '))
+      .filter(Boolean);
+    return fail({
+      resource: clusterResource,
+      reason: `The cluster is in the Failed provisioning state${errors.length ? `: ${errors.join('; ')}` : ''}.`,
+      action: 'Delete the cluster in the AzureML studio (or fix the cause) and run again.',
+    });
+  }
+
+  const identityPrincipalId = cluster.identity?.principalId ?? undefined;
+  const maxNodes = props?.properties?.scaleSettings?.maxNodeCount ?? settings.compute.maxNodes;
+  const vmSize = props?.properties?.vmSize ?? settings.compute.vmSize;
+  const drift = created ? [] : computeDrift({ maxNodes, vmSize, identityPrincipalId }, settings.compute);
+  if (drift.length > 0) log(`ensureCompute: cluster ${name} differs from the settings (${drift.length} items)`);
+
+  let keyVaultAccess: EnsureComputeOutput['keyVaultAccess'] = 'skipped';
+  if (identityPrincipalId) {
+    const access = await grantKeyVaultRead(deps, workspace, identityPrincipalId);
+    if (!access.ok) return access;
+    keyVaultAccess = access.value;
+  }
+  log(`ensureCompute: cluster ${name} ${created ? 'created' : 'exists'}, Key Vault access ${keyVaultAccess}`);
+  return ok({ name, created, provisioningState, maxNodes, vmSize, identityPrincipalId, keyVaultAccess, drift });
+}
+
+/** Finds the workspace's vault: its `keyVault` ARM id, else the vault named by AZURE_KEY_VAULT_ENDPOINT. */
+async function findVault(deps: ActivityDeps, workspace: Workspace): Promise<ArmId | undefined> {
+  const fromWorkspace = workspace.keyVault ? parseVaultId(workspace.keyVault) : undefined;
+  if (fromWorkspace) return fromWorkspace;
+  const name = vaultNameOfEndpoint(deps.settings.keyVaultEndpoint);
+  if (!name) return undefined;
+  const client = deps.clients.keyVaultManagement(deps.settings.subscriptionId);
+  for await (const vault of client.vaults.listBySubscription()) {
+    if (vault.name?.toLowerCase() === name.toLowerCase() && vault.id) return parseVaultId(vault.id);
+  }
+  return undefined;
+}
+
+async function grantKeyVaultRead(
+  deps: ActivityDeps,
+  workspace: Workspace,
+  principalId: string,
+): Promise<ActivityResult<EnsureComputeOutput['keyVaultAccess']>> {
+  const { clients, log, settings } = deps;
+  const kvActions = {
+    403: "Grant the app's identity 'Owner' or 'User Access Administrator' on the Key Vault (to give the cluster access), or give the cluster's identity 'Key Vault Secrets User' yourself.",
+    404: 'Check AZURE_KEY_VAULT_ENDPOINT and the workspace: the Key Vault was not found.',
+    default: 'Check the Key Vault in the Azure portal.',
+  };
+  let id: ArmId | undefined;
+  try {
+    id = await findVault(deps, workspace);
+  } catch (err) {
+    return permanentOrThrow(err, { resource: `Key Vault ${settings.keyVaultEndpoint}`, actions: kvActions });
+  }
+  if (!id) {
+    return fail({
+      resource: `Key Vault of workspace ${settings.workspaceName}`,
+      reason: 'The workspace names no Key Vault and AZURE_KEY_VAULT_ENDPOINT names no vault in the subscription.',
+      action: 'Set AZURE_KEY_VAULT_ENDPOINT to the vault the accelerator uses.',
+    });
+  }
+  const resource = `Key Vault ${id.name} (resource group ${id.resourceGroup})`;
+  const scope = `/subscriptions/${id.subscriptionId}/resourceGroups/${id.resourceGroup}/providers/Microsoft.KeyVault/vaults/${id.name}`;
+  const kv = clients.keyVaultManagement(id.subscriptionId);
+  let vault: Vault;
+  try {
+    vault = await kv.vaults.get(id.resourceGroup, id.name);
+  } catch (err) {
+    return permanentOrThrow(err, { resource, actions: kvActions });
+  }
+
+  if (vault.properties.enableRbacAuthorization) {
+    const roleDefinitionId = `/subscriptions/${id.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE}`;
+    const assignmentName = roleAssignmentName(scope, principalId, KEY_VAULT_SECRETS_USER_ROLE);
+    try {
+      await clients.authorization(id.subscriptionId).roleAssignments.create(scope, assignmentName, {
+        roleDefinitionId,
+        principalId,
+        principalType: 'ServicePrincipal',
+        description: `Cluster ${settings.compute.name} of workspace ${settings.workspaceName} reads the accelerator's secrets`,
+      });
+    } catch (err) {
+      if (statusOf(err) === 409) {
+        log(`ensureCompute: role assignment on ${id.name} already exists`);
+        return ok('alreadyGranted');
+      }
+      return permanentOrThrow(err, { resource: `role assignments of ${resource}`, actions: kvActions });
+    }
+    log(`ensureCompute: assigned Key Vault Secrets User on ${id.name} to the cluster identity`);
+    return ok('roleAssignment');
+  }
+
+  if (hasSecretReadPolicy(vault.properties.accessPolicies, principalId)) return ok('alreadyGranted');
+  try {
+    await kv.vaults.updateAccessPolicy(id.resourceGroup, id.name, 'add', {
+      properties: {
+        accessPolicies: [
+          { tenantId: vault.properties.tenantId, objectId: principalId, permissions: { secrets: ['get', 'list'] } },
+        ],
+      },
+    });
+  } catch (err) {
+    return permanentOrThrow(err, { resource: `access policies of ${resource}`, actions: kvActions });
+  }
+  log(`ensureCompute: added a secrets get/list access policy on ${id.name} for the cluster identity`);
+  return ok('accessPolicy');
+}
+
+registerActivity(ACTIVITY.ensureCompute, ensureCompute);

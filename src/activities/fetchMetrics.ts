@@ -1,0 +1,52 @@
+/** fetchMetrics: the eval step's metrics (latest value of each) from the workspace's MLflow tracking API. */
+import type { JobBase } from '@azure/arm-machinelearning';
+import { childRuns } from '../azure/mlflow';
+import { ACTIVITY, type ActivityResult, type FetchMetricsInput, type FetchMetricsOutput } from './contracts';
+import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
+import { isEvalStep, latestMetrics } from './metrics';
+import { mlTarget, workspaceLabel } from './mlTargets';
+import { fail, ok, permanentOrThrow } from './result';
+
+export async function fetchMetrics(
+  input: FetchMetricsInput,
+  deps: ActivityDeps,
+): Promise<ActivityResult<FetchMetricsOutput>> {
+  const { settings, clients, log } = deps;
+  const { jobName } = input;
+  const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceLabel(settings));
+  if (missing) return fail(missing);
+  let job: JobBase;
+  try {
+    job = await clients.ml().jobs.get(settings.resourceGroup, settings.workspaceName, jobName);
+  } catch (err) {
+    return permanentOrThrow(
+      err,
+      mlTarget(
+        settings,
+        `pipeline job ${jobName}`,
+        `The job ${jobName} does not exist: it was never submitted or was deleted.`,
+      ),
+    );
+  }
+  const experimentName = job.properties.experimentName ?? 'Default';
+  let evalRuns;
+  try {
+    const runs = await childRuns(clients.mlflow(), settings, jobName, experimentName);
+    evalRuns = runs.filter((r) => isEvalStep(r.name));
+  } catch (err) {
+    return permanentOrThrow(err, {
+      resource: `MLflow tracking of ${workspaceLabel(settings)} (${settings.endpoints.mlflow})`,
+      actions: {
+        403: "Grant the app's identity the 'AzureML Data Scientist' role on the workspace.",
+        404: 'Check AML_WORKSPACE_REGION / AML_MLFLOW_ENDPOINT: the MLflow tracking API was not found there.',
+        default: 'Check the workspace in the AzureML studio.',
+      },
+    });
+  }
+  const metrics = latestMetrics(evalRuns);
+  const runId = evalRuns.at(-1)?.runId;
+  log(`fetchMetrics: ${Object.keys(metrics).length} metrics from ${evalRuns.length} eval run(s) of ${jobName}`);
+  return ok({ jobName, metrics, ...(runId ? { runId } : {}) });
+}
+
+registerActivity(ACTIVITY.fetchMetrics, fetchMetrics);

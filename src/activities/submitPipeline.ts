@@ -1,0 +1,49 @@
+/**
+ * submitPipeline: creates the pipeline job under its deterministic name, exactly once. A retried submission
+ * finds the job (GET) and returns it with `created: false`; a PUT that conflicts (a concurrent submission)
+ * reads it again.
+ */
+import type { JobBase } from '@azure/arm-machinelearning';
+import { studioJobUrl } from '../core/settings';
+import { ACTIVITY, type ActivityResult, type SubmitPipelineInput, type SubmitPipelineOutput } from './contracts';
+import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
+import { CHECK_WORKSPACE, mlTarget, workspaceLabel } from './mlTargets';
+import { fail, ok, permanentOrThrow, statusOf } from './result';
+
+export async function submitPipeline(
+  input: SubmitPipelineInput,
+  deps: ActivityDeps,
+): Promise<ActivityResult<SubmitPipelineOutput>> {
+  const { settings, clients, log } = deps;
+  const { jobName } = input;
+  const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceLabel(settings));
+  if (missing) return fail(missing);
+  const ml = clients.ml();
+  const rg = settings.resourceGroup;
+  const ws = settings.workspaceName;
+  const target = mlTarget(settings, `pipeline job ${jobName}`, CHECK_WORKSPACE);
+  const result = (created: boolean, job: JobBase) => {
+    const status = job.properties.status ?? 'NotStarted';
+    log(`submitPipeline: job ${jobName} ${created ? 'created' : 'already exists'} (${status})`);
+    return ok({ jobName, created, status, studioUrl: studioJobUrl(settings, jobName) });
+  };
+
+  try {
+    return result(false, await ml.jobs.get(rg, ws, jobName));
+  } catch (err) {
+    if (statusOf(err) !== 404) return permanentOrThrow(err, target);
+  }
+  try {
+    return result(true, await ml.jobs.createOrUpdate(rg, ws, jobName, input.job as unknown as JobBase));
+  } catch (err) {
+    if (statusOf(err) !== 409) return permanentOrThrow(err, target);
+  }
+  // Another submission created it in the meantime (or the PUT of an existing job was refused): read it.
+  try {
+    return result(false, await ml.jobs.get(rg, ws, jobName));
+  } catch (err) {
+    return permanentOrThrow(err, target);
+  }
+}
+
+registerActivity(ACTIVITY.submitPipeline, submitPipeline);

@@ -1,0 +1,72 @@
+/**
+ * syncSecrets: copies the accelerator's 17 environment fields into Key Vault secrets (names and `None`
+ * convention of the accelerator), writing only the secrets whose latest version differs.
+ */
+import { ACTIVITY, type SyncSecretsInput, type SyncSecretsOutput } from './contracts';
+import { registerActivity, missingSettings, secretValues, type ActivityDeps } from './deps';
+import { fail, ok, permanentOrThrow, statusOf, type Target } from './result';
+import { desiredSecrets, needsWrite } from './secretsPlan';
+import type { ActivityResult } from './contracts';
+
+export async function syncSecrets(
+  _input: SyncSecretsInput,
+  deps: ActivityDeps,
+): Promise<ActivityResult<SyncSecretsOutput>> {
+  const { settings, clients, log } = deps;
+  const vault = settings.keyVaultEndpoint;
+  const resource = `Key Vault ${vault}`;
+  const missing = missingSettings(settings, ['AZURE_KEY_VAULT_ENDPOINT'], resource);
+  if (missing) return fail(missing);
+
+  const desired = desiredSecrets(settings.accelerator);
+  if (!desired.ok) {
+    log(`syncSecrets: required fields not set, nothing written: ${desired.missing.join(', ')}`);
+    return fail({
+      resource,
+      reason: `Required accelerator fields are not set: ${desired.missing.join(', ')}.`,
+      action: `Set ${desired.missing.join(', ')} in the app settings, then run again (nothing was written).`,
+    });
+  }
+
+  const target = (secretName: string, verb: 'read' | 'write'): Target => ({
+    resource: `${resource} secret ${secretName}`,
+    secrets: secretValues(settings),
+    actions: {
+      401: "Check the app's identity (managed identity or AZURE_CLIENT_ID) and its tenant.",
+      403:
+        verb === 'read'
+          ? "Grant the app's identity the 'Key Vault Secrets Officer' role on the vault (RBAC), or an access policy with secrets get, list and set."
+          : "Grant the app's identity the 'Key Vault Secrets Officer' role on the vault (RBAC), or an access policy with secrets set.",
+      404: 'Check AZURE_KEY_VAULT_ENDPOINT: the vault was not found.',
+      409: `The secret ${secretName} is deleted but recoverable: recover or purge it in the vault, then run again.`,
+      default: 'Check the vault and the secret in the Azure portal, then run again.',
+    },
+  });
+
+  const client = clients.secrets();
+  const written: string[] = [];
+  const unchanged: string[] = [];
+  for (const secret of desired.secrets) {
+    let current: string | undefined;
+    try {
+      current = (await client.getSecret(secret.name)).value;
+    } catch (err) {
+      if (statusOf(err) !== 404) return permanentOrThrow(err, target(secret.name, 'read'));
+      current = undefined;
+    }
+    if (!needsWrite(secret.value, current)) {
+      unchanged.push(secret.name);
+      continue;
+    }
+    try {
+      await client.setSecret(secret.name, secret.value);
+    } catch (err) {
+      return permanentOrThrow(err, target(secret.name, 'write'));
+    }
+    written.push(secret.name);
+  }
+  log(`syncSecrets: ${written.length} written (${written.join(', ') || 'none'}), ${unchanged.length} unchanged`);
+  return ok({ vault, written, unchanged });
+}
+
+registerActivity(ACTIVITY.syncSecrets, syncSecrets);

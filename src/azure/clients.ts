@@ -1,0 +1,147 @@
+/**
+ * The one place Azure SDK clients are created. Every endpoint comes from the app's settings
+ * (`src/core/settings.ts` `Endpoints`), so the local emulator can stand in for Azure.
+ *
+ * - One `DefaultAzureCredential` per process (token caches live in it).
+ * - Clients are created lazily on first use and cached (per account URL / subscription where that varies).
+ * - Every client sends a `rag-experiment-orchestrator/<version>` user-agent prefix.
+ */
+import { getClient, type Client } from '@azure-rest/core-client';
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import { KeyVaultManagementClient } from '@azure/arm-keyvault';
+import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { SecretClient } from '@azure/keyvault-secrets';
+import { LogsQueryClient } from '@azure/monitor-query-logs';
+import { BlobServiceClient } from '@azure/storage-blob';
+import type { Settings } from '../core/settings';
+import { getSettings } from '../settings';
+
+export const USER_AGENT_PREFIX = 'rag-experiment-orchestrator/0.1.0';
+
+/** Scope of the AzureML data-plane APIs (MLflow tracking, run history). */
+export const AML_DATA_PLANE_SCOPE = 'https://ml.azure.com/.default';
+
+export interface Clients {
+  readonly credential: TokenCredential;
+  /** AzureML control plane (workspaces, computes, jobs, components, datastores), api-version 2022-10-01. */
+  ml(): AzureMachineLearningWorkspaces;
+  /** Key Vault data plane for `settings.keyVaultEndpoint`. */
+  secrets(): SecretClient;
+  /** Key Vault control plane (vault properties, access policies) in the vault's subscription. */
+  keyVaultManagement(subscriptionId: string): KeyVaultManagementClient;
+  /** Role assignments in the given subscription. */
+  authorization(subscriptionId: string): AuthorizationManagementClient;
+  logs(): LogsQueryClient;
+  /** Blob service of a storage account, authenticated with the token credential (never account keys). */
+  blobService(accountUrl: string): BlobServiceClient;
+  /** AzureML MLflow REST API (`settings.endpoints.mlflow`), token scope https://ml.azure.com/.default. */
+  mlflow(): Client;
+}
+
+const userAgentOptions = { userAgentPrefix: USER_AGENT_PREFIX };
+
+/** True when the URL's host is a loopback address or `localhost`. */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Builds a set of lazily created clients for these settings (tests may pass their own credential). */
+export function createClients(settings: Settings, credential: TokenCredential): Clients {
+  let ml: AzureMachineLearningWorkspaces | undefined;
+  let secrets: SecretClient | undefined;
+  let logs: LogsQueryClient | undefined;
+  let mlflow: Client | undefined;
+  const keyVaultManagement = new Map<string, KeyVaultManagementClient>();
+  const authorization = new Map<string, AuthorizationManagementClient>();
+  const blob = new Map<string, BlobServiceClient>();
+  const arm = settings.endpoints.resourceManager;
+
+  return {
+    credential,
+    ml() {
+      ml ??= new AzureMachineLearningWorkspaces(credential, settings.subscriptionId, {
+        endpoint: arm,
+        // The generated operation specs build URLs from `$host`, not from `endpoint`: set both.
+        $host: arm,
+        userAgentOptions,
+      });
+      return ml;
+    },
+    secrets() {
+      secrets ??= new SecretClient(settings.keyVaultEndpoint, credential, {
+        userAgentOptions,
+        // The SDK checks that the token challenge's resource matches the vault's domain (*.vault.azure.net…).
+        // A loopback vault (the local emulator) cannot be a real Azure vault, so the check is relaxed only there.
+        disableChallengeResourceVerification: isLoopbackUrl(settings.keyVaultEndpoint),
+      });
+      return secrets;
+    },
+    keyVaultManagement(subscriptionId) {
+      let client = keyVaultManagement.get(subscriptionId);
+      if (!client) {
+        client = new KeyVaultManagementClient(credential, subscriptionId, { endpoint: arm, userAgentOptions });
+        keyVaultManagement.set(subscriptionId, client);
+      }
+      return client;
+    },
+    authorization(subscriptionId) {
+      let client = authorization.get(subscriptionId);
+      if (!client) {
+        client = new AuthorizationManagementClient(credential, subscriptionId, {
+          endpoint: arm,
+          $host: arm,
+          userAgentOptions,
+        });
+        authorization.set(subscriptionId, client);
+      }
+      return client;
+    },
+    logs() {
+      // The SDK appends the API version (`/v1`) only when no endpoint is given: add it ourselves.
+      logs ??= new LogsQueryClient(credential, {
+        endpoint: `${settings.endpoints.logAnalytics.replace(/\/$/, '')}/v1`,
+        userAgentOptions,
+      });
+      return logs;
+    },
+    blobService(accountUrl) {
+      const key = accountUrl.replace(/\/$/, '');
+      let client = blob.get(key);
+      if (!client) {
+        client = new BlobServiceClient(key, credential, { userAgentOptions });
+        blob.set(key, client);
+      }
+      return client;
+    },
+    mlflow() {
+      mlflow ??= getClient(settings.endpoints.mlflow, credential, {
+        credentials: { scopes: [AML_DATA_PLANE_SCOPE] },
+        userAgentOptions,
+      });
+      return mlflow;
+    },
+  };
+}
+
+let credential: TokenCredential | undefined;
+let cached: Clients | undefined;
+
+/** The process's clients, built from `getSettings()` on first use. */
+export function getClients(): Clients {
+  credential ??= new DefaultAzureCredential();
+  cached ??= createClients(getSettings(), credential);
+  return cached;
+}
+
+/** Tests only: forget the credential and every client (call after changing `process.env`). */
+export function resetClientsForTests(): void {
+  credential = undefined;
+  cached = undefined;
+}
