@@ -40,7 +40,7 @@ const RULES: Rule[] = [
     test: any(
       /(?:search|index)[^\n]*(?:quota|\b429\b|\b503\b|throttl|too many requests|maximum number of indexes)/i,
       /(?:quota|\b429\b|\b503\b|throttl|too many requests)[^\n]*(?:search\.windows\.net|azure (?:ai |cognitive )?search)/i,
-      /HttpResponseError[^\n]*(?:storage quota|index quota)/i,
+      /maximum number of indexes|(?:storage|index) quota/i,
     ),
   },
   {
