@@ -1,0 +1,683 @@
+// rag-experiment-orchestrator: the Function App (Flex Consumption, Node 22) with its durable backend, storage,
+// monitoring, Key Vault, the AzureML workspace (new or existing) with diagnostic settings, the compute cluster and
+// least-privilege role assignments. Deploy with `azd up` or `az deployment group create` (see docs/deploy.md).
+targetScope = 'resourceGroup'
+
+import { builtInRoleIds } from 'modules/types.bicep'
+
+metadata name = 'rag-experiment-orchestrator'
+metadata description = 'Runs the RAG Experiment Accelerator\'s AzureML pipelines end to end from a Durable Functions app.'
+
+// ---------------------------------------------------------------------------------------------------------------
+// Environment
+// ---------------------------------------------------------------------------------------------------------------
+
+@description('Required. Environment name (azd\'s AZURE_ENV_NAME): part of the resource names and the azd-env-name tag.')
+@minLength(1)
+@maxLength(40)
+param environmentName string
+
+@description('Optional. Region of the resources.')
+param location string = resourceGroup().location
+
+@description('Optional. Object id of the deploying user or group (azd\'s AZURE_PRINCIPAL_ID): gets the Durable Task dashboard role and Key Vault secret access. Empty: none.')
+param principalId string = ''
+
+@description('Optional. Kind of principal of principalId.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
+
+@description('Optional. Tags for every resource.')
+param tags object = {}
+
+@description('Optional. Suffix that makes the default resource names unique.')
+param resourceToken string = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+
+var allTags = union(tags, { 'azd-env-name': environmentName })
+var deployerGetsAccess = !empty(principalId)
+
+// ---------------------------------------------------------------------------------------------------------------
+// Names (defaults follow the Cloud Adoption Framework abbreviations)
+// ---------------------------------------------------------------------------------------------------------------
+
+@description('Optional. Name of the function app.')
+param functionAppName string = 'func-${resourceToken}'
+
+@description('Optional. Name of the Flex Consumption plan.')
+param appServicePlanName string = 'plan-${resourceToken}'
+
+@description('Optional. Name of the function app\'s host storage account.')
+param storageAccountName string = 'st${resourceToken}'
+
+@description('Optional. Name of the Log Analytics workspace.')
+param logAnalyticsName string = 'log-${resourceToken}'
+
+@description('Optional. Name of the Application Insights component.')
+param applicationInsightsName string = 'appi-${resourceToken}'
+
+@description('Optional. Name of the key vault (AZURE_KEY_VAULT_ENDPOINT; the accelerator\'s secrets live here).')
+param keyVaultName string = 'kv-${resourceToken}'
+
+@description('Optional. Name of the Durable Task Scheduler.')
+param durableTaskSchedulerName string = 'dts-${resourceToken}'
+
+// ---------------------------------------------------------------------------------------------------------------
+// Durable backend
+// ---------------------------------------------------------------------------------------------------------------
+
+@description('Optional. Durable Functions backend: the Durable Task Scheduler (history visible in the portal\'s dashboard) or the host storage account.')
+@allowed([
+  'DurableTaskScheduler'
+  'AzureStorage'
+])
+param durableBackend string = 'DurableTaskScheduler'
+
+@description('Optional. Durable Task Scheduler SKU.')
+@allowed([
+  'Consumption'
+  'Dedicated'
+])
+param durableTaskSchedulerSkuName string = 'Consumption'
+
+@description('Optional. Task hub name (TASKHUB_NAME).')
+param taskHubName string = 'ragexperiments'
+
+// ---------------------------------------------------------------------------------------------------------------
+// Function app
+// ---------------------------------------------------------------------------------------------------------------
+
+@description('Optional. Memory of each app instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Optional. Upper bound of app instances.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+// ---------------------------------------------------------------------------------------------------------------
+// AzureML
+// ---------------------------------------------------------------------------------------------------------------
+
+@description('Optional. Name of an existing AzureML workspace to use. Empty: create a new one.')
+param existingMlWorkspaceName string = ''
+
+@description('Optional. Resource group of the existing AzureML workspace (same subscription).')
+param existingMlWorkspaceResourceGroupName string = resourceGroup().name
+
+@description('Optional. Name of the new AzureML workspace (when existingMlWorkspaceName is empty).')
+param mlWorkspaceName string = 'mlw-${resourceToken}'
+
+@description('Optional. Name of the new workspace\'s storage account (its default datastores).')
+param mlStorageAccountName string = 'stml${resourceToken}'
+
+@description('Optional. Name of the compute cluster (AML_COMPUTE_NAME).')
+param computeName string = 'rag-cluster'
+
+@description('Optional. VM size of the cluster nodes (AML_COMPUTE_VM_SIZE).')
+param computeVmSize string = 'STANDARD_DS3_V2'
+
+@description('Optional. Maximum number of cluster nodes (AML_COMPUTE_INSTANCES_NUMBER); the minimum is 0.')
+@minValue(1)
+@maxValue(1000)
+param computeMaxNodes int = 2
+
+@description('Optional. Idle seconds before a node is released (AML_COMPUTE_IDLE_SECONDS).')
+@minValue(0)
+param computeIdleSeconds int = 600
+
+@description('Optional. azureml: id of the code asset holding the accelerator (AML_CODE_ASSET_ID); register it, then set it.')
+param codeAssetId string = ''
+
+@description('Optional. azureml: id of the accelerator\'s environment (AML_ENVIRONMENT_ID).')
+param environmentId string = ''
+
+@description('Optional. Datastore the pipelines read and write (AML_DATASTORE_NAME).')
+param datastoreName string = 'workspaceblobstore'
+
+// ---------------------------------------------------------------------------------------------------------------
+// Orchestration
+// ---------------------------------------------------------------------------------------------------------------
+
+@description('Optional. Pipelines running at once (MAX_PARALLEL_PIPELINES).')
+@minValue(1)
+@maxValue(500)
+param maxParallelPipelines int = 4
+
+@description('Optional. Hours before a pipeline is cancelled (PIPELINE_DEADLINE_HOURS).')
+@minValue(1)
+@maxValue(720)
+param pipelineDeadlineHours int = 72
+
+@description('Optional. NCRONTAB schedule for reruns (EXPERIMENT_SCHEDULE). Empty: no schedule.')
+param experimentSchedule string = ''
+
+@description('Optional. Experiment file or blob URI the schedule reruns (EXPERIMENT_SCHEDULE_SOURCE).')
+param experimentScheduleSource string = ''
+
+// ---------------------------------------------------------------------------------------------------------------
+// The accelerator's services. Non-secret fields become plain app settings; secret fields become Key Vault
+// references to "source" secrets (source-openai-api-key, ...) created here from secure parameters, or to secrets you
+// manage yourself (sourceSecretUris). The app copies them into the accelerator's own secret names at run time.
+// ---------------------------------------------------------------------------------------------------------------
+
+@description('Optional. OPENAI_API_TYPE.')
+param openAiApiType string = 'azure'
+
+@description('Optional. OPENAI_API_VERSION.')
+param openAiApiVersion string = '2024-02-01'
+
+@description('Optional. OPENAI_ENDPOINT, e.g. https://<name>.openai.azure.com.')
+param openAiEndpoint string = ''
+
+@description('Optional. AZURE_SEARCH_SERVICE_ENDPOINT, e.g. https://<name>.search.windows.net.')
+param azureSearchServiceEndpoint string = ''
+
+@description('Optional. AZURE_SEARCH_USE_SEMANTIC_SEARCH.')
+@allowed([
+  'True'
+  'False'
+])
+param azureSearchUseSemanticSearch string = 'True'
+
+@description('Optional. AZURE_LANGUAGE_SERVICE_ENDPOINT.')
+param azureLanguageServiceEndpoint string = ''
+
+@description('Optional. AZURE_DOCUMENT_INTELLIGENCE_ENDPOINT.')
+param azureDocumentIntelligenceEndpoint string = ''
+
+@description('Optional. Azure OpenAI key, stored as Key Vault secret source-openai-api-key. Empty: not stored.')
+@secure()
+param openAiApiKey string = ''
+
+@description('Optional. Azure AI Search admin key, stored as source-azure-search-admin-key. Empty: not stored.')
+@secure()
+param azureSearchAdminKey string = ''
+
+@description('Optional. Language service key, stored as source-azure-language-service-key. Empty: not stored.')
+@secure()
+param azureLanguageServiceKey string = ''
+
+@description('Optional. Document Intelligence key, stored as source-azure-document-intelligence-admin-key. Empty: not stored.')
+@secure()
+param azureDocumentIntelligenceAdminKey string = ''
+
+@description('Optional. Key Vault secret URIs you manage yourself, by setting; each wins over the secure parameter of the same setting. The app\'s identity needs read access to those vaults.')
+param sourceSecretUris {
+  OPENAI_API_KEY: string?
+  AZURE_SEARCH_ADMIN_KEY: string?
+  AZURE_LANGUAGE_SERVICE_KEY: string?
+  AZURE_DOCUMENT_INTELLIGENCE_ADMIN_KEY: string?
+} = {}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Monitoring
+// ---------------------------------------------------------------------------------------------------------------
+
+module logAnalytics 'modules/log-analytics-workspace.bicep' = {
+  name: 'log-analytics'
+  params: {
+    name: logAnalyticsName
+    location: location
+    tags: allTags
+  }
+}
+
+module applicationInsights 'modules/application-insights.bicep' = {
+  name: 'application-insights'
+  params: {
+    name: applicationInsightsName
+    location: location
+    tags: allTags
+    workspaceResourceId: logAnalytics.outputs.resourceId
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Storage, Key Vault, source secrets
+// ---------------------------------------------------------------------------------------------------------------
+
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
+
+module storage 'modules/storage-account.bicep' = {
+  name: 'storage'
+  params: {
+    name: storageAccountName
+    location: location
+    tags: allTags
+    blobContainerNames: [
+      deploymentContainerName
+    ]
+  }
+}
+
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  params: {
+    name: keyVaultName
+    location: location
+    tags: allTags
+  }
+}
+
+module openAiApiKeySecret 'modules/key-vault-secret.bicep' = if (!empty(openAiApiKey) && empty(sourceSecretUris.?OPENAI_API_KEY ?? '')) {
+  name: 'secret-openai-api-key'
+  params: {
+    keyVaultName: keyVaultName
+    name: 'source-openai-api-key'
+    value: openAiApiKey
+  }
+  dependsOn: [
+    keyVault
+  ]
+}
+
+module azureSearchAdminKeySecret 'modules/key-vault-secret.bicep' = if (!empty(azureSearchAdminKey) && empty(sourceSecretUris.?AZURE_SEARCH_ADMIN_KEY ?? '')) {
+  name: 'secret-azure-search-admin-key'
+  params: {
+    keyVaultName: keyVaultName
+    name: 'source-azure-search-admin-key'
+    value: azureSearchAdminKey
+  }
+  dependsOn: [
+    keyVault
+  ]
+}
+
+module azureLanguageServiceKeySecret 'modules/key-vault-secret.bicep' = if (!empty(azureLanguageServiceKey) && empty(sourceSecretUris.?AZURE_LANGUAGE_SERVICE_KEY ?? '')) {
+  name: 'secret-azure-language-service-key'
+  params: {
+    keyVaultName: keyVaultName
+    name: 'source-azure-language-service-key'
+    value: azureLanguageServiceKey
+  }
+  dependsOn: [
+    keyVault
+  ]
+}
+
+module azureDocumentIntelligenceAdminKeySecret 'modules/key-vault-secret.bicep' = if (!empty(azureDocumentIntelligenceAdminKey) && empty(sourceSecretUris.?AZURE_DOCUMENT_INTELLIGENCE_ADMIN_KEY ?? '')) {
+  name: 'secret-azure-document-intelligence-admin-key'
+  params: {
+    keyVaultName: keyVaultName
+    name: 'source-azure-document-intelligence-admin-key'
+    value: azureDocumentIntelligenceAdminKey
+  }
+  dependsOn: [
+    keyVault
+  ]
+}
+
+// Setting name -> secret URI ('' when neither a URI nor a value was given).
+var secretUris = {
+  OPENAI_API_KEY: sourceSecretUris.?OPENAI_API_KEY ?? openAiApiKeySecret.?outputs.?secretUri ?? ''
+  AZURE_SEARCH_ADMIN_KEY: sourceSecretUris.?AZURE_SEARCH_ADMIN_KEY ?? azureSearchAdminKeySecret.?outputs.?secretUri ?? ''
+  AZURE_LANGUAGE_SERVICE_KEY: sourceSecretUris.?AZURE_LANGUAGE_SERVICE_KEY ?? azureLanguageServiceKeySecret.?outputs.?secretUri ?? ''
+  AZURE_DOCUMENT_INTELLIGENCE_ADMIN_KEY: sourceSecretUris.?AZURE_DOCUMENT_INTELLIGENCE_ADMIN_KEY ?? azureDocumentIntelligenceAdminKeySecret.?outputs.?secretUri ?? ''
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Durable Task Scheduler
+// ---------------------------------------------------------------------------------------------------------------
+
+var useScheduler = durableBackend == 'DurableTaskScheduler'
+
+module scheduler 'modules/durable-task-scheduler.bicep' = if (useScheduler) {
+  name: 'durable-task-scheduler'
+  params: {
+    name: durableTaskSchedulerName
+    location: location
+    tags: allTags
+    skuName: durableTaskSchedulerSkuName
+    taskHubName: taskHubName
+    roleAssignments: deployerGetsAccess
+      ? [
+          {
+            roleDefinitionId: builtInRoleIds.durableTaskDataContributor
+            principalId: principalId
+            principalType: principalType
+            description: 'See orchestration history in the Durable Task Scheduler dashboard.'
+          }
+        ]
+      : []
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Function app
+// ---------------------------------------------------------------------------------------------------------------
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  params: {
+    name: functionAppName
+    location: location
+    tags: allTags
+    appTags: {
+      'azd-service-name': 'api'
+    }
+    planName: appServicePlanName
+    storageAccountName: storageAccountName
+    deploymentContainerName: deploymentContainerName
+    nodeVersion: '22'
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+  }
+  dependsOn: [
+    storage
+  ]
+}
+
+var appPrincipalId = functionApp.outputs.systemAssignedMIPrincipalId
+
+// ---------------------------------------------------------------------------------------------------------------
+// AzureML workspace (new or existing), diagnostics, cluster and the app's roles on them
+// ---------------------------------------------------------------------------------------------------------------
+
+var createMlWorkspace = empty(existingMlWorkspaceName)
+var workspaceName = createMlWorkspace ? mlWorkspaceName : existingMlWorkspaceName
+var workspaceResourceGroupName = createMlWorkspace ? resourceGroup().name : existingMlWorkspaceResourceGroupName
+
+module mlStorage 'modules/storage-account.bicep' = if (createMlWorkspace) {
+  name: 'ml-storage'
+  params: {
+    name: mlStorageAccountName
+    location: location
+    tags: allTags
+  }
+}
+
+module mlWorkspace 'modules/ml-workspace.bicep' = if (createMlWorkspace) {
+  name: 'ml-workspace'
+  params: {
+    name: mlWorkspaceName
+    location: location
+    tags: allTags
+    storageAccountResourceId: mlStorage.?outputs.?resourceId ?? ''
+    keyVaultResourceId: keyVault.outputs.resourceId
+    applicationInsightsResourceId: applicationInsights.outputs.resourceId
+  }
+}
+
+module mlSetup 'modules/ml-workspace-setup.bicep' = {
+  name: 'ml-workspace-setup'
+  scope: resourceGroup(workspaceResourceGroupName)
+  params: {
+    workspaceName: workspaceName
+    logAnalyticsWorkspaceResourceId: logAnalytics.outputs.resourceId
+    computeName: computeName
+    computeVmSize: computeVmSize
+    computeMaxNodes: computeMaxNodes
+    computeIdleSeconds: computeIdleSeconds
+    tags: allTags
+    appPrincipalId: appPrincipalId
+  }
+  dependsOn: [
+    mlWorkspace
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Role assignments, each on the one resource it is for
+// ---------------------------------------------------------------------------------------------------------------
+
+module storageRoles 'modules/rbac/storage-account.bicep' = {
+  name: 'rbac-storage'
+  params: {
+    storageAccountName: storageAccountName
+    roleAssignments: concat(
+      [
+        {
+          roleDefinitionId: builtInRoleIds.storageBlobDataOwner
+          principalId: appPrincipalId
+          principalType: 'ServicePrincipal'
+          description: 'Functions host storage (AzureWebJobsStorage) and the deployment package container.'
+        }
+      ],
+      useScheduler
+        ? []
+        : [
+            {
+              roleDefinitionId: builtInRoleIds.storageQueueDataContributor
+              principalId: appPrincipalId
+              principalType: 'ServicePrincipal'
+              description: 'Durable Functions Azure Storage backend: work-item and control queues.'
+            }
+            {
+              roleDefinitionId: builtInRoleIds.storageTableDataContributor
+              principalId: appPrincipalId
+              principalType: 'ServicePrincipal'
+              description: 'Durable Functions Azure Storage backend: history and instances tables.'
+            }
+          ]
+    )
+  }
+  dependsOn: [
+    storage
+  ]
+}
+
+module keyVaultRoles 'modules/rbac/key-vault.bicep' = {
+  name: 'rbac-key-vault'
+  params: {
+    keyVaultName: keyVaultName
+    roleAssignments: concat(
+      [
+        {
+          roleDefinitionId: builtInRoleIds.keyVaultSecretsOfficer
+          principalId: appPrincipalId
+          principalType: 'ServicePrincipal'
+          description: 'Write the accelerator\'s secrets; resolve the app settings\' Key Vault references.'
+        }
+        {
+          roleDefinitionId: builtInRoleIds.keyVaultSecretsUser
+          principalId: mlSetup.outputs.computePrincipalId
+          principalType: 'ServicePrincipal'
+          description: 'Pipeline steps read the accelerator\'s secrets.'
+        }
+      ],
+      deployerGetsAccess
+        ? [
+            {
+              roleDefinitionId: builtInRoleIds.keyVaultSecretsOfficer
+              principalId: principalId
+              principalType: principalType
+              description: 'Deploying user: inspect and rotate the source secrets.'
+            }
+          ]
+        : []
+    )
+  }
+  dependsOn: [
+    keyVault
+  ]
+}
+
+module logAnalyticsRoles 'modules/rbac/log-analytics.bicep' = {
+  name: 'rbac-log-analytics'
+  params: {
+    logAnalyticsWorkspaceName: logAnalyticsName
+    roleAssignments: [
+      {
+        roleDefinitionId: builtInRoleIds.logAnalyticsReader
+        principalId: appPrincipalId
+        principalType: 'ServicePrincipal'
+        description: 'Query AzureML job and cluster events to diagnose failed pipelines.'
+      }
+    ]
+  }
+  dependsOn: [
+    logAnalytics
+  ]
+}
+
+module applicationInsightsRoles 'modules/rbac/app-insights.bicep' = {
+  name: 'rbac-application-insights'
+  params: {
+    applicationInsightsName: applicationInsightsName
+    roleAssignments: [
+      {
+        roleDefinitionId: builtInRoleIds.monitoringMetricsPublisher
+        principalId: appPrincipalId
+        principalType: 'ServicePrincipal'
+        description: 'Send telemetry with Entra ID (local auth is disabled).'
+      }
+    ]
+  }
+  dependsOn: [
+    applicationInsights
+  ]
+}
+
+module taskHubRoles 'modules/rbac/durable-task-hub.bicep' = if (useScheduler) {
+  name: 'rbac-task-hub'
+  params: {
+    schedulerName: durableTaskSchedulerName
+    taskHubName: taskHubName
+    roleAssignments: [
+      {
+        roleDefinitionId: builtInRoleIds.durableTaskDataContributor
+        principalId: appPrincipalId
+        principalType: 'ServicePrincipal'
+        description: 'Run orchestrations, activities and entities in the task hub.'
+      }
+    ]
+  }
+  dependsOn: [
+    scheduler
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// App settings
+// ---------------------------------------------------------------------------------------------------------------
+
+var schedulerConnectionString = useScheduler
+  ? 'Endpoint=${scheduler.?outputs.?endpoint ?? ''};Authentication=ManagedIdentity'
+  : ''
+
+var keyVaultReferences = reduce(
+  items(secretUris),
+  {},
+  (acc, s) => union(acc, empty(s.value) ? {} : { '${s.key}': '@Microsoft.KeyVault(SecretUri=${s.value})' })
+)
+
+var durableStorageOverrides = useScheduler
+  ? {}
+  : {
+      // host.json is written for the scheduler; these settings switch the extension to the storage account.
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'AzureStorage'
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionName: 'AzureWebJobsStorage'
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'AzureWebJobsStorage'
+    }
+
+var baseAppSettings = {
+  AzureWebJobsStorage__accountName: storage.outputs.name
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.outputs.connectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  TASKHUB_NAME: taskHubName
+  DURABLE_TASK_SCHEDULER_CONNECTION_STRING: schedulerConnectionString
+  AML_SUBSCRIPTION_ID: subscription().subscriptionId
+  AML_RESOURCE_GROUP_NAME: workspaceResourceGroupName
+  AML_WORKSPACE_NAME: workspaceName
+  AML_WORKSPACE_REGION: mlSetup.outputs.workspaceLocation
+  AML_COMPUTE_NAME: mlSetup.outputs.computeName
+  AML_COMPUTE_INSTANCES_NUMBER: string(computeMaxNodes)
+  AML_COMPUTE_VM_SIZE: computeVmSize
+  AML_COMPUTE_IDLE_SECONDS: string(computeIdleSeconds)
+  AML_CODE_ASSET_ID: codeAssetId
+  AML_ENVIRONMENT_ID: environmentId
+  AML_DATASTORE_NAME: datastoreName
+  AZURE_KEY_VAULT_ENDPOINT: keyVault.outputs.uri
+  LOG_ANALYTICS_WORKSPACE_ID: logAnalytics.outputs.logAnalyticsWorkspaceId
+  MAX_PARALLEL_PIPELINES: string(maxParallelPipelines)
+  PIPELINE_DEADLINE_HOURS: string(pipelineDeadlineHours)
+  EXPERIMENT_SCHEDULE: experimentSchedule
+  EXPERIMENT_SCHEDULE_SOURCE: experimentScheduleSource
+  OPENAI_API_TYPE: openAiApiType
+  OPENAI_API_VERSION: openAiApiVersion
+  OPENAI_ENDPOINT: openAiEndpoint
+  AZURE_SEARCH_SERVICE_ENDPOINT: azureSearchServiceEndpoint
+  AZURE_SEARCH_USE_SEMANTIC_SEARCH: azureSearchUseSemanticSearch
+  AZURE_LANGUAGE_SERVICE_ENDPOINT: azureLanguageServiceEndpoint
+  AZURE_DOCUMENT_INTELLIGENCE_ENDPOINT: azureDocumentIntelligenceEndpoint
+}
+
+module appSettings 'modules/function-app-settings.bicep' = {
+  name: 'function-app-settings'
+  params: {
+    functionAppName: functionAppName
+    appSettings: union(baseAppSettings, durableStorageOverrides, keyVaultReferences)
+  }
+  // Settings restart the app: give it its roles first so Key Vault references and the backends resolve.
+  dependsOn: [
+    storageRoles
+    keyVaultRoles
+    taskHubRoles
+    applicationInsightsRoles
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Outputs: the app's URL and every value its settings need (azd writes them to .azure/<env>/.env; handy for a
+// local.settings.json that talks to the deployed resources). No secret values: only Key Vault secret URIs.
+// ---------------------------------------------------------------------------------------------------------------
+
+@description('The function app\'s URL.')
+output FUNCTION_APP_URL string = functionApp.outputs.uri
+
+@description('The function app\'s name.')
+output FUNCTION_APP_NAME string = functionApp.outputs.name
+
+@description('Tenant of the deployment.')
+output AZURE_TENANT_ID string = tenant().tenantId
+
+@description('Region of the deployment.')
+output AZURE_LOCATION string = location
+
+@description('Resource group of the deployment.')
+output AZURE_RESOURCE_GROUP string = resourceGroup().name
+
+@description('The app settings applied.')
+output APP_SETTING_NAMES string[] = appSettings.outputs.settingNames
+
+output AzureWebJobsStorage__accountName string = storage.outputs.name
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = applicationInsights.outputs.connectionString
+output TASKHUB_NAME string = taskHubName
+output DURABLE_TASK_SCHEDULER_CONNECTION_STRING string = schedulerConnectionString
+output DURABLE_TASK_SCHEDULER_ENDPOINT string = scheduler.?outputs.?endpoint ?? ''
+output AML_SUBSCRIPTION_ID string = subscription().subscriptionId
+output AML_RESOURCE_GROUP_NAME string = workspaceResourceGroupName
+output AML_WORKSPACE_NAME string = workspaceName
+output AML_WORKSPACE_REGION string = mlSetup.outputs.workspaceLocation
+output AML_COMPUTE_NAME string = mlSetup.outputs.computeName
+output AML_COMPUTE_INSTANCES_NUMBER string = string(computeMaxNodes)
+output AML_COMPUTE_VM_SIZE string = computeVmSize
+output AML_COMPUTE_IDLE_SECONDS string = string(computeIdleSeconds)
+output AML_CODE_ASSET_ID string = codeAssetId
+output AML_ENVIRONMENT_ID string = environmentId
+output AML_DATASTORE_NAME string = datastoreName
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output LOG_ANALYTICS_WORKSPACE_ID string = logAnalytics.outputs.logAnalyticsWorkspaceId
+output MAX_PARALLEL_PIPELINES string = string(maxParallelPipelines)
+output PIPELINE_DEADLINE_HOURS string = string(pipelineDeadlineHours)
+output EXPERIMENT_SCHEDULE string = experimentSchedule
+output EXPERIMENT_SCHEDULE_SOURCE string = experimentScheduleSource
+output OPENAI_API_TYPE string = openAiApiType
+output OPENAI_API_VERSION string = openAiApiVersion
+output OPENAI_ENDPOINT string = openAiEndpoint
+output AZURE_SEARCH_SERVICE_ENDPOINT string = azureSearchServiceEndpoint
+output AZURE_SEARCH_USE_SEMANTIC_SEARCH string = azureSearchUseSemanticSearch
+output AZURE_LANGUAGE_SERVICE_ENDPOINT string = azureLanguageServiceEndpoint
+output AZURE_DOCUMENT_INTELLIGENCE_ENDPOINT string = azureDocumentIntelligenceEndpoint
+
+@description('Key Vault secret URIs behind the secret settings (OPENAI_API_KEY, ...): references, not values.')
+output SOURCE_SECRET_URIS object = secretUris

@@ -1,0 +1,131 @@
+// Function App on the Flex Consumption plan (Linux, Node), system-assigned identity, HTTPS only, TLS 1.2, no basic
+// publishing credentials. Code is deployed into a blob container of the host storage account, read with the app's
+// identity. App settings are applied separately (function-app-settings.bicep) because some of them depend on
+// resources that need this app's identity first.
+
+@description('Required. Name of the function app.')
+param name string
+
+@description('Optional. Location of the app and its plan.')
+param location string = resourceGroup().location
+
+@description('Optional. Tags of the resources.')
+param tags object?
+
+@description('Optional. Tags for the app only (e.g. azd-service-name).')
+param appTags object = {}
+
+@description('Required. Name of the Flex Consumption plan.')
+param planName string
+
+@description('Required. Name of the host storage account (identity-based, no shared keys).')
+param storageAccountName string
+
+@description('Required. Blob container (in the host storage account) that holds the deployment package.')
+param deploymentContainerName string
+
+@description('Optional. Node.js major version.')
+@allowed([
+  '20'
+  '22'
+])
+param nodeVersion string = '22'
+
+@description('Optional. Memory of each instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Optional. Upper bound of instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+resource storageAccount 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
+  name: storageAccountName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2025-03-01' = {
+  name: name
+  location: location
+  tags: union(tags ?? {}, appTags)
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    publicNetworkAccess: 'Enabled'
+    keyVaultReferenceIdentity: 'SystemAssigned'
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageAccount.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'node'
+        version: nodeVersion
+      }
+    }
+  }
+
+  // No FTP or SCM basic-auth publishing credentials: deployments authenticate with Entra ID.
+  resource ftpCredentials 'basicPublishingCredentialsPolicies' = {
+    name: 'ftp'
+    properties: {
+      allow: false
+    }
+  }
+
+  resource scmCredentials 'basicPublishingCredentialsPolicies' = {
+    name: 'scm'
+    properties: {
+      allow: false
+    }
+  }
+}
+
+@description('The resource id of the function app.')
+output resourceId string = site.id
+
+@description('The name of the function app.')
+output name string = site.name
+
+@description('The app\'s HTTPS URL.')
+output uri string = 'https://${site.properties.defaultHostName}'
+
+@description('The principal id of the app\'s system-assigned identity.')
+output systemAssignedMIPrincipalId string = site.identity.principalId

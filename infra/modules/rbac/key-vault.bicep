@@ -1,0 +1,28 @@
+// Role assignments scoped to exactly one existing resource: the key vault.
+import { roleAssignmentType } from '../types.bicep'
+
+@description('Required. Name of the key vault (in this deployment\'s resource group).')
+param keyVaultName string
+
+@description('Required. The role assignments to create on the key vault.')
+param roleAssignments roleAssignmentType[]
+
+resource target 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
+  name: keyVaultName
+}
+
+resource assignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for ra in roleAssignments: {
+    name: ra.?name ?? guid(target.id, ra.principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ra.roleDefinitionId))
+    scope: target
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ra.roleDefinitionId)
+      principalId: ra.principalId
+      principalType: ra.?principalType
+      description: ra.?description
+    }
+  }
+]
+
+@description('The resource ids of the role assignments.')
+output resourceIds string[] = [for (ra, i) in roleAssignments: assignments[i].id]

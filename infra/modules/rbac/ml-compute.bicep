@@ -1,0 +1,35 @@
+// Role assignments scoped to exactly one existing resource: an AzureML compute cluster.
+import { roleAssignmentType } from '../types.bicep'
+
+@description('Required. Name of the AzureML workspace that holds the compute (in this deployment\'s resource group).')
+param workspaceName string
+
+@description('Required. Name of the compute cluster.')
+param computeName string
+
+@description('Required. The role assignments to create on the compute cluster.')
+param roleAssignments roleAssignmentType[]
+
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-03-01' existing = {
+  name: workspaceName
+
+  resource compute 'computes' existing = {
+    name: computeName
+  }
+}
+
+resource assignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for ra in roleAssignments: {
+    name: ra.?name ?? guid(workspace::compute.id, ra.principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ra.roleDefinitionId))
+    scope: workspace::compute
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ra.roleDefinitionId)
+      principalId: ra.principalId
+      principalType: ra.?principalType
+      description: ra.?description
+    }
+  }
+]
+
+@description('The resource ids of the role assignments.')
+output resourceIds string[] = [for (ra, i) in roleAssignments: assignments[i].id]

@@ -1,0 +1,28 @@
+// Role assignments scoped to exactly one existing resource: the storage account.
+import { roleAssignmentType } from '../types.bicep'
+
+@description('Required. Name of the storage account (in this deployment\'s resource group).')
+param storageAccountName string
+
+@description('Required. The role assignments to create on the storage account.')
+param roleAssignments roleAssignmentType[]
+
+resource target 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
+  name: storageAccountName
+}
+
+resource assignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for ra in roleAssignments: {
+    name: ra.?name ?? guid(target.id, ra.principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ra.roleDefinitionId))
+    scope: target
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ra.roleDefinitionId)
+      principalId: ra.principalId
+      principalType: ra.?principalType
+      description: ra.?description
+    }
+  }
+]
+
+@description('The resource ids of the role assignments.')
+output resourceIds string[] = [for (ra, i) in roleAssignments: assignments[i].id]
