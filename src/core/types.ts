@@ -49,8 +49,10 @@ export interface ComponentPlan {
   name: string;
   /** Content-hash version: the same spec always gets the same version, so registering it is idempotent. */
   version: string;
-  /** `azureml:` id used by the pipeline jobs, e.g. `azureml:rag-accelerator-index:1a2b3c4d`. */
+  /** `azureml:` id, e.g. `azureml:rag-accelerator-index:1a2b3c4d`. */
   id: string;
+  /** ARM id of the component version: what the pipeline jobs' `componentId` holds (the SDK resolves to this form). */
+  armId: string;
   /** PUT body of the component version. */
   body: ArmBody;
 }

@@ -1,0 +1,222 @@
+/**
+ * Index names and job names.
+ *
+ * `indexName` is the accelerator's `IndexConfig.index_name()`, `parseIndexName` its `IndexConfig.from_index_name()`
+ * (the only thing the index step receives), and `roundTripProblems` says, field by field, why a name would not parse
+ * back to its combination. `jobNameFor` gives the deterministic AzureML job name.
+ */
+import { shortHash } from './hash';
+import { pyBoolInt, pyNumber } from './pyFormat';
+import { stableJson } from './stableJson';
+import type { IndexCombination } from './types';
+
+/** The accelerator cuts index names to this many characters (Python slicing: code points). */
+export const INDEX_NAME_MAX = 127;
+
+/** The key/value pairs of an index name, in the accelerator's fixed order (`idx efc efs em sp p cs st o t s oc [d]`). */
+export function indexNameFields(c: IndexCombination): [string, string][] {
+  const fields: [string, string][] = [
+    ['idx', c.indexNamePrefix],
+    ['efc', pyNumber(c.efConstruction)],
+    ['efs', pyNumber(c.efSearch)],
+    ['em', c.embeddingModel.modelName.toLowerCase()],
+    ['sp', pyNumber(c.samplingPercentage)],
+    ['p', pyBoolInt(c.preprocess)],
+    ['cs', pyNumber(c.chunkSize)],
+    ['st', c.chunkingStrategy],
+    ['o', pyNumber(c.overlapSize)],
+    ['t', pyBoolInt(c.generateTitle)],
+    ['s', pyBoolInt(c.generateSummary)],
+    ['oc', pyBoolInt(c.overrideContentWithSummary)],
+  ];
+  // Python: `if self.embedding_model.dimension:` (None and 0 are left out).
+  if (c.embeddingModel.dimension) fields.push(['d', pyNumber(c.embeddingModel.dimension)]);
+  return fields;
+}
+
+/** The name before the 127-character cut. */
+export function fullIndexName(c: IndexCombination): string {
+  let name = '';
+  for (const [key, value] of indexNameFields(c)) name += (name ? '_' : '') + key + '-' + value;
+  if (name.startsWith('_') || name.startsWith('-')) name = 'i' + name;
+  return name;
+}
+
+/** Length in code points (Python's `len`). */
+export function pyLength(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0xd800 || code > 0xdbff || i + 1 >= text.length) n++;
+    else {
+      const next = text.charCodeAt(i + 1);
+      n++;
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
+/** The first `n` code points (Python's `text[:n]`). */
+export function pySlice(text: string, n: number): string {
+  if (text.length <= n) return text;
+  return Array.from(text).slice(0, n).join('');
+}
+
+/** The accelerator's `IndexConfig.index_name()`, byte for byte. */
+export function indexName(c: IndexCombination): string {
+  return pySlice(fullIndexName(c), INDEX_NAME_MAX);
+}
+
+/** What `IndexConfig.from_index_name()` rebuilds from a name (only the fields the name carries). */
+export interface ParsedIndexName {
+  indexNamePrefix: string;
+  efConstruction: number;
+  efSearch: number;
+  /** The name's `em` value: lower-cased at naming time. */
+  modelName: string;
+  /** Kept as text: `from_index_name` does not convert it. */
+  samplingPercentage: string;
+  preprocess: boolean;
+  chunkSize: number;
+  chunkingStrategy: string;
+  overlapSize: number;
+  generateTitle: boolean;
+  generateSummary: boolean;
+  overrideContentWithSummary: boolean;
+  /** Absent when the name has no `d` part. */
+  dimension?: number;
+}
+
+export type ParseResult = { ok: true; value: ParsedIndexName } | { ok: false; error: string };
+
+/** Python's `str.strip()`: JS whitespace plus the separators Python also counts (U+001C..U+001F, U+0085). */
+const PY_SPACE = new Set(['\u001c', '\u001d', '\u001e', '\u001f', '\u0085']);
+const isPySpace = (ch: string): boolean => PY_SPACE.has(ch) || /\s/.test(ch);
+function pyStrip(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && isPySpace(s.charAt(start))) start++;
+  while (end > start && isPySpace(s.charAt(end - 1))) end--;
+  return s.slice(start, end);
+}
+
+/** Python's `int(text)` for the texts an index name can hold; undefined where Python raises ValueError. */
+function pyInt(text: string): number | undefined {
+  const t = pyStrip(text);
+  return /^[+-]?[0-9]+$/.test(t) ? Number(t) : undefined;
+}
+
+/**
+ * The accelerator's `IndexConfig.from_index_name()`: split on `_`, each part on its first `-`, values stripped, later
+ * keys win; then the required keys and `int()` conversions. Returns the error Python would raise instead of throwing.
+ */
+export function parseIndexName(name: string): ParseResult {
+  const properties = new Map<string, string>();
+  for (const part of name.split('_')) {
+    const dash = part.indexOf('-');
+    if (dash < 0) return { ok: false, error: `part "${part}" has no "-" (IndexError in from_index_name)` };
+    properties.set(part.slice(0, dash), pyStrip(part.slice(dash + 1)));
+  }
+  const missing: string[] = [];
+  const str = (key: string): string => {
+    const value = properties.get(key);
+    if (value === undefined) missing.push(key);
+    return value ?? '';
+  };
+  const bad: string[] = [];
+  const int = (key: string): number => {
+    const raw = str(key);
+    if (!properties.has(key)) return 0;
+    const value = pyInt(raw);
+    if (value === undefined) {
+      bad.push(`${key}-${raw}`);
+      return 0;
+    }
+    return value;
+  };
+  const value: ParsedIndexName = {
+    indexNamePrefix: str('idx'),
+    efConstruction: int('efc'),
+    efSearch: int('efs'),
+    preprocess: int('p') !== 0,
+    chunkSize: int('cs'),
+    chunkingStrategy: str('st'),
+    overlapSize: int('o'),
+    generateTitle: int('t') !== 0,
+    generateSummary: int('s') !== 0,
+    overrideContentWithSummary: int('oc') !== 0,
+    modelName: str('em'),
+    samplingPercentage: str('sp'),
+  };
+  if (properties.has('d')) value.dimension = int('d');
+  if (missing.length > 0) return { ok: false, error: `missing ${missing.map((k) => `"${k}"`).join(', ')} (KeyError)` };
+  if (bad.length > 0)
+    return { ok: false, error: `${bad.map((b) => `"${b}"`).join(', ')} is not an integer (ValueError)` };
+  return { ok: true, value };
+}
+
+/** One field that does not survive the round trip. */
+export interface RoundTripMismatch {
+  /** Combination field, e.g. `embeddingModel.dimension`. */
+  field: string;
+  /** Value as the combination has it, as the name prints it. */
+  expected: string;
+  /** Value the index step would see, or undefined when the name no longer parses / the field is gone. */
+  actual: string | undefined;
+}
+
+/**
+ * Compares what `from_index_name(name)` rebuilds with the combination, for every field the name carries.
+ * An empty list means the index step gets exactly this combination. `parseError` is set when the name does not parse.
+ */
+export function roundTrip(c: IndexCombination, name: string): { parseError?: string; mismatches: RoundTripMismatch[] } {
+  const parsed = parseIndexName(name);
+  if (!parsed.ok) return { parseError: parsed.error, mismatches: [] };
+  const p = parsed.value;
+  const mismatches: RoundTripMismatch[] = [];
+  const check = (fieldName: string, expected: string, actual: string | undefined): void => {
+    if (expected !== actual) mismatches.push({ field: fieldName, expected, actual });
+  };
+  check('indexNamePrefix', c.indexNamePrefix, p.indexNamePrefix);
+  check('efConstruction', pyNumber(c.efConstruction), pyNumber(p.efConstruction));
+  check('efSearch', pyNumber(c.efSearch), pyNumber(p.efSearch));
+  // The index step looks the model up by this name in the config (`config.get_embedding_model`): case matters.
+  check('embeddingModel.modelName', c.embeddingModel.modelName, p.modelName);
+  check('samplingPercentage', pyNumber(c.samplingPercentage), p.samplingPercentage);
+  check('preprocess', pyBoolInt(c.preprocess), pyBoolInt(p.preprocess));
+  check('chunkSize', pyNumber(c.chunkSize), pyNumber(p.chunkSize));
+  check('chunkingStrategy', c.chunkingStrategy, p.chunkingStrategy);
+  check('overlapSize', pyNumber(c.overlapSize), pyNumber(p.overlapSize));
+  check('generateTitle', pyBoolInt(c.generateTitle), pyBoolInt(p.generateTitle));
+  check('generateSummary', pyBoolInt(c.generateSummary), pyBoolInt(p.generateSummary));
+  check('overrideContentWithSummary', pyBoolInt(c.overrideContentWithSummary), pyBoolInt(p.overrideContentWithSummary));
+  const dimension = c.embeddingModel.dimension ? pyNumber(c.embeddingModel.dimension) : undefined;
+  const parsedDimension = p.dimension === undefined ? undefined : pyNumber(p.dimension);
+  if (dimension !== parsedDimension) {
+    mismatches.push({ field: 'embeddingModel.dimension', expected: dimension ?? '(none)', actual: parsedDimension });
+  }
+  return { mismatches };
+}
+
+/** AzureML job names (ARM): a letter or digit, then up to 254 letters, digits, `-` or `_`. */
+export const JOB_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
+
+/** The readable part of a job name: the experiment name with anything outside `[a-zA-Z0-9-_]` turned into `-`. */
+export function jobNameStem(experimentName: string): string {
+  const stem = experimentName
+    .replace(/[^a-zA-Z0-9_-]+/g, '-')
+    .replace(/^[^a-zA-Z0-9]+/, '')
+    .slice(0, 40)
+    .replace(/[-_]+$/, '');
+  return stem || 'rag';
+}
+
+/**
+ * Deterministic AzureML job name: `<experiment name, ≤40 chars>-<12 hex>`, the hex being a hash of the experiment id
+ * and the canonical combination. Same experiment + same combination → same name (a retried submission finds the job
+ * instead of creating a second one); a different combination or experiment → a different name.
+ */
+export function jobNameFor(experimentName: string, experimentId: string, c: IndexCombination): string {
+  return `${jobNameStem(experimentName)}-${shortHash(experimentId + '\n' + stableJson(c), 12)}`;
+}

@@ -1,0 +1,362 @@
+/**
+ * Validation with the accelerator's rules, all problems at once, each with a JSON pointer and a sentence to act on:
+ * - its JSON schema (`config.schema.json`, draft-06);
+ * - `Config.validate_inputs`: the largest `overlap_size` must not exceed the smallest `chunk_size`, and (when the
+ *   setting is known) semantic search types need `AZURE_SEARCH_USE_SEMANTIC_SEARCH=true`;
+ * - `azureml/pipeline.py`: no `index.sampling.sample_data = true` on AzureML;
+ * - the index name round trip (`index_name()` → `from_index_name()`), the only thing the index step receives;
+ * - what else makes a run fail: index names Azure AI Search rejects, two combinations with the same index.
+ */
+import type { ExperimentRequest } from './experiment';
+import { expandWithSources, type ExpandedCombination } from './expand';
+import { fullIndexName, INDEX_NAME_MAX, indexName, pyLength, roundTrip, type RoundTripMismatch } from './naming';
+import { pyNumber } from './pyFormat';
+import { pointerSegment, schemaProblems } from './schema';
+import type { ExperimentInputs, Problem } from './types';
+
+export interface ValidateOptions {
+  /**
+   * The accelerator's `AZURE_SEARCH_USE_SEMANTIC_SEARCH` when known (`true` / `false`); undefined skips the check.
+   */
+  useSemanticSearch?: boolean;
+}
+
+/** A validated config: its combinations and their index names (reused by the planner). */
+export interface ConfigAnalysis {
+  problems: Problem[];
+  expanded: ExpandedCombination[];
+  names: string[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const numbers = (v: unknown): number[] | undefined =>
+  Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
+
+class Problems {
+  readonly list: Problem[] = [];
+  private readonly seen = new Set<string>();
+  add(path: string, message: string): void {
+    const key = path + '\n' + message;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push({ path, message });
+  }
+}
+
+/** Every problem of an accelerator config. An empty list means `planExperiment` will plan it. */
+export function validateConfig(config: unknown, options: ValidateOptions = {}): Problem[] {
+  return analyzeConfig(config, options).problems;
+}
+
+/** Validates and, when the config is well-formed enough, expands it (the planner uses the result). */
+export function analyzeConfig(config: unknown, options: ValidateOptions = {}): ConfigAnalysis {
+  const problems = new Problems();
+  if (!isRecord(config)) {
+    problems.add('', `The config must be a JSON object (the accelerator's config.json); got ${describe(config)}.`);
+    return { problems: problems.list, expanded: [], names: [] };
+  }
+  for (const p of schemaProblems(config)) problems.add(p.path, p.message);
+
+  const index = isRecord(config.index) ? config.index : undefined;
+  const chunking = index && isRecord(index.chunking) ? index.chunking : undefined;
+  const sampling = index && isRecord(index.sampling) ? index.sampling : undefined;
+
+  // Config.validate_inputs: max(overlap_size) > min(chunk_size) is refused.
+  const chunkSizes = numbers(chunking?.chunk_size);
+  const overlaps = numbers(chunking?.overlap_size);
+  if (chunkSizes && overlaps) {
+    const maxOverlap = Math.max(...overlaps);
+    const minChunk = Math.min(...chunkSizes);
+    if (maxOverlap > minChunk) {
+      const tooBig = overlaps.filter((o) => o > minChunk).map(pyNumber);
+      problems.add(
+        '/index/chunking/overlap_size',
+        `The largest overlap_size (${pyNumber(maxOverlap)}) is above the smallest chunk_size (${pyNumber(minChunk)}); ` +
+          `the accelerator refuses this ("overlap_size must be less than chunk_size"). Make every overlap_size at most ` +
+          `${pyNumber(minChunk)} (remove or lower ${tooBig.join(', ')}) or remove chunk sizes below ${pyNumber(maxOverlap)}.`,
+      );
+    }
+  }
+
+  if (sampling?.sample_data === true) {
+    problems.add(
+      '/index/sampling/sample_data',
+      'sample_data is true, but the accelerator cannot sample documents in an AzureML pipeline (its pipeline.py ' +
+        'refuses and submits nothing). Set sample_data to false, or sample locally and upload the sample as the ' +
+        'data folder.',
+    );
+  }
+
+  const search = isRecord(config.search) ? config.search : undefined;
+  if (options.useSemanticSearch === false && Array.isArray(search?.search_type)) {
+    const semantic = (search.search_type as unknown[]).filter(
+      (t) => t === 'search_for_match_semantic' || t === 'search_for_manual_hybrid',
+    );
+    if (semantic.length > 0) {
+      problems.add(
+        '/search/search_type',
+        `${semantic.map((t) => `"${String(t)}"`).join(' and ')} need semantic search, but the app setting ` +
+          'AZURE_SEARCH_USE_SEMANTIC_SEARCH is not "true": the accelerator refuses the config at the start of each ' +
+          'step. Remove these search types or enable semantic search on the Search service and set the setting to true.',
+      );
+    }
+  }
+
+  const models = index?.embedding_model;
+  if (Array.isArray(models)) {
+    models.forEach((item, i) => {
+      if (!isRecord(item)) {
+        problems.add(
+          `/index/embedding_model/${i}`,
+          `Each embedding_model item must be an object like {"type": "azure", "model_name": "text-embedding-ada-002"}; ` +
+            `got ${describe(item)}.`,
+        );
+      }
+    });
+  }
+
+  // Name checks need a config whose index section the schema accepts; otherwise they would only echo its problems.
+  if (problems.list.some((p) => p.path === '' || p.path === '/index' || p.path.startsWith('/index/'))) {
+    return { problems: problems.list, expanded: [], names: [] };
+  }
+  const expanded = expandWithSources(config);
+  const names = expanded.map((e) => indexName(e.combination));
+  checkNames(expanded, names, problems);
+  return { problems: problems.list, expanded, names };
+}
+
+/** Round trip, Azure AI Search's index-name rule, and duplicates; one problem per cause, not per combination. */
+function checkNames(expanded: ExpandedCombination[], names: string[], problems: Problems): void {
+  let longest:
+    { excess: number; full: string; cut: string; mismatches: RoundTripMismatch[]; parseError?: string } | undefined;
+  const byName = new Map<string, number>();
+
+  expanded.forEach(({ combination: c, modelIndex }, i) => {
+    const name = names[i] ?? '';
+    const full = fullIndexName(c);
+    const result = roundTrip(c, name);
+    const excess = pyLength(full) - INDEX_NAME_MAX;
+    const modelPath = modelIndex >= 0 ? `/index/embedding_model/${modelIndex}/model_name` : '/index/embedding_model';
+
+    if (excess > 0) {
+      if (!longest || excess > longest.excess) {
+        longest = { excess, full, cut: name, mismatches: result.mismatches, parseError: result.parseError };
+      }
+    } else if (result.parseError || result.mismatches.length > 0) {
+      explainMismatch(c.indexNamePrefix, c.embeddingModel.modelName, modelPath, name, result, problems);
+    }
+
+    // Azure AI Search index names: lower-case letters, digits and dashes (and the `_` the accelerator always uses),
+    // starting with a letter or a digit.
+    if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) {
+      const bad = [...new Set(name.replace(/[a-z0-9_-]/g, ''))].map((ch) => `"${ch}"`).join(' ');
+      const where = badCharSource(c, modelPath);
+      problems.add(
+        where.path,
+        `The index name "${name}" contains ${bad || 'a leading character'} that Azure AI Search does not accept in ` +
+          `index names (lower-case letters, digits and "-" only, starting with a letter or digit): ${where.fix}`,
+      );
+    }
+
+    const first = byName.get(name);
+    if (first !== undefined) {
+      problems.add(
+        '/index',
+        `Index configurations #${first + 1} and #${i + 1} both get the index name "${name}", so two pipelines would ` +
+          'build and query the same Azure AI Search index. Remove the duplicate value (or make the model names differ ' +
+          'in more than letter case).',
+      );
+    } else byName.set(name, i);
+  });
+
+  if (longest) {
+    const { excess, full, cut, mismatches, parseError } = longest;
+    const lost = parseError
+      ? `the index step cannot parse it (${parseError})`
+      : mismatches
+          .map((m) =>
+            m.actual === undefined
+              ? `${m.field} ${m.expected} vanishes`
+              : `${m.field} silently becomes ${m.actual} instead of ${m.expected}`,
+          )
+          .join('; ');
+    problems.add(
+      '/index/index_name_prefix',
+      `The index name "${full}" is ${pyLength(full)} characters; the accelerator cuts names to ${INDEX_NAME_MAX}, ` +
+        `giving "${cut}", so ${lost}. Shorten index_name_prefix by ${excess} character${excess === 1 ? '' : 's'} ` +
+        '(or use shorter embedding model names).',
+    );
+  }
+}
+
+function explainMismatch(
+  prefix: string,
+  modelName: string,
+  modelPath: string,
+  name: string,
+  result: { parseError?: string; mismatches: RoundTripMismatch[] },
+  problems: Problems,
+): void {
+  let explained = false;
+  if (prefix.includes('_')) {
+    problems.add(
+      '/index/index_name_prefix',
+      `index_name_prefix "${prefix}" contains "_", which separates the fields of the index name: the index step ` +
+        `would not get this prefix back from "${name}". Replace "_" with "-" (e.g. "${prefix.replace(/_/g, '-')}").`,
+    );
+    explained = true;
+  }
+  if (prefix !== prefix.trim()) {
+    problems.add(
+      '/index/index_name_prefix',
+      `index_name_prefix "${prefix}" starts or ends with spaces, which the index step strips when it reads the index ` +
+        'name back. Remove the spaces.',
+    );
+    explained = true;
+  }
+  if (modelName.includes('_')) {
+    problems.add(
+      modelPath,
+      `model_name "${modelName}" contains "_", which separates the fields of the index name: the index step could ` +
+        `not read "${name}" back. Use a model (or Azure OpenAI deployment) name without "_".`,
+    );
+    explained = true;
+  } else if (modelName !== modelName.toLowerCase()) {
+    problems.add(
+      modelPath,
+      `model_name "${modelName}" has upper-case letters. The index name holds it lower-cased ("${modelName.toLowerCase()}") ` +
+        'and the index step looks the model up by that name, so it would not find it. Use the lower-case name (for ' +
+        'Azure OpenAI, a deployment whose name is lower-case).',
+    );
+    explained = true;
+  } else if (modelName !== modelName.trim()) {
+    problems.add(modelPath, `model_name "${modelName}" starts or ends with spaces; remove them.`);
+    explained = true;
+  }
+  if (!explained) {
+    const detail = result.parseError
+      ? `it does not parse (${result.parseError})`
+      : result.mismatches.map((m) => `${m.field} ${m.expected} comes back as ${m.actual ?? '(nothing)'}`).join('; ');
+    problems.add(
+      '/index',
+      `The index name "${name}" does not parse back to its configuration (${detail}); the index step would build ` +
+        'the wrong index. Change the values so that no field contains "_".',
+    );
+  }
+}
+
+function badCharSource(c: ExpandedCombination['combination'], modelPath: string): { path: string; fix: string } {
+  const ok = (s: string): boolean => /^[a-z0-9_-]*$/.test(s);
+  if (!ok(c.indexNamePrefix) || !/^[a-z0-9]/.test(c.indexNamePrefix)) {
+    return {
+      path: '/index/index_name_prefix',
+      fix: 'use lower-case letters, digits and "-" in index_name_prefix, starting with a letter or digit.',
+    };
+  }
+  if (!ok(c.embeddingModel.modelName.toLowerCase())) {
+    return { path: modelPath, fix: 'use a model name of letters, digits and "-" only.' };
+  }
+  if (!ok(pyNumber(c.samplingPercentage))) {
+    return { path: '/index/sampling/percentage', fix: 'use a whole-number percentage.' };
+  }
+  return { path: '/index', fix: 'use whole numbers and names of letters, digits and "-" only.' };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+// --- the HTTP API body ----------------------------------------------------------------------------------------
+
+const REQUEST_KEYS = new Set(['config', 'inputs', 'options']);
+const INPUT_KEYS = ['data', 'evalData'] as const;
+const OPTION_KEYS = new Set(['maxParallelPipelines']);
+
+/**
+ * Validates the body of `POST /api/experiments`: `{"config": <accelerator config>, "inputs": {"data": <uri>,
+ * "evalData": <uri>}, "options": {"maxParallelPipelines"?: 1..500}}`. JSON pointers are relative to the body.
+ * `request` is set only when there is no problem.
+ */
+export function validateExperimentRequest(
+  body: unknown,
+  options: ValidateOptions = {},
+): { problems: Problem[]; request?: ExperimentRequest } {
+  const problems = new Problems();
+  if (!isRecord(body)) {
+    problems.add(
+      '',
+      `The body must be a JSON object {"config": …, "inputs": {"data": …, "evalData": …}}; got ${describe(body)}.`,
+    );
+    return { problems: problems.list };
+  }
+  for (const key of Object.keys(body)) {
+    if (!REQUEST_KEYS.has(key)) {
+      problems.add(`/${pointerSegment(key)}`, `Unknown key "${key}"; the body takes "config", "inputs" and "options".`);
+    }
+  }
+
+  if (!('config' in body)) problems.add('/config', 'Add the required key "config": the accelerator\'s config.json.');
+  else for (const p of validateConfig(body.config, options)) problems.add(`/config${p.path}`, p.message);
+
+  const inputs = body.inputs;
+  if (inputs === undefined) {
+    problems.add(
+      '/inputs',
+      'Add the required key "inputs": {"data": <documents folder URI>, "evalData": <eval file URI>}.',
+    );
+  } else if (!isRecord(inputs)) {
+    problems.add('/inputs', `"inputs" must be an object {"data": …, "evalData": …}; got ${describe(inputs)}.`);
+  } else {
+    for (const key of Object.keys(inputs)) {
+      if (!(INPUT_KEYS as readonly string[]).includes(key)) {
+        problems.add(`/inputs/${pointerSegment(key)}`, `Unknown input "${key}"; the inputs are "data" and "evalData".`);
+      }
+    }
+    const what = { data: 'the folder of documents to index', evalData: 'the evaluation data file (JSONL)' };
+    for (const key of INPUT_KEYS) {
+      const value = inputs[key];
+      if (value === undefined) problems.add(`/inputs/${key}`, `Add "${key}": the URI of ${what[key]}.`);
+      else if (typeof value !== 'string' || !/^(azureml:\/\/|https:\/\/)\S+$/.test(value)) {
+        problems.add(
+          `/inputs/${key}`,
+          `"${key}" must be an azureml://… or https://… URI of ${what[key]}; got ${describe(value)}.`,
+        );
+      }
+    }
+  }
+
+  const opts = body.options;
+  if (opts !== undefined) {
+    if (!isRecord(opts)) problems.add('/options', `"options" must be an object; got ${describe(opts)}.`);
+    else {
+      for (const key of Object.keys(opts)) {
+        if (!OPTION_KEYS.has(key)) {
+          problems.add(
+            `/options/${pointerSegment(key)}`,
+            `Unknown option "${key}"; the only option is "maxParallelPipelines".`,
+          );
+        }
+      }
+      const max = opts.maxParallelPipelines;
+      if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max) && max >= 1 && max <= 500)) {
+        problems.add(
+          '/options/maxParallelPipelines',
+          `maxParallelPipelines must be a whole number from 1 to 500; got ${describe(max)}.`,
+        );
+      }
+    }
+  }
+
+  if (problems.list.length > 0) return { problems: problems.list };
+  const okInputs = body.inputs as unknown as ExperimentInputs;
+  const request: ExperimentRequest = {
+    config: body.config as Record<string, unknown>,
+    inputs: { data: okInputs.data, evalData: okInputs.evalData },
+  };
+  if (isRecord(opts)) request.options = { ...opts } as ExperimentRequest['options'];
+  return { problems: [], request };
+}
