@@ -1,0 +1,117 @@
+/**
+ * The planning CLI: `npm run --silent cli -- plan <config.json>` / `validate <config.json>`.
+ * stdout carries only JSON; notes, problems and usage go to stderr. Exit 0 ok, 2 invalid config, 64 usage error.
+ */
+import { readFileSync } from 'node:fs';
+import { shortHash } from '../core/hash';
+import { planExperiment, validateOptionsFrom } from '../core/plan';
+import { parseSettings, type Env } from '../core/settings';
+import { stableJson } from '../core/stableJson';
+import type { Problem } from '../core/types';
+import { validateConfig } from '../core/validate';
+import { parseArgs, USAGE, type CliArgs } from './args';
+
+export const EXIT = { ok: 0, invalid: 2, usage: 64 } as const;
+
+export const DATA_PLACEHOLDER = 'azureml://datastores/workspaceblobstore/paths/<DATA_FOLDER>';
+export const EVAL_DATA_PLACEHOLDER = 'azureml://datastores/workspaceblobstore/paths/<EVAL_DATA_FILE>';
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readFile(path: string): string;
+}
+
+const formatProblem = (p: Problem): string => `${p.path || '(root)'}: ${p.message}`;
+
+/** Default experiment id: a content hash of the config, so planning the same file twice gives the same plan. */
+export const defaultExperimentId = (config: unknown): string => `cli-${shortHash(stableJson(config), 12)}`;
+
+function readConfig(file: string, io: Io): { ok: true; config: unknown } | { ok: false; problem: Problem } {
+  let text: string;
+  try {
+    text = io.readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(error);
+    return { ok: false, problem: { path: '', message: `Cannot read ${file}: ${reason}.` } };
+  }
+  try {
+    return { ok: true, config: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
+  } catch (error) {
+    return { ok: false, problem: { path: '', message: `${file} is not valid JSON: ${(error as Error).message}.` } };
+  }
+}
+
+/** Runs the CLI; returns the exit status. */
+export function run(argv: readonly string[], env: Env, io: Io): number {
+  const parsed = parseArgs(argv);
+  if (parsed.kind === 'help') {
+    io.stdout(USAGE + '\n');
+    return EXIT.ok;
+  }
+  if (parsed.kind === 'usage') {
+    io.stderr(`${parsed.error}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const args: CliArgs = parsed.args;
+  const read = readConfig(args.configFile, io);
+  if (!read.ok) {
+    io.stderr(formatProblem(read.problem) + '\n');
+    return EXIT.invalid;
+  }
+  const { settings, problems: settingProblems } = parseSettings(env);
+  for (const p of settingProblems) io.stderr(`warning: ${p.message}\n`);
+
+  if (args.command === 'validate') {
+    const problems = validateConfig(read.config, validateOptionsFrom(settings));
+    if (problems.length > 0) {
+      io.stderr(problems.map(formatProblem).join('\n') + '\n');
+      return EXIT.invalid;
+    }
+    // Plan to list the index names (validation already expanded them; planning is cheap).
+    const planned = planExperiment({
+      config: read.config,
+      experimentId: defaultExperimentId(read.config),
+      inputs: { data: DATA_PLACEHOLDER, evalData: EVAL_DATA_PLACEHOLDER },
+      settings,
+    });
+    const indexNames = planned.ok ? planned.plan.pipelines.map((p) => p.indexName) : [];
+    io.stdout(JSON.stringify({ valid: true, indexNames }) + '\n');
+    return EXIT.ok;
+  }
+
+  const placeholders = [...settings.placeholders];
+  if (!args.data) placeholders.push('--data');
+  if (!args.evalData) placeholders.push('--eval-data');
+  const result = planExperiment({
+    config: read.config,
+    experimentId: args.experimentId ?? defaultExperimentId(read.config),
+    inputs: { data: args.data ?? DATA_PLACEHOLDER, evalData: args.evalData ?? EVAL_DATA_PLACEHOLDER },
+    settings,
+    submittedAt: args.submittedAt,
+  });
+  if (!result.ok) {
+    io.stderr(result.problems.map(formatProblem).join('\n') + '\n');
+    return EXIT.invalid;
+  }
+  if (placeholders.length > 0) {
+    io.stderr(`note: not set, so the plan holds <PLACEHOLDERS> for: ${placeholders.join(', ')}\n`);
+  }
+  const { pipelines, components } = result.plan;
+  const out = {
+    pipelines: pipelines.map((p) => ({ indexName: p.indexName, jobName: p.jobName, config: p.config, job: p.job })),
+    components,
+  };
+  io.stdout(JSON.stringify(out) + '\n');
+  return EXIT.ok;
+}
+
+if (require.main === module) {
+  const io: Io = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readFile: (path) => readFileSync(path, 'utf8'),
+  };
+  process.exitCode = run(process.argv.slice(2), process.env, io);
+}
