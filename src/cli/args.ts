@@ -30,7 +30,9 @@ export interface CliArgs {
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'run'; args: CliArgs } | { kind: 'usage'; error: string };
 
-const OPTIONS: Record<string, keyof CliArgs> = {
+type OptionKey = 'experimentId' | 'data' | 'evalData' | 'submittedAt';
+
+const OPTIONS: Record<string, OptionKey> = {
   '--experiment-id': 'experimentId',
   '--data': 'data',
   '--eval-data': 'evalData',
@@ -40,7 +42,7 @@ const OPTIONS: Record<string, keyof CliArgs> = {
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help' };
   const positional: string[] = [];
-  const values: Partial<Record<keyof CliArgs, string>> = {};
+  const values: Partial<Record<OptionKey, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const eq = arg.indexOf('=');
@@ -62,5 +64,5 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (command === 'validate' && Object.keys(values).length > 0) {
     return { kind: 'usage', error: 'validate takes no options.' };
   }
-  return { kind: 'run', args: { command: command as CliArgs['command'], configFile, ...values } };
+  return { kind: 'run', args: { command, configFile, ...values } };
 }
