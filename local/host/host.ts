@@ -190,7 +190,8 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
       const fn = byName(functionName);
       if (!fn) throw new Error(`The function '${functionName}' does not exist (or is disabled) in this app.`);
       const { response } = await invoker.invoke(fn, {
-        triggerData: toTypedData(triggerValue),
+        // as the worker receives it: JSON typed data (a string stays a string, not re-parsed)
+        triggerData: triggerValue === undefined ? undefined : { json: JSON.stringify(triggerValue) },
         reason: '(null)',
         invocationId: invokeOptions?.invocationId,
       });

@@ -200,7 +200,8 @@ export function checkConstraint(constraint: string, value: string): boolean {
       return Number.isFinite(num) && num >= Number(args[0]) && num <= Number(args[1]);
     case 'regex':
       try {
-        return new RegExp(arg, 'i').test(value);
+        // braces in a route template's regex are doubled: {{2}} means {2}
+        return new RegExp(arg.replace(/\{\{/g, '{').replace(/\}\}/g, '}'), 'i').test(value);
       } catch {
         return true;
       }

@@ -1,0 +1,83 @@
+/**
+ * The CLI: clear load errors with a non-zero exit, graceful SIGTERM, local.settings.json values (the environment
+ * wins), unresolved %SETTING% references reported as function errors.
+ */
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { exitCode, FIXTURE_APP, REPO, spawnHost, tempDir } from './helpers/host-process';
+
+test('a missing entry point exits non-zero and says to build first', async () => {
+  const app = tempDir('host-app-');
+  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'x', main: 'dist/src/index.js' }));
+  const host = await spawnHost({ args: ['--app', app, '--port', '0'], noWait: true });
+  expect(await exitCode(host)).toBe(1);
+  expect(host.output()).toMatch(/could not start: .*"dist\/src\/index\.js".*does not exist.*run npm run build first/);
+});
+
+test('a glob main matching nothing, and a bad --port, are reported', async () => {
+  const app = tempDir('host-app-');
+  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'x', main: 'dist/functions/*.js' }));
+  const glob = await spawnHost({ args: ['--app', app, '--port', '0'], noWait: true });
+  expect(await exitCode(glob)).toBe(1);
+  expect(glob.output()).toMatch(/Found zero files matching the "main" pattern "dist\/functions\/\*\.js"/);
+  const port = await spawnHost({ args: ['--app', app, '--port', 'abc'], noWait: true });
+  expect(await exitCode(port)).toBe(2);
+  expect(port.output()).toContain('--port must be a port number');
+});
+
+test('an app that throws while loading is reported with its error', async () => {
+  const app = tempDir('host-app-');
+  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'x', main: 'index.js' }));
+  writeFileSync(path.join(app, 'index.js'), "throw new Error('boom at load');\n");
+  const host = await spawnHost({ args: ['--app', app, '--port', '0'], noWait: true });
+  expect(await exitCode(host)).toBe(1);
+  expect(host.output()).toMatch(/Worker was unable to load entry point "index\.js": Error: boom at load/);
+});
+
+test('local.settings.json Values apply without overriding the environment; SIGTERM stops gracefully', async () => {
+  const app = path.join(tempDir('host-app-'), 'app');
+  mkdirSync(app);
+  cpSync(FIXTURE_APP, app, { recursive: true });
+  writeFileSync(
+    path.join(app, 'local.settings.json'),
+    JSON.stringify({
+      IsEncrypted: false,
+      Values: {
+        GREETING: 'from settings',
+        FAREWELL: 'bye from settings',
+        TICK_SCHEDULE: '0 0 0 1 1 *',
+        EMPTY_SCHEDULE: '',
+      },
+    }),
+  );
+  const host = await spawnHost({
+    args: ['--app', app, '--port', '0'],
+    // the copy lives outside the repo: let it find the repo's @azure/functions
+    env: { NODE_PATH: path.join(REPO, 'node_modules'), GREETING: 'from env' },
+  });
+  try {
+    const get = async (name: string): Promise<unknown> =>
+      ((await (await fetch(`${host.url}/api/setting/${name}`)).json()) as { value: unknown }).value;
+    expect(await get('GREETING')).toBe('from env');
+    expect(await get('FAREWELL')).toBe('bye from settings');
+    expect(host.output()).toContain(`Data dir: ${path.join(app, '.local', 'host')}`);
+  } finally {
+    expect(await host.stop('SIGTERM')).toBe(0);
+  }
+  expect(host.output()).toContain('Application is shutting down (SIGTERM)');
+});
+
+test('an unresolved %SETTING% puts that function in error; the others run', async () => {
+  const host = await spawnHost({
+    args: ['--app', FIXTURE_APP, '--port', '0', '--data-dir', tempDir()],
+    env: { EMPTY_SCHEDULE: '' },
+  });
+  try {
+    expect(host.output()).toContain(
+      "The function 'tick' is in error and will not run: '%TICK_SCHEDULE%' does not resolve to a value.",
+    );
+    expect((await fetch(`${host.url}/api/hello`)).status).toBe(200);
+  } finally {
+    await host.stop();
+  }
+});
