@@ -146,15 +146,16 @@ function checkNames(expanded: ExpandedCombination[], names: string[], problems: 
       explainMismatch(c.indexNamePrefix, c.embeddingModel.modelName, modelPath, name, result, problems);
     }
 
-    // Azure AI Search index names: lower-case letters, digits and dashes (and the `_` the accelerator always uses),
-    // starting with a letter or a digit.
-    if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) {
-      const bad = [...new Set(name.replace(/[a-z0-9_-]/g, ''))].map((ch) => `"${ch}"`).join(' ');
+    // Azure AI Search index names: lower case letters, digits, "-" and "_", a letter or digit first, no "--" or "__"
+    // (https://learn.microsoft.com/rest/api/searchservice/naming-rules). The Search service refuses anything else.
+    if (!SEARCH_INDEX_NAME.test(name) || /--|__/.test(name)) {
+      const bad = [...new Set(name.replace(/[a-z0-9_-]/g, ''))].map((ch) => `"${ch}"`);
+      const what = bad.length > 0 ? bad.join(' ') : '"--" or "__"';
       const where = badCharSource(c, modelPath);
       problems.add(
         where.path,
-        `The index name "${name}" contains ${bad || 'a leading character'} that Azure AI Search does not accept in ` +
-          `index names (lower-case letters, digits and "-" only, starting with a letter or digit): ${where.fix}`,
+        `The index name "${name}" contains ${what}, which Azure AI Search refuses in index names (lower-case ` +
+          `letters, digits, "-" and "_", no "--" or "__"): ${where.fix}`,
       );
     }
 
@@ -245,16 +246,18 @@ function explainMismatch(
   }
 }
 
+const SEARCH_INDEX_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
 function badCharSource(c: ExpandedCombination['combination'], modelPath: string): { path: string; fix: string } {
-  const ok = (s: string): boolean => /^[a-z0-9_-]*$/.test(s);
-  if (!ok(c.indexNamePrefix) || !/^[a-z0-9]/.test(c.indexNamePrefix)) {
+  const ok = (s: string): boolean => /^[a-z0-9_-]*$/.test(s) && !/--|__|^-|-$/.test(s);
+  if (!ok(c.indexNamePrefix)) {
     return {
       path: '/index/index_name_prefix',
-      fix: 'use lower-case letters, digits and "-" in index_name_prefix, starting with a letter or digit.',
+      fix: 'use lower-case letters, digits and single "-" in index_name_prefix, starting and ending with a letter or digit.',
     };
   }
   if (!ok(c.embeddingModel.modelName.toLowerCase())) {
-    return { path: modelPath, fix: 'use a model name of letters, digits and "-" only.' };
+    return { path: modelPath, fix: 'use a model name of letters, digits and single "-" only.' };
   }
   if (!ok(pyNumber(c.samplingPercentage))) {
     return { path: '/index/sampling/percentage', fix: 'use a whole-number percentage.' };
