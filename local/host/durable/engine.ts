@@ -994,5 +994,7 @@ function parseOrchestrationFailure(err: unknown): { message: string; state?: Orc
   } catch {
     state = undefined;
   }
-  return { message: message.slice(0, at).trimEnd(), state };
+  // The library passes `orchestratorReturned` as the error (so the prefix reads "false"); the message is in the state.
+  const text = typeof state?.error === 'string' && state.error !== '' ? state.error : message.slice(0, at).trimEnd();
+  return { message: text, state };
 }
