@@ -98,7 +98,7 @@ export async function request(
   }
   const res = await fetch(url, init);
   const text = await res.text();
-  let parsed: unknown = text;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
