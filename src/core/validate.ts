@@ -154,7 +154,7 @@ function checkNames(expanded: ExpandedCombination[], names: string[], problems: 
       const where = badCharSource(c, modelPath);
       problems.add(
         where.path,
-        `The index name "${name}" contains ${what}, which Azure AI Search refuses in index names (lower-case ` +
+        `The index names would contain ${what}, which Azure AI Search refuses in index names (lower-case ` +
           `letters, digits, "-" and "_", no "--" or "__"): ${where.fix}`,
       );
     }
@@ -203,7 +203,7 @@ function explainMismatch(
     problems.add(
       '/index/index_name_prefix',
       `index_name_prefix "${prefix}" contains "_", which separates the fields of the index name: the index step ` +
-        `would not get this prefix back from "${name}". Replace "_" with "-" (e.g. "${prefix.replace(/_/g, '-')}").`,
+        `would not get this prefix back from the index name. Replace "_" with "-" (e.g. "${prefix.replace(/_/g, '-')}").`,
     );
     explained = true;
   }
@@ -219,7 +219,7 @@ function explainMismatch(
     problems.add(
       modelPath,
       `model_name "${modelName}" contains "_", which separates the fields of the index name: the index step could ` +
-        `not read "${name}" back. Use a model (or Azure OpenAI deployment) name without "_".`,
+        `not read the index name back. Use a model (or Azure OpenAI deployment) name without "_".`,
     );
     explained = true;
   } else if (modelName !== modelName.toLowerCase()) {
