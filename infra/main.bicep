@@ -110,7 +110,7 @@ param maximumInstanceCount int = 40
 @description('Optional. Name of an existing AzureML workspace to use. Empty: create a new one.')
 param existingMlWorkspaceName string = ''
 
-@description('Optional. Resource group of the existing AzureML workspace (same subscription).')
+@description('Optional. Resource group of the existing AzureML workspace (same subscription). Empty: this resource group.')
 param existingMlWorkspaceResourceGroupName string = resourceGroup().name
 
 @description('Optional. Name of the new AzureML workspace (when existingMlWorkspaceName is empty).')
@@ -384,7 +384,9 @@ var appPrincipalId = functionApp.outputs.systemAssignedMIPrincipalId
 
 var createMlWorkspace = empty(existingMlWorkspaceName)
 var workspaceName = createMlWorkspace ? mlWorkspaceName : existingMlWorkspaceName
-var workspaceResourceGroupName = createMlWorkspace ? resourceGroup().name : existingMlWorkspaceResourceGroupName
+var workspaceResourceGroupName = createMlWorkspace || empty(existingMlWorkspaceResourceGroupName)
+  ? resourceGroup().name
+  : existingMlWorkspaceResourceGroupName
 
 module mlStorage 'modules/storage-account.bicep' = if (createMlWorkspace) {
   name: 'ml-storage'

@@ -1,0 +1,261 @@
+import { checkArmTemplate, checkParametersFile, type Violation } from '../../infra/scripts/check-arm';
+
+/** A compliant template in Bicep's compiled shape (language version 2.0: resources keyed by symbolic name). */
+function compliantTemplate(): Record<string, unknown> {
+  return {
+    languageVersion: '2.0',
+    parameters: {
+      openAiApiKey: { type: 'securestring', defaultValue: '' },
+      appName: { type: 'string' },
+    },
+    variables: {
+      storeKey: "[not(empty(parameters('openAiApiKey')))]",
+    },
+    resources: {
+      storage: {
+        type: 'Microsoft.Storage/storageAccounts',
+        apiVersion: '2025-08-01',
+        name: 'stapp',
+        properties: { allowSharedKeyAccess: false, minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true },
+      },
+      vault: {
+        type: 'Microsoft.KeyVault/vaults',
+        apiVersion: '2026-02-01',
+        name: 'kv-app',
+        properties: { enableRbacAuthorization: true },
+      },
+      site: {
+        type: 'Microsoft.Web/sites',
+        apiVersion: '2025-03-01',
+        name: "[parameters('appName')]",
+        identity: { type: 'SystemAssigned' },
+        properties: {
+          httpsOnly: true,
+          siteConfig: { minTlsVersion: '1.2', scmMinTlsVersion: '1.3' },
+          functionAppConfig: { deployment: { storage: { authentication: { type: 'SystemAssignedIdentity' } } } },
+        },
+      },
+      ftp: {
+        type: 'Microsoft.Web/sites/basicPublishingCredentialsPolicies',
+        apiVersion: '2025-03-01',
+        name: "[format('{0}/{1}', parameters('appName'), 'ftp')]",
+        properties: { allow: false },
+      },
+      scm: {
+        type: 'Microsoft.Web/sites/basicPublishingCredentialsPolicies',
+        apiVersion: '2025-03-01',
+        name: "[format('{0}/{1}', parameters('appName'), 'scm')]",
+        properties: { allow: false },
+      },
+      settings: {
+        type: 'Microsoft.Resources/deployments',
+        apiVersion: '2025-04-01',
+        name: 'settings',
+        properties: {
+          expressionEvaluationOptions: { scope: 'inner' },
+          mode: 'Incremental',
+          parameters: {
+            appSettings: {
+              value:
+                "[union(createObject('AzureWebJobsStorage__accountName', 'stapp', 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING', 'Endpoint=https://dts.example;Authentication=ManagedIdentity'), if(variables('storeKey'), createObject('OPENAI_API_KEY', '@Microsoft.KeyVault(SecretUri=https://kv-app.vault.azure.net/secrets/source-openai-api-key)'), createObject()))]",
+            },
+          },
+          template: {
+            languageVersion: '2.0',
+            parameters: { appSettings: { type: 'object' } },
+            resources: {
+              config: {
+                type: 'Microsoft.Web/sites/config',
+                apiVersion: '2025-03-01',
+                name: "[format('{0}/{1}', 'app', 'appsettings')]",
+                properties: "[parameters('appSettings')]",
+              },
+              roles: {
+                type: 'Microsoft.Authorization/roleAssignments',
+                apiVersion: '2022-04-01',
+                scope: "[resourceId('Microsoft.KeyVault/vaults', 'kv-app')]",
+                name: "[guid('kv-app', 'principal', 'role')]",
+                properties: {
+                  roleDefinitionId:
+                    "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7')]",
+                  principalId: 'principal',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** A template with one or more violations of every rule. */
+function violatingTemplate(): Record<string, unknown> {
+  return {
+    languageVersion: '2.0',
+    parameters: { openAiApiKey: { type: 'securestring' } },
+    resources: {
+      storage: {
+        type: 'Microsoft.Storage/storageAccounts',
+        name: 'stapp',
+        properties: { allowSharedKeyAccess: true, minimumTlsVersion: 'TLS1_0', supportsHttpsTrafficOnly: false },
+      },
+      insights: { type: 'Microsoft.Insights/components', name: 'appi', properties: { DisableLocalAuth: false } },
+      logs: { type: 'Microsoft.OperationalInsights/workspaces', name: 'log', properties: {} },
+      vault: { type: 'Microsoft.KeyVault/vaults', name: 'kv', properties: { enableRbacAuthorization: false } },
+      workspace: { type: 'Microsoft.MachineLearningServices/workspaces', name: 'mlw', properties: {} },
+      compute: {
+        type: 'Microsoft.MachineLearningServices/workspaces/computes',
+        name: 'mlw/cluster',
+        properties: { computeType: 'AmlCompute', disableLocalAuth: false },
+      },
+      site: {
+        type: 'Microsoft.Web/sites',
+        name: 'app',
+        properties: {
+          httpsOnly: false,
+          siteConfig: {
+            minTlsVersion: '1.0',
+            appSettings: [
+              {
+                name: 'AzureWebJobsStorage',
+                value:
+                  "[format('DefaultEndpointsProtocol=https;AccountName=stapp;AccountKey={0}', listKeys(resourceId('Microsoft.Storage/storageAccounts', 'stapp'), '2025-08-01').keys[0].value)]",
+              },
+            ],
+          },
+          functionAppConfig: {
+            deployment: { storage: { authentication: { type: 'StorageAccountConnectionString' } } },
+          },
+        },
+      },
+      settings: {
+        type: 'Microsoft.Resources/deployments',
+        name: 'settings',
+        properties: {
+          parameters: {
+            appSettings: {
+              value:
+                "[createObject('OPENAI_API_KEY', parameters('openAiApiKey'), 'AZURE_SEARCH_ADMIN_KEY', 'a-plain-key', 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING', 'Endpoint=https://dts.example;Authentication=None')]",
+            },
+          },
+          template: {
+            parameters: { appSettings: { type: 'object' } },
+            resources: [
+              {
+                type: 'Microsoft.Web/sites/config',
+                name: "[format('{0}/{1}', 'app', 'appsettings')]",
+                properties: "[parameters('appSettings')]",
+              },
+            ],
+          },
+        },
+      },
+      unscoped: {
+        type: 'Microsoft.Authorization/roleAssignments',
+        name: "[guid('a')]",
+        properties: { roleDefinitionId: 'x', principalId: 'p' },
+      },
+      groupWide: {
+        type: 'Microsoft.Authorization/roleAssignments',
+        name: "[guid('b')]",
+        scope: '[resourceGroup().id]',
+        properties: {
+          roleDefinitionId:
+            "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '8e3af657-a8ff-443c-a75c-2fe8c4bcb635')]",
+          principalId: 'p',
+        },
+      },
+    },
+  };
+}
+
+const find = (violations: Violation[], rule: string, resource: string, text: string): Violation | undefined =>
+  violations.find((v) => v.rule === rule && v.resource === resource && v.message.includes(text));
+
+describe('checkArmTemplate', () => {
+  it('passes a compliant template, including a secure parameter used only in a condition', () => {
+    expect(checkArmTemplate(compliantTemplate())).toEqual([]);
+  });
+
+  it('reports every violation, naming the rule, the resource and the fix', () => {
+    const violations = checkArmTemplate(violatingTemplate());
+    const expected: Array<[string, string, string]> = [
+      ['https-only', 'storage', 'supportsHttpsTrafficOnly'],
+      ['https-only', 'site', 'httpsOnly'],
+      ['tls', 'storage', "'TLS1_2' or later (it is TLS1_0)"],
+      ['tls', 'site', "minTlsVersion to '1.2' or later (it is 1.0)"],
+      ['no-shared-keys', 'storage', 'allowSharedKeyAccess'],
+      ['no-shared-keys', 'insights', 'DisableLocalAuth'],
+      ['no-shared-keys', 'logs', 'disableLocalAuth'],
+      ['no-shared-keys', 'vault', 'enableRbacAuthorization'],
+      ['no-shared-keys', 'compute', 'disableLocalAuth'],
+      ['no-shared-keys', 'site', 'FTP basic publishing credentials'],
+      ['no-shared-keys', 'site', 'SCM basic publishing credentials'],
+      ['managed-identity', 'site', 'managed identity'],
+      ['managed-identity', 'site', 'deployment storage'],
+      ['managed-identity', 'workspace', 'managed identity'],
+      ['managed-identity', 'compute', 'managed identity'],
+      ['managed-identity', 'site', 'AzureWebJobsStorage is a storage connection string'],
+      [
+        'managed-identity',
+        'settings/#0',
+        'DURABLE_TASK_SCHEDULER_CONNECTION_STRING must use Authentication=ManagedIdentity',
+      ],
+      ['managed-identity', 'settings/#0', 'AzureWebJobsStorage__accountName'],
+      ['no-secret-in-app-settings', 'site', 'listKeys() result'],
+      ['no-secret-in-app-settings', 'settings/#0', 'OPENAI_API_KEY carries the secure parameter openAiApiKey'],
+      ['no-secret-in-app-settings', 'settings/#0', 'AZURE_SEARCH_ADMIN_KEY looks secret'],
+      ['role-assignment-scope', 'unscoped', 'has no scope'],
+      ['role-assignment-scope', 'groupWide', 'scoped to "[resourceGroup().id]"'],
+      ['role-assignment-scope', '(template)', 'Owner'],
+      ['aml-diagnostics', '(template)', 'AmlComputeJobEvent, AmlRunStatusChangedEvent, AmlComputeClusterEvent'],
+    ];
+    const missing = expected.filter(([rule, resource, text]) => !find(violations, rule, resource, text));
+    expect(missing).toEqual([]);
+  });
+
+  it('accepts AzureML diagnostic settings only when all three event categories go to Log Analytics', () => {
+    const withDiagnostics = (categories: string[]): Violation[] => {
+      const template = compliantTemplate();
+      (template['resources'] as Record<string, unknown>)['workspace'] = {
+        type: 'Microsoft.MachineLearningServices/workspaces',
+        name: 'mlw',
+        identity: { type: 'SystemAssigned' },
+        properties: {},
+      };
+      (template['resources'] as Record<string, unknown>)['diagnostics'] = {
+        type: 'Microsoft.Insights/diagnosticSettings',
+        name: 'to-log-analytics',
+        scope: "[resourceId('Microsoft.MachineLearningServices/workspaces', 'mlw')]",
+        properties: { workspaceId: 'la-id', logs: categories.map((category) => ({ category, enabled: true })) },
+      };
+      return checkArmTemplate(template);
+    };
+    expect(withDiagnostics(['AmlComputeJobEvent', 'AmlRunStatusChangedEvent', 'AmlComputeClusterEvent'])).toEqual([]);
+    expect(withDiagnostics(['AmlComputeJobEvent']).map((v) => v.rule)).toEqual(['aml-diagnostics']);
+  });
+
+  it('rejects what is not a template', () => {
+    expect(checkArmTemplate('nope').map((v) => v.rule)).toEqual(['template']);
+  });
+});
+
+describe('checkParametersFile', () => {
+  it('reports unknown parameters and literal values of secure parameters, and accepts ${VAR} references', () => {
+    const template = { parameters: { openAiApiKey: { type: 'securestring' }, environmentName: { type: 'string' } } };
+    expect(
+      checkParametersFile(template, {
+        parameters: { openAiApiKey: { value: '${OPENAI_API_KEY=}' }, environmentName: { value: '${AZURE_ENV_NAME}' } },
+      }),
+    ).toEqual([]);
+    const violations = checkParametersFile(template, {
+      parameters: { openAiApiKey: { value: 'sk-literal' }, typo: { value: 'x' } },
+    });
+    expect(violations.map((v) => `${v.rule}:${v.resource}`).sort()).toEqual([
+      'parameters-file:openAiApiKey',
+      'parameters-file:typo',
+    ]);
+    expect(JSON.stringify(violations)).not.toContain('sk-literal');
+  });
+});
