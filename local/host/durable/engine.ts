@@ -131,6 +131,11 @@ export class DurableEngine {
 
   // ---------------------------------------------------------------- client operations
 
+  /** Virtual now (instance times are virtual). */
+  now(): number {
+    return this.clock.now();
+  }
+
   orchestratorNames(): Set<string> {
     return new Set(
       this.invoker

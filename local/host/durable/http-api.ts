@@ -264,7 +264,7 @@ export class DurableHttpApi {
     if (runtimeStatus.length === 0) return send(res, 404);
     const q: InstanceQuery = {
       createdTimeFrom: from,
-      createdTimeTo: time(url, 'createdTimeTo') ?? Date.now(),
+      createdTimeTo: time(url, 'createdTimeTo') ?? this.engine.now(),
       runtimeStatus,
     };
     let deleted = 0;
