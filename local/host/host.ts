@@ -201,6 +201,12 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
 
   await invoker.runHooks('appStart', { hookData: appHookData, appHookData, functionAppDirectory: appDir });
 
+  const timers = new TimerScheduler({
+    clock,
+    logger,
+    dataDir,
+    invoke: (fn, request) => invoker.invoke(fn, request),
+  });
   const httpFunctions = functions.filter((fn) => fn.triggerType.toLowerCase() === 'httptrigger');
   const dispatch = createDispatcher({
     routePrefix,
@@ -215,6 +221,7 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
         triggerMetadata: httpTriggerMetadata(httpData),
         reason: 'This function was programmatically called via the host APIs.',
       }),
+    invokeAdmin: (name) => timers.runNow(name),
     hostStatus: () => ({ state: 'Running', version: '4.x-local', processUptime: Math.round(process.uptime() * 1000) }),
   });
 
@@ -244,12 +251,6 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   baseUrl = `http://localhost:${port}`;
 
   const context: ExtensionContext = { invoker: functionInvoker, clock, logger, keys, baseUrl, dataDir };
-  const timers = new TimerScheduler({
-    clock,
-    logger,
-    dataDir,
-    invoke: (fn, request) => invoker.invoke(fn, request),
-  });
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;

@@ -44,6 +44,8 @@ export interface DispatcherOptions {
   maxBodyBytes: number;
   invoke(fn: LoadedFunction, http: RpcHttpData): Promise<InvokeResult>;
   hostStatus(): Record<string, unknown>;
+  /** Runs a non-HTTP function now (admin API `POST /admin/functions/{name}`); false when it cannot be run that way. */
+  invokeAdmin(name: string, input: unknown): boolean;
 }
 
 function send(res: ServerResponse, status: number, body?: string, type = 'text/plain; charset=utf-8'): void {
@@ -73,7 +75,13 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   return async function dispatch(req: IncomingMessage, res: ServerResponse, baseUrl: string): Promise<void> {
-    const url = new URL(req.url ?? '/', baseUrl);
+    // like the Functions host, the request URL the app sees carries the Host header the client used
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', req.headers.host ? `http://${req.headers.host}` : baseUrl);
+    } catch {
+      url = new URL(req.url ?? '/', baseUrl);
+    }
     const path = url.pathname;
     const lower = path.toLowerCase();
     const method = (req.method ?? 'GET').toUpperCase();
@@ -90,6 +98,19 @@ export function createDispatcher(options: DispatcherOptions) {
     if (lower === '/admin/host/status' && method === 'GET') {
       if (!options.keys.authorize(req, url, 'admin')) return send(res, 401);
       return send(res, 200, JSON.stringify(options.hostStatus()), 'application/json; charset=utf-8');
+    }
+
+    const admin = /^\/admin\/functions\/([^/]+)$/i.exec(path);
+    if (admin && method === 'POST') {
+      if (!options.keys.authorize(req, url, 'admin')) return send(res, 401);
+      let input: unknown;
+      try {
+        const text = (await readBody(req, options.maxBodyBytes)).toString('utf8');
+        input = text ? (JSON.parse(text) as { input?: unknown }).input : undefined;
+      } catch {
+        return send(res, 400, 'the body must be JSON like {"input": …}');
+      }
+      return send(res, options.invokeAdmin(decodeURIComponent(admin[1] as string), input) ? 202 : 404);
     }
 
     let rest: string;

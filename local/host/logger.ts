@@ -41,7 +41,8 @@ export function createConsoleLogger(
     });
   return {
     log(level, message, fields) {
-      if (!levelEnabled(min, level)) return;
+      // the start-up banner (URLs, keys) is always shown, like func start's function list
+      if (!levelEnabled(min, level) && fields?.banner !== true) return;
       write(formatLine(message, fields), level);
     },
   };

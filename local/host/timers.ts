@@ -54,6 +54,8 @@ class TimerJob {
     try {
       const json = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<ScheduleStatus> & { schedule?: string };
       if (typeof json.next !== 'string' || typeof json.last !== 'string') return undefined;
+      // a changed schedule starts afresh (its old `next` says nothing about the new schedule)
+      if (json.schedule !== undefined && json.schedule !== this.schedule.text) return undefined;
       return { last: json.last, next: json.next, lastUpdated: json.lastUpdated ?? json.next };
     } catch {
       return undefined;
@@ -68,14 +70,19 @@ class TimerJob {
     renameSync(tmp, this.file);
   }
 
-  private async fire(firedAt: number, isPastDue: boolean): Promise<void> {
+  /** Runs the function now, outside its schedule (admin API), with the current status. */
+  runNow(): Promise<void> {
+    return this.fire(this.options.clock.now(), false, 'This function was programmatically called via the host APIs.');
+  }
+
+  private async fire(firedAt: number, isPastDue: boolean, reasonText?: string): Promise<void> {
     const { clock } = this.options;
     const status = this.status ?? {
       last: NEVER,
       next: iso(this.schedule.next(firedAt)),
       lastUpdated: iso(clock.now()),
     };
-    const reason = `Timer fired at ${iso(firedAt)}${isPastDue ? ' (past due)' : ''}`;
+    const reason = reasonText ?? `Timer fired at ${iso(firedAt)}${isPastDue ? ' (past due)' : ''}`;
     try {
       await this.options.invoke(this.fn, {
         triggerData: { json: JSON.stringify(timerPayload(status, isPastDue)) },
@@ -84,6 +91,7 @@ class TimerJob {
     } catch {
       // logged by the invoker; the schedule goes on (as with the Functions host)
     }
+    if (reasonText) return; // a manual run leaves the schedule status alone
     const now = clock.now();
     this.saveStatus({ last: iso(firedAt), next: iso(this.schedule.next(now)), lastUpdated: iso(now) });
   }
@@ -136,6 +144,7 @@ class TimerJob {
 export class TimerScheduler {
   private readonly controller = new AbortController();
   private readonly running: Promise<void>[] = [];
+  private readonly jobs = new Map<string, TimerJob>();
 
   constructor(private readonly options: TimerOptions) {}
 
@@ -161,12 +170,21 @@ export class TimerScheduler {
         continue;
       }
       const job = new TimerJob(fn, schedule, this.options, this.controller.signal);
+      this.jobs.set(fn.name.toLowerCase(), job);
       this.running.push(
         job.run().catch((err: unknown) => {
           logger.log('error', `Timer '${fn.name}' stopped: ${(err as Error).message}`, { functionName: fn.name });
         }),
       );
     }
+  }
+
+  /** Runs a scheduled timer function now (not waiting for it); false when there is no such timer. */
+  runNow(name: string): boolean {
+    const job = this.jobs.get(name.toLowerCase());
+    if (!job || this.controller.signal.aborted) return false;
+    this.running.push(job.runNow());
+    return true;
   }
 
   /** Stops scheduling and waits for invocations in flight to finish. */

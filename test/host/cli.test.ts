@@ -81,3 +81,19 @@ test('an unresolved %SETTING% puts that function in error; the others run', asyn
     await host.stop();
   }
 });
+
+test('LOCAL_HOST_LOG_LEVEL=warning keeps invocation lines out but still shows the banner and failures', async () => {
+  const host = await spawnHost({
+    args: ['--app', FIXTURE_APP, '--port', '0', '--data-dir', tempDir()],
+    env: { TICK_SCHEDULE: '0 0 0 1 1 *', EMPTY_SCHEDULE: '', LOCAL_HOST_LOG_LEVEL: 'warning' },
+  });
+  try {
+    expect((await fetch(`${host.url}/api/hello`)).status).toBe(200);
+    expect((await fetch(`${host.url}/api/fails`)).status).toBe(500);
+    await host.waitFor(/Executed 'Functions\.fails' \(Failed, /);
+  } finally {
+    await host.stop();
+  }
+  expect(host.output()).not.toMatch(/Executing 'Functions\./);
+  expect(host.output()).not.toMatch(/Executed 'Functions\.hello'/);
+});

@@ -144,3 +144,24 @@ test('the host status endpoint answers', async () => {
   expect(res.status).toBe(200);
   expect(await res.json()).toMatchObject({ state: 'Running' });
 });
+
+test('a log hook can rewrite user log lines before they are written', async () => {
+  const mark = host.output().length;
+  expect(await (await fetch(api('logs/secret'))).text()).toBe('ok');
+  await host.waitFor(/Functions\.logsSecret \(Id=[0-9a-f-]+\): token is \[redacted\]/, { from: mark });
+  expect(host.output()).not.toContain('SECRET-abc123');
+});
+
+test('the admin API runs a timer function now; unknown functions are 404', async () => {
+  const mark = host.output().length;
+  const res = await fetch(`${host.url}/admin/functions/tick`, { method: 'POST', body: '{"input":""}' });
+  expect(res.status).toBe(202);
+  await host.waitFor(
+    /Executing 'Functions\.tick' \(Reason='This function was programmatically called via the host APIs\.'/,
+    {
+      from: mark,
+    },
+  );
+  await host.waitFor(/TIMER tick \{.*"isPastDue":false/, { from: mark });
+  expect((await fetch(`${host.url}/admin/functions/nothing`, { method: 'POST' })).status).toBe(404);
+});
