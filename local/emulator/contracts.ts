@@ -51,6 +51,11 @@ export interface ScenarioControl {
   failNextComputeProvisioning(message: string): void;
   /** Key Vault permission model: access policies (default) or Azure RBAC. */
   setKeyVaultPermissionModel(model: 'accessPolicy' | 'rbac'): void;
+  /**
+   * While set, Log Analytics queries answer 200 with their tables and `error: { code: "PartialError", … }` carrying
+   * this message (as the service does when part of a query fails); `undefined` turns it off. Cleared by reset().
+   */
+  setLogAnalyticsPartialError(message: string | undefined): void;
   /** Clears scenarios and faults (not state). */
   reset(): void;
 }

@@ -1,0 +1,25 @@
+/** Shared helpers for the emulator tests: start one emulator per file with its settings in process.env. */
+import { DefaultAzureCredential } from '@azure/identity';
+import { startAzureEmulator, type AzureEmulator, type AzureEmulatorOptions } from '../../local/emulator';
+
+const AZURE_ENV = [
+  'AZURE_CLIENT_ID',
+  'AZURE_TENANT_ID',
+  'AZURE_CLIENT_SECRET',
+  'AZURE_FEDERATED_TOKEN_FILE',
+  'MSI_ENDPOINT',
+];
+
+export async function startForTest(options: AzureEmulatorOptions = {}): Promise<AzureEmulator> {
+  if (!process.env.NODE_EXTRA_CA_CERTS) {
+    throw new Error(
+      'Run the emulator tests with `npm run jest` (it sets NODE_EXTRA_CA_CERTS to the emulator certificate).',
+    );
+  }
+  const emulator = await startAzureEmulator({ port: 0, recordTraffic: true, ...options });
+  for (const name of AZURE_ENV) delete process.env[name];
+  Object.assign(process.env, emulator.settings);
+  return emulator;
+}
+
+export const credential = (): DefaultAzureCredential => new DefaultAzureCredential();
