@@ -1,4 +1,13 @@
 /**
  * The app's entry (package.json `main`): importing each module registers its functions with the Functions host.
  */
-export {};
+import './activities';
+import './activities/requestPipelineCancel';
+import './orchestrators/runExperiment';
+import './orchestrators/monitorPipeline';
+import './functions/startExperiment';
+import './functions/getExperiment';
+import './functions/listExperiments';
+import './functions/cancelExperiment';
+import './functions/planExperiment';
+import './functions/scheduledExperiment';

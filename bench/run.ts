@@ -1,0 +1,28 @@
+/**
+ * `npm run bench`: runs every benchmark, each in its own process (so peak memory is its own), and prints their
+ * figures. `npm run bench -- plan` runs one.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BENCHES = [
+  { name: 'plan', file: 'plan.ts', what: 'validate and plan a 1,000-combination config' },
+  { name: 'host', file: 'host.ts', what: 'local durable host: fan-out of 1,000 activities, replay of 2,000 events' },
+  { name: 'experiment', file: 'experiment.ts', what: 'a simulated 24-pipeline experiment, end to end' },
+];
+
+const wanted = process.argv.slice(2);
+let failed = false;
+for (const bench of BENCHES.filter((b) => wanted.length === 0 || wanted.includes(b.name))) {
+  const file = join(__dirname, bench.file);
+  console.log(`\n== ${bench.name}: ${bench.what}`);
+  if (!existsSync(file)) {
+    console.log(`   (missing: ${file})`);
+    failed = true;
+    continue;
+  }
+  const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), file], { stdio: 'inherit' });
+  if (run.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);

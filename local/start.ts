@@ -1,0 +1,127 @@
+/**
+ * `npm start`: runs the app (built into dist/) in the local Functions host.
+ *
+ * - With Azure settings (AML_SUBSCRIPTION_ID set in the environment or local.settings.json) it talks to real Azure
+ *   with DefaultAzureCredential.
+ * - Without them it starts the local Azure emulator, points the app at it and says so, with a virtual clock
+ *   (default 60×: a one-hour pipeline takes a minute) so a demo experiment finishes while you watch.
+ *
+ * Options: --port N (default PORT or 7071), --speed N (virtual clock speed, emulator mode), --keys (require
+ * function keys), --emulator (force the emulator even when Azure settings are present).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startAzureEmulator } from './emulator';
+import { createClock } from './shared/clock';
+
+const root = resolve(__dirname, '..');
+
+interface Args {
+  port: number;
+  speed: number | undefined;
+  keys: boolean;
+  emulator: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { port: Number(process.env.PORT ?? 7071), speed: undefined, keys: false, emulator: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): number => {
+      const n = Number(argv[++i]);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`${a} needs a number`);
+      return n;
+    };
+    if (a === '--port') args.port = value();
+    else if (a === '--speed') args.speed = value();
+    else if (a === '--keys') args.keys = true;
+    else if (a === '--emulator') args.emulator = true;
+    else if (a === '--help' || a === '-h') {
+      console.log('usage: npm start -- [--port N] [--speed N] [--keys] [--emulator]');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a} (try --help)`);
+  }
+  return args;
+}
+
+/** local.settings.json `Values`, as `func start` reads them (the environment wins). */
+function localSettings(): Record<string, string> {
+  const file = resolve(root, 'local.settings.json');
+  if (!existsSync(file)) return {};
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, unknown> };
+  return Object.fromEntries(
+    Object.entries(parsed.Values ?? {})
+      .filter(([, v]) => typeof v === 'string' && v !== '')
+      .map(([k, v]) => [k, String(v)]),
+  );
+}
+
+/** Stand-in values for the accelerator's required fields, so syncSecrets has something to write to the emulator. */
+const DEMO_ACCELERATOR_FIELDS: Record<string, string> = {
+  OPENAI_API_TYPE: 'azure',
+  OPENAI_API_KEY: 'local-demo-openai-key',
+  OPENAI_API_VERSION: '2024-02-01',
+  OPENAI_ENDPOINT: 'https://local-demo.openai.azure.com',
+  AZURE_SEARCH_SERVICE_ENDPOINT: 'https://local-demo.search.windows.net',
+  AZURE_SEARCH_ADMIN_KEY: 'local-demo-search-key',
+  AZURE_SEARCH_USE_SEMANTIC_SEARCH: 'True',
+};
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (!existsSync(resolve(root, 'dist/src/index.js'))) {
+    throw new Error('dist/src/index.js is missing: run `npm run build` (npm start does it for you).');
+  }
+  const fileSettings = localSettings();
+  const env: Record<string, string | undefined> = { ...fileSettings, ...process.env };
+  const useEmulator = args.emulator || !env.AML_SUBSCRIPTION_ID;
+  let stopEmulator: (() => Promise<void>) | undefined;
+
+  if (useEmulator) {
+    const clock = createClock({ speed: args.speed ?? 60 });
+    const emulator = await startAzureEmulator({ clock, dataDir: resolve(root, '.local/emulator') });
+    stopEmulator = () => emulator.stop();
+    for (const [k, v] of Object.entries(DEMO_ACCELERATOR_FIELDS)) env[k] ??= v;
+    Object.assign(env, emulator.settings, clock.env(), { NODE_EXTRA_CA_CERTS: emulator.caCertPath });
+    console.log(
+      [
+        '',
+        `  No Azure settings found (AML_SUBSCRIPTION_ID is unset), so the app runs against the LOCAL AZURE EMULATOR`,
+        `  at ${emulator.url} (AzureML, Key Vault, Log Analytics, MLflow, blob via Azurite). Nothing reaches Azure.`,
+        `  Virtual clock: ${clock.speed}x (a one-hour pipeline takes ${Math.max(1, Math.round(3600 / clock.speed))} s).`,
+        `  To use real Azure, set AML_SUBSCRIPTION_ID and the other settings (see local.settings.json.example).`,
+        '',
+      ].join('\n'),
+    );
+  } else {
+    console.log(
+      `\n  Azure settings found: subscription ${env.AML_SUBSCRIPTION_ID}, workspace ${env.AML_WORKSPACE_NAME ?? '(unset)'}; ` +
+        `signing in with DefaultAzureCredential.\n`,
+    );
+  }
+
+  const hostArgs = [
+    require.resolve('tsx/cli'),
+    resolve(root, 'local/host/cli.ts'),
+    '--app',
+    root,
+    '--port',
+    String(args.port),
+  ];
+  if (args.keys) hostArgs.push('--keys');
+  const child = spawn(process.execPath, hostArgs, { stdio: 'inherit', env: env as NodeJS.ProcessEnv, cwd: root });
+  const forward = (signal: NodeJS.Signals): void => {
+    child.kill(signal);
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  const code = await new Promise<number>((done) => child.on('exit', (c, s) => done(c ?? (s ? 1 : 0))));
+  await stopEmulator?.();
+  process.exit(code);
+}
+
+main().catch((e: unknown) => {
+  console.error(`npm start: ${(e as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,22 @@
+/** Experiment ids (the runExperiment instance ids) and request fingerprints. */
+import { createHash, randomBytes } from 'node:crypto';
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+const slug = (name: string): string =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 30)
+    .replace(/-+$/, '') || 'experiment';
+
+/** A new, readable id: `exp-<experiment name>-<12 random hex>`. */
+export const newExperimentId = (experimentName: string): string =>
+  `exp-${slug(experimentName)}-${randomBytes(6).toString('hex')}`;
+
+/** The id an Idempotency-Key maps to: the same key always names the same experiment. */
+export const idempotentExperimentId = (key: string): string => `exp-key-${sha256(key).slice(0, 24)}`;
+
+/** Fingerprint of a request body, to tell a reused Idempotency-Key with a different body. */
+export const requestFingerprint = (body: unknown): string => sha256(JSON.stringify(body)).slice(0, 32);

@@ -1,0 +1,71 @@
+/**
+ * Small helpers shared by the HTTP triggers: reading a JSON body safely, and answering with errors users can act on.
+ */
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { Problem } from '../core/types';
+
+export interface ErrorBody {
+  error: { code: string; message: string; problems?: Problem[] };
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
+  return { status, jsonBody: body, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers } };
+}
+
+export function error(status: number, code: string, message: string, problems?: Problem[]): HttpResponseInit {
+  const body: ErrorBody = { error: { code, message, ...(problems ? { problems } : {}) } };
+  return json(status, body);
+}
+
+export type JsonBody = { ok: true; value: unknown; text: string } | { ok: false; response: HttpResponseInit };
+
+/**
+ * Reads the request's JSON body: 415 when it is not JSON, 413 when it is larger than `maxBytes`, 400 when it does
+ * not parse (with the parser's message).
+ */
+export async function readJsonBody(request: HttpRequest, maxBytes: number): Promise<JsonBody> {
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
+    return {
+      ok: false,
+      response: error(
+        415,
+        'UnsupportedMediaType',
+        `Send the experiment as JSON with 'Content-Type: application/json' (got '${contentType || 'none'}').`,
+      ),
+    };
+  }
+  const tooLarge = (): JsonBody => ({
+    ok: false,
+    response: error(
+      413,
+      'PayloadTooLarge',
+      `The request body is larger than ${maxBytes} bytes (MAX_REQUEST_BODY_BYTES). Send only the accelerator's config.json and input URIs.`,
+    ),
+  });
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) return tooLarge();
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > maxBytes) return tooLarge();
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') {
+    return { ok: false, response: error(400, 'InvalidJson', 'The request body is empty: send a JSON object.') };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown, text };
+  } catch (e) {
+    return {
+      ok: false,
+      response: error(400, 'InvalidJson', `The request body is not valid JSON: ${(e as Error).message}.`),
+    };
+  }
+}
+
+/** The base URL callers used to reach us (scheme, host and the `/api` prefix). */
+export function apiBase(request: HttpRequest): string {
+  const url = new URL(request.url);
+  const proto = request.headers.get('x-forwarded-proto') ?? url.protocol.replace(':', '');
+  const host = request.headers.get('x-forwarded-host') ?? url.host;
+  const prefix = url.pathname.startsWith('/api/') ? '/api' : '';
+  return `${proto}://${host}${prefix}`;
+}

@@ -1,0 +1,96 @@
+/**
+ * The schedule: reruns the configured experiment (EXPERIMENT_SCHEDULE, an NCRONTAB expression; off when unset).
+ * One run at a time per schedule: when the previous run is still going, this one is skipped with a log line.
+ */
+import type { InvocationContext, Timer } from '@azure/functions';
+import * as df from 'durable-functions';
+import { createHash } from 'node:crypto';
+import type { RunExperimentInput } from '../core/experiment';
+import { planExperiment } from '../core/plan';
+import { withoutSecrets } from '../core/settings';
+import { validateExperimentRequest } from '../core/validate';
+import { ORCHESTRATION } from '../orchestrators/names';
+import { getSettings } from '../settings';
+import { requestFingerprint } from './experimentIds';
+import { readScheduleSource } from './scheduleSource';
+
+const ACTIVE = [
+  df.OrchestrationRuntimeStatus.Pending,
+  df.OrchestrationRuntimeStatus.Running,
+  df.OrchestrationRuntimeStatus.ContinuedAsNew,
+  df.OrchestrationRuntimeStatus.Suspended,
+];
+
+/** `exp-sched-<hash of schedule and source>`: every run of one schedule starts with it. */
+export const schedulePrefix = (cron: string, source: string): string =>
+  `exp-sched-${createHash('sha256').update(`${cron}\n${source}`).digest('hex').slice(0, 10)}`;
+
+/** `20261127T0300` in UTC: one run id per minute of the schedule. */
+const stamp = (date: Date): string => date.toISOString().slice(0, 16).replace(/[-:]/g, '').toLowerCase();
+
+export async function runScheduledExperiment(
+  timer: Timer,
+  client: df.DurableClient,
+  context: InvocationContext,
+): Promise<void> {
+  const settings = getSettings();
+  const { cron, source } = settings.schedule;
+  if (!cron || !source) return;
+  const prefix = schedulePrefix(cron, source);
+
+  const running = (await client.getStatusBy({ runtimeStatus: ACTIVE })) ?? [];
+  const previous = running.find((s) => s.name === ORCHESTRATION.runExperiment && s.instanceId.startsWith(`${prefix}-`));
+  if (previous) {
+    context.log(
+      `Scheduled experiment skipped: the previous run ${previous.instanceId} is still ${previous.runtimeStatus}.`,
+    );
+    return;
+  }
+
+  let body: unknown;
+  try {
+    body = JSON.parse(await readScheduleSource(source));
+  } catch (e) {
+    context.error(
+      `Scheduled experiment not started: cannot read EXPERIMENT_SCHEDULE_SOURCE '${source}': ${(e as Error).message}`,
+    );
+    return;
+  }
+  const { problems, request } = validateExperimentRequest(body);
+  const experimentId = `${prefix}-${stamp(new Date())}`;
+  const safeSettings = withoutSecrets(settings);
+  const planned = request
+    ? planExperiment({ config: request.config, experimentId, inputs: request.inputs, settings: safeSettings })
+    : undefined;
+  const allProblems =
+    planned && !planned.ok ? planned.problems.map((p) => ({ ...p, path: `/config${p.path}` })) : problems;
+  if (!request || !planned?.ok || allProblems.length > 0) {
+    context.error(
+      `Scheduled experiment not started: '${source}' has ${allProblems.length} problem(s): ` +
+        allProblems.map((p) => `${p.path}: ${p.message}`).join('; '),
+    );
+    return;
+  }
+
+  const input: RunExperimentInput = {
+    experimentId,
+    request,
+    settings: safeSettings,
+    submittedAt: new Date().toISOString(),
+    trigger: 'schedule',
+    requestHash: requestFingerprint(body),
+  };
+  await client.startNew(ORCHESTRATION.runExperiment, { instanceId: experimentId, input });
+  context.log(
+    `Scheduled experiment ${experimentId} started (${planned.plan.pipelines.length} pipeline(s))${timer.isPastDue ? '; this run was past due' : ''}.`,
+  );
+}
+
+const { cron } = getSettings().schedule;
+if (cron) {
+  df.app.client.timer('scheduledExperiment', {
+    schedule: cron,
+    runOnStartup: false,
+    handler: runScheduledExperiment,
+  });
+}

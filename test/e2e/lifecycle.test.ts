@@ -1,0 +1,111 @@
+/**
+ * End to end: cancel, a host killed mid-experiment, and a 48-hour pipeline whose monitor keeps a bounded history.
+ */
+import { monitorInstanceId } from '../../src/core/experiment';
+import { body } from './configs';
+import { api, startStack, waitFor, type Stack } from './stack';
+
+jest.setTimeout(300_000);
+
+type View = {
+  status: string;
+  counts: Record<string, number>;
+  pipelines: { jobName: string; status: string; error?: string }[];
+};
+
+const view = async (stack: Stack, id: string): Promise<View> =>
+  (await api(`${stack.host.url}/api`, 'GET', `/experiments/${id}`)).body as View;
+
+const finished = (stack: Stack, id: string): Promise<View> =>
+  waitFor(
+    async () => {
+      const v = await view(stack, id);
+      return ['Completed', 'Failed', 'Canceled'].includes(v.status) ? v : undefined;
+    },
+    `experiment ${id} to finish`,
+    240_000,
+  );
+
+const start = async (stack: Stack, request: unknown): Promise<string> => {
+  const res = await api(`${stack.host.url}/api`, 'POST', '/experiments', request);
+  expect(res.status).toBe(202);
+  return (res.body as { id: string }).id;
+};
+
+const jobsOf = (stack: Stack, prefix: string) => stack.emulator.state.jobs().filter((j) => j.name.startsWith(prefix));
+
+describe('experiments that run for hours', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ speed: 600 });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('cancel stops every AML job the experiment started and ends it Canceled', async () => {
+    stack.emulator.scenario.setJobScenario(/^e2e-cancel/, { stepSeconds: { index: 4 * 3600 } });
+    const id = await start(stack, body('e2e-cancel', [500, 1000, 1500], { maxParallelPipelines: 2 }));
+    await waitFor(
+      async () => (jobsOf(stack, 'e2e-cancel').filter((j) => j.status === 'Running').length === 2 ? true : undefined),
+      'two jobs running',
+    );
+    const cancel = await api(`${stack.host.url}/api`, 'POST', `/experiments/${id}/cancel`);
+    expect(cancel.status).toBe(202);
+
+    const v = await finished(stack, id);
+    expect(v.status).toBe('Canceled');
+    expect(v.counts).toMatchObject({ total: 3, Canceled: 3 });
+    const jobs = jobsOf(stack, 'e2e-cancel');
+    expect(jobs).toHaveLength(2); // the third never started
+    for (const job of jobs) expect(job.status).toBe('Canceled');
+
+    const again = await api(`${stack.host.url}/api`, 'POST', `/experiments/${id}/cancel`);
+    expect(again.status).toBe(409);
+  });
+
+  it('a host killed mid-experiment resumes without a second AML job', async () => {
+    stack.emulator.scenario.setJobScenario(/^e2e-restart/, { stepSeconds: { index: 3600, query: 600, eval: 600 } });
+    const id = await start(stack, body('e2e-restart', [500, 1000]));
+    await waitFor(async () => (jobsOf(stack, 'e2e-restart').length === 2 ? true : undefined), 'both jobs submitted');
+
+    await stack.host.kill();
+    await stack.restart();
+
+    const v = await finished(stack, id);
+    expect(v.status).toBe('Completed');
+    const jobs = jobsOf(stack, 'e2e-restart');
+    expect(jobs).toHaveLength(2);
+    for (const job of jobs) expect(job.createdCount).toBe(1);
+  });
+});
+
+describe('a 48-hour pipeline', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ speed: 40_000 });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('is watched to the end with a bounded monitor history', async () => {
+    stack.emulator.scenario.setJobScenario(/^e2e-long/, { stepSeconds: { index: 46 * 3600, query: 3600, eval: 3600 } });
+    const id = await start(stack, body('e2e-long'));
+    const v = await finished(stack, id);
+    expect(v.status).toBe('Completed');
+
+    const child = await api(
+      stack.host.url,
+      'GET',
+      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(monitorInstanceId(id, 0))}?showHistory=true`,
+    );
+    expect(child.status).toBe(200);
+    const status = child.body as { historyEvents?: unknown[]; customStatus?: { polls: number; generation: number } };
+    // Hundreds of polls over 48 hours, but each generation's history holds only its own few dozen events.
+    expect(status.customStatus?.polls).toBeGreaterThan(300);
+    expect(status.customStatus?.generation).toBeGreaterThan(10);
+    expect(status.historyEvents?.length).toBeGreaterThan(0);
+    expect(status.historyEvents?.length).toBeLessThan(150);
+  });
+});
