@@ -370,14 +370,38 @@ export class DurableEngine {
       }
     }
     if (this.stopped || !this.running) return;
-    this.store.transaction(() => {
-      this.store.deleteActivity(row.id);
-      const inst = this.store.getInstance(row.instance_id);
-      if (inst && inst.execution_id === row.execution_id && !isTerminal(inst.status)) {
-        this.store.addMessage(row.instance_id, row.execution_id, result, this.clock.now());
-      }
+    await this.acknowledge(row, result);
+  }
+
+  private results: { row: ActivityRow; result: HistoryEvent; done: () => void }[] = [];
+
+  /** Activity results are committed in batches: one transaction for every result that arrived in the same tick. */
+  private acknowledge(row: ActivityRow, result: HistoryEvent): Promise<void> {
+    return new Promise((resolve) => {
+      this.results.push({ row, result, done: resolve });
+      if (this.results.length === 1) setImmediate(() => this.flushResults());
     });
-    this.notify(row.instance_id);
+  }
+
+  private flushResults(): void {
+    const batch = this.results;
+    this.results = [];
+    if (batch.length === 0) return;
+    if (!this.stopped && this.running) {
+      const now = this.clock.now();
+      this.store.transaction(() => {
+        for (const { row, result } of batch) {
+          this.store.deleteActivity(row.id);
+          const inst = this.store.getInstance(row.instance_id);
+          if (inst && inst.execution_id === row.execution_id && !isTerminal(inst.status)) {
+            this.store.addMessage(row.instance_id, row.execution_id, result, now);
+          }
+        }
+      });
+      for (const { row } of batch) this.parked.delete(row.instance_id);
+    }
+    for (const { done } of batch) done();
+    this.kick();
   }
 
   // ---------------------------------------------------------------- orchestrations

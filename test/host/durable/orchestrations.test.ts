@@ -179,6 +179,12 @@ test('a non-deterministic orchestrator is detected when replayed', async () => {
   expect(String(s.output)).toMatch(/activity function 'Hello'.*activity function 'Echo'/);
 });
 
+test('callHttp is not supported: the orchestration fails with a clear message', async () => {
+  const s = await run('CallsHttp');
+  expect(s.runtimeStatus).toBe('Failed');
+  expect(String(s.output)).toMatch(/callHttp is not supported by the local Durable Functions host/);
+});
+
 test('inputs and outputs travel as JSON: a Date becomes a string and undefined vanishes', async () => {
   const s = await run('JsonRoundTrip', { at: '2024-01-02T00:00:00.000Z' });
   expect(s.output).toEqual({
