@@ -467,6 +467,8 @@ module storageRoles 'modules/rbac/storage-account.bicep' = {
   ]
 }
 
+var keyVaultSecretsUserOnlyCondition = '((!(ActionMatches{\'Microsoft.Authorization/roleAssignments/write\'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${builtInRoleIds.keyVaultSecretsUser}} AND @Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {\'ServicePrincipal\'})) AND ((!(ActionMatches{\'Microsoft.Authorization/roleAssignments/delete\'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${builtInRoleIds.keyVaultSecretsUser}}))'
+
 module keyVaultRoles 'modules/rbac/key-vault.bicep' = {
   name: 'rbac-key-vault'
   params: {
@@ -478,6 +480,22 @@ module keyVaultRoles 'modules/rbac/key-vault.bicep' = {
           principalId: appPrincipalId
           principalType: 'ServicePrincipal'
           description: 'Write the accelerator\'s secrets; resolve the app settings\' Key Vault references.'
+        }
+        {
+          roleDefinitionId: builtInRoleIds.reader
+          principalId: appPrincipalId
+          principalType: 'ServicePrincipal'
+          description: 'Read the vault\'s properties (RBAC or access policies) before granting a recreated cluster access.'
+        }
+        {
+          // May only grant (or remove) Key Vault Secrets User, and only to service principals: what the app's
+          // ensureCompute needs when it recreates the cluster, whose new identity must read the secrets.
+          roleDefinitionId: builtInRoleIds.keyVaultDataAccessAdministrator
+          principalId: appPrincipalId
+          principalType: 'ServicePrincipal'
+          description: 'Give a (re)created compute cluster\'s identity Key Vault Secrets User on this vault.'
+          condition: keyVaultSecretsUserOnlyCondition
+          conditionVersion: '2.0'
         }
         {
           roleDefinitionId: builtInRoleIds.keyVaultSecretsUser

@@ -18,6 +18,12 @@ type roleAssignmentType = {
 
   @description('Optional. Why the principal needs the role.')
   description: string?
+
+  @description('Optional. ABAC condition that narrows the assignment (e.g. which roles a role administrator may grant).')
+  condition: string?
+
+  @description('Optional. Version of the condition language.')
+  conditionVersion: '2.0'?
 }
 
 @export()
@@ -26,10 +32,12 @@ var builtInRoleIds = {
   azureMlComputeOperator: 'e503ece1-11d0-4e8e-8e2c-7a6c3bf38815'
   azureMlDataScientist: 'f6c7c914-8db3-469d-8ca1-694a8f32e121'
   durableTaskDataContributor: '0ad04412-c4d5-4796-b79c-f76d14c8d402'
+  keyVaultDataAccessAdministrator: '8b54135c-b56d-4d72-a534-26097cfdc8d8'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   logAnalyticsReader: '73c42c96-874c-492b-b04d-ab87d138a893'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'

@@ -20,6 +20,8 @@ resource assignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
       principalId: ra.principalId
       principalType: ra.?principalType
       description: ra.?description
+      condition: ra.?condition
+      conditionVersion: empty(ra.?condition ?? '') ? null : (ra.?conditionVersion ?? '2.0')
     }
   }
 ]
