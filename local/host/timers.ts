@@ -29,17 +29,35 @@ export interface TimerOptions {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function timerPayload(status: ScheduleStatus, isPastDue: boolean): Record<string, unknown> {
+/** The timer object as the host sends it (`ScheduleStatus` is null for an unmonitored schedule). */
+export function timerPayload(status: ScheduleStatus | undefined, isPastDue: boolean): Record<string, unknown> {
   return {
     Schedule: { AdjustForDST: true },
-    ScheduleStatus: { Last: status.last, Next: status.next, LastUpdated: status.lastUpdated },
+    ScheduleStatus: status ? { Last: status.last, Next: status.next, LastUpdated: status.lastUpdated } : null,
     IsPastDue: isPastDue,
   };
+}
+
+/**
+ * Whether the schedule is monitored (status kept, past-due detection): `useMonitor` when set, else (as the host)
+ * true unless the schedule fires more than once a minute.
+ */
+export function isMonitored(useMonitor: unknown, schedule: Schedule, now: number): boolean {
+  if (typeof useMonitor === 'boolean') return useMonitor;
+  if (typeof useMonitor === 'string' && /^(true|false)$/i.test(useMonitor)) return useMonitor.toLowerCase() === 'true';
+  let t = schedule.next(now);
+  for (let i = 0; i < 5; i++) {
+    const n = schedule.next(t);
+    if (n - t < 60_000) return false;
+    t = n;
+  }
+  return true;
 }
 
 class TimerJob {
   private status: ScheduleStatus | undefined;
   private readonly file: string;
+  private readonly monitored: boolean;
 
   constructor(
     private readonly fn: LoadedFunction,
@@ -48,9 +66,11 @@ class TimerJob {
     private readonly signal: AbortSignal,
   ) {
     this.file = path.join(options.dataDir, 'timers', `${fn.name}.json`);
+    this.monitored = isMonitored(fn.trigger.useMonitor, schedule, options.clock.now());
   }
 
   private loadStatus(): ScheduleStatus | undefined {
+    if (!this.monitored) return undefined;
     try {
       const json = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<ScheduleStatus> & { schedule?: string };
       if (typeof json.next !== 'string' || typeof json.last !== 'string') return undefined;
@@ -64,6 +84,7 @@ class TimerJob {
 
   private saveStatus(status: ScheduleStatus): void {
     this.status = status;
+    if (!this.monitored) return;
     mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify({ ...status, schedule: this.schedule.text }, null, 2));
@@ -85,7 +106,7 @@ class TimerJob {
     const reason = reasonText ?? `Timer fired at ${iso(firedAt)}${isPastDue ? ' (past due)' : ''}`;
     try {
       await this.options.invoke(this.fn, {
-        triggerData: { json: JSON.stringify(timerPayload(status, isPastDue)) },
+        triggerData: { json: JSON.stringify(timerPayload(this.monitored ? status : undefined, isPastDue)) },
         reason,
       });
     } catch {

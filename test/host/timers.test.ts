@@ -2,13 +2,13 @@
  * Timer triggers on the virtual clock: %SETTING% schedules, runOnStartup, the timer object the handler gets,
  * empty schedules, and isPastDue after a restart (schedule status kept in the data dir).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURE_APP, spawnHost, tempDir } from './helpers/host-process';
 
 interface TimerArg {
   schedule: { adjustForDST: boolean };
-  scheduleStatus: { last: string; next: string; lastUpdated: string };
+  scheduleStatus: { last: string; next: string; lastUpdated: string } | null;
   isPastDue: boolean;
 }
 
@@ -28,7 +28,7 @@ test('a %SETTING% schedule runs on startup and then every 10 virtual minutes on 
     await host.waitForCount(/TIMER tick \{/, 4, 90_000);
     const [startup, ...scheduled] = timerArgs(host.output(), 'tick');
     expect(startup).toMatchObject({ isPastDue: false, schedule: { adjustForDST: true } });
-    expect(startup?.scheduleStatus.last).toBe('0001-01-01T00:00:00');
+    expect(startup?.scheduleStatus?.last).toBe('0001-01-01T00:00:00');
     const fired = [...host.output().matchAll(/Executing 'Functions\.tick' \(Reason='Timer fired at (\S+)', /g)].map(
       (m) => Date.parse(m[1] as string),
     );
@@ -38,8 +38,8 @@ test('a %SETTING% schedule runs on startup and then every 10 virtual minutes on 
     expect((onSchedule[2] as number) - (onSchedule[1] as number)).toBe(600_000);
     // the status a scheduled invocation sees: next is the occurrence firing now, last the one before
     const second = scheduled[1] as TimerArg;
-    expect(Date.parse(second.scheduleStatus.next)).toBe(onSchedule[1]);
-    expect(Date.parse(second.scheduleStatus.last)).toBe(onSchedule[0]);
+    expect(Date.parse(second.scheduleStatus?.next ?? '')).toBe(onSchedule[1]);
+    expect(Date.parse(second.scheduleStatus?.last ?? '')).toBe(onSchedule[0]);
     expect(second.isPastDue).toBe(false);
     // an empty schedule is not scheduled, and says so
     expect(host.output()).toContain("Timer function 'neverScheduled' has an empty schedule: it is not scheduled.");
@@ -72,9 +72,28 @@ test('an occurrence missed while the host was down fires at start-up with isPast
     await second.waitFor(/Function 'daily' is past due/);
     const [arg] = timerArgs(second.output(), 'daily');
     expect(arg?.isPastDue).toBe(true);
-    expect(arg?.scheduleStatus.next).toBe(saved.next);
+    expect(arg?.scheduleStatus?.next).toBe(saved.next);
     await second.waitFor(/Executing 'Functions\.daily' \(Reason='Timer fired at \S+ \(past due\)'/);
   } finally {
     await second.stop();
   }
+});
+
+test('a schedule firing more than once a minute is not monitored: no status, scheduleStatus null', async () => {
+  const dataDir = tempDir();
+  const host = await spawnHost({
+    args: ['--app', FIXTURE_APP, '--port', '0', '--data-dir', dataDir],
+    env: { TICK_SCHEDULE: '*/20 * * * * *', EMPTY_SCHEDULE: '', LOCAL_CLOCK_SPEED: '60' },
+  });
+  try {
+    await host.waitForCount(/TIMER tick \{/, 3);
+  } finally {
+    await host.stop();
+  }
+  for (const arg of timerArgs(host.output(), 'tick')) {
+    expect(arg).toEqual({ schedule: { adjustForDST: true }, scheduleStatus: null, isPastDue: false });
+  }
+  expect(existsSync(path.join(dataDir, 'timers', 'tick.json'))).toBe(false);
+  // the daily schedule is monitored
+  expect(existsSync(path.join(dataDir, 'timers', 'daily.json'))).toBe(true);
 });

@@ -4,7 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { globFiles, resolveBindingSettings, resolveSettingRefs } from '../../local/host/app-files';
-import { parseLogLevel } from '../../local/host/logger';
+import { createCaptureLogger, parseLogLevel } from '../../local/host/logger';
+import { isMonitored } from '../../local/host/timers';
 import { checkConstraint, compileRoute, comparePrecedence, matchRoute } from '../../local/host/routes';
 import { parseSchedule } from '../../local/host/schedule';
 import { tempDir } from './helpers/host-process';
@@ -55,6 +56,14 @@ describe('schedules', () => {
     expect(parseSchedule('00:05:00').next(1000)).toBe(1000 + 300_000);
     expect(parseSchedule('1.00:00:00').next(0)).toBe(86_400_000);
   });
+  test('schedules firing more than once a minute are not monitored unless useMonitor says so', () => {
+    const now = at('2026-01-01T00:00:00Z');
+    expect(isMonitored(undefined, parseSchedule('*/30 * * * * *'), now)).toBe(false);
+    expect(isMonitored(undefined, parseSchedule('0 */5 * * * *'), now)).toBe(true);
+    expect(isMonitored(undefined, parseSchedule('00:00:10'), now)).toBe(false);
+    expect(isMonitored(true, parseSchedule('*/30 * * * * *'), now)).toBe(true);
+    expect(isMonitored(false, parseSchedule('0 0 * * * *'), now)).toBe(false);
+  });
   test('invalid schedules say why', () => {
     expect(() => parseSchedule('* * *')).toThrow(/expected 6 fields/);
     expect(() => parseSchedule('0 0 25 * * *')).toThrow(/not a valid NCRONTAB/);
@@ -94,5 +103,17 @@ describe('app settings', () => {
     expect(parseLogLevel(undefined)).toBe('information');
     expect(parseLogLevel('Warning')).toBe('warning');
     expect(() => parseLogLevel('loud')).toThrow(/LOCAL_HOST_LOG_LEVEL/);
+  });
+});
+
+describe('capture logger', () => {
+  test('keeps formatted lines and waits for a future line', async () => {
+    const logger = createCaptureLogger();
+    logger.log('information', 'first');
+    const later = logger.waitFor((e) => e.message === 'second', 5000);
+    logger.log('warning', 'second', { functionName: 'f', invocationId: 'i1', category: 'user' });
+    expect((await later).level).toBe('warning');
+    expect(logger.lines()[1]).toMatch(/^\[\S+\] Functions\.f \(Id=i1\): second$/);
+    await expect(logger.waitFor((e) => e.message === 'never', 50)).rejects.toThrow(/no matching log line/);
   });
 });
