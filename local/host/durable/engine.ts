@@ -571,7 +571,7 @@ export class DurableEngine {
     }
     let continueAs: ActionJson | undefined;
     if (!failure && state) {
-      const result = this.applyActions(row, st, state, started, eventsToRun[eventsToRun.length - 1], work);
+      const result = this.applyActions(row, st, state, started, eventsToRun, work);
       if (result.failure) failure = result.failure;
       continueAs = result.continueAs;
     }
@@ -589,10 +589,17 @@ export class DurableEngine {
     st: ExecutionState,
     state: OrchestratorStateJson,
     started: HistoryEvent,
-    lastEvent: HistoryEvent | undefined,
+    batch: HistoryEvent[],
     work: NewWork,
   ): { failure?: { message: string; errorType: string }; continueAs?: ActionJson } {
     const T = Date.parse(started.Timestamp);
+    const lastEvent = batch[batch.length - 1];
+    // A retried task that succeeded needs no more steps.
+    for (const e of batch) {
+      if (e.EventType === EventType.TaskCompleted || e.EventType === EventType.SubOrchestrationInstanceCompleted) {
+        delete st.slots[String(e.TaskScheduledId)];
+      }
+    }
     const flat = flattenActions(state.actions);
     const nondeterminism = (detail: string): { failure: { message: string; errorType: string } } => ({
       failure: {
