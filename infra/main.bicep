@@ -245,7 +245,7 @@ module applicationInsights 'modules/application-insights.bicep' = {
 // Storage, Key Vault, source secrets
 // ---------------------------------------------------------------------------------------------------------------
 
-var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
+var deploymentContainerName = 'app-package-${toLower(take(functionAppName, 32))}'
 
 module storage 'modules/storage-account.bicep' = {
   name: 'storage'

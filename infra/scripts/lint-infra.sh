@@ -6,12 +6,13 @@
 # git-ignored infra/.bicep/ (reused when present, so later runs take seconds).
 #   BICEP_VERSION  package version to use (default below)
 #   BICEP          path of a bicep binary to use instead of restoring one
+#   BICEP_CACHE_DIR  where to restore the package and write the compiled template (default infra/.bicep)
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 BICEP_VERSION="${BICEP_VERSION:-0.49.2}"
 PACKAGE_ID="Azure.Bicep.CommandLine.linux-x64"
-CACHE_DIR="infra/.bicep"
+CACHE_DIR="${BICEP_CACHE_DIR:-infra/.bicep}"
 PACKAGES_DIR="$CACHE_DIR/packages"
 OUT_DIR="$CACHE_DIR/out"
 
