@@ -52,6 +52,13 @@ export function isLoopbackUrl(url: string): boolean {
   return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/**
+ * Token scope of ARM at `endpoint`: `<endpoint>/.default` (public and sovereign clouds alike), except on a
+ * loopback host (the local emulator, which cannot be real Azure), where ARM's public audience is asked for.
+ */
+export const armScopeOf = (endpoint: string): string =>
+  isLoopbackUrl(endpoint) ? 'https://management.azure.com/.default' : `${endpoint.replace(/\/$/, '')}/.default`;
+
 /** Builds a set of lazily created clients for these settings (tests may pass their own credential). */
 export function createClients(settings: Settings, credential: TokenCredential): Clients {
   let ml: AzureMachineLearningWorkspaces | undefined;
@@ -62,6 +69,7 @@ export function createClients(settings: Settings, credential: TokenCredential): 
   const authorization = new Map<string, AuthorizationManagementClient>();
   const blob = new Map<string, BlobServiceClient>();
   const arm = settings.endpoints.resourceManager;
+  const armScope = armScopeOf(arm);
 
   return {
     credential,
@@ -70,6 +78,7 @@ export function createClients(settings: Settings, credential: TokenCredential): 
         endpoint: arm,
         // The generated operation specs build URLs from `$host`, not from `endpoint`: set both.
         $host: arm,
+        credentialScopes: armScope,
         userAgentOptions,
       });
       return ml;
@@ -86,7 +95,11 @@ export function createClients(settings: Settings, credential: TokenCredential): 
     keyVaultManagement(subscriptionId) {
       let client = keyVaultManagement.get(subscriptionId);
       if (!client) {
-        client = new KeyVaultManagementClient(credential, subscriptionId, { endpoint: arm, userAgentOptions });
+        client = new KeyVaultManagementClient(credential, subscriptionId, {
+          endpoint: arm,
+          credentials: { scopes: [armScope] },
+          userAgentOptions,
+        });
         keyVaultManagement.set(subscriptionId, client);
       }
       return client;
@@ -97,6 +110,7 @@ export function createClients(settings: Settings, credential: TokenCredential): 
         client = new AuthorizationManagementClient(credential, subscriptionId, {
           endpoint: arm,
           $host: arm,
+          credentialScopes: armScope,
           userAgentOptions,
         });
         authorization.set(subscriptionId, client);

@@ -1,0 +1,59 @@
+import { syncSecrets } from '../../src/activities/syncSecrets';
+import { TransientAzureError } from '../../src/activities/result';
+import { startHarness, valueOf, type Harness } from './emulatorHarness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ seedSecrets: { 'openai-api-version': 'https://openai_api_version.example' } });
+});
+afterAll(async () => h?.stop());
+afterEach(() => h.emulator.scenario.reset());
+
+const secretCount = () => h.emulator.state.secrets().length;
+
+describe('syncSecrets against the emulator', () => {
+  it('fails before any write, naming the missing required fields', async () => {
+    h.setEnv({ OPENAI_API_KEY: undefined, AZURE_SEARCH_ADMIN_KEY: undefined });
+    const before = h.emulator.state.secrets();
+    const result = await syncSecrets({}, h.deps());
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.reason).toContain('OPENAI_API_KEY');
+    expect(result.error.reason).toContain('AZURE_SEARCH_ADMIN_KEY');
+    expect(h.emulator.state.secrets()).toEqual(before);
+    h.setEnv({ OPENAI_API_KEY: 'test-openai_api_key', AZURE_SEARCH_ADMIN_KEY: 'test-azure_search_admin_key' });
+  });
+
+  it('writes the 17 secrets once, leaving a seeded identical value alone, then writes nothing', async () => {
+    const first = valueOf(await syncSecrets({}, h.deps()));
+    expect(first.written).toHaveLength(16);
+    expect(first.unchanged).toEqual(['openai-api-version']);
+    expect(secretCount()).toBe(17);
+    const second = valueOf(await syncSecrets({}, h.deps()));
+    expect(second.written).toEqual([]);
+    expect(second.unchanged).toHaveLength(17);
+    expect(h.emulator.state.secrets().every((s) => s.versions === 1)).toBe(true);
+  });
+
+  it('writes a new version only for a changed value, and None for an unset optional field', async () => {
+    h.setEnv({ AZURE_LANGUAGE_SERVICE_KEY: 'test-new-language-key' });
+    const result = valueOf(await syncSecrets({}, h.deps()));
+    expect(result.written).toEqual(['azure-language-service-key']);
+    expect(h.emulator.state.secrets().find((s) => s.name === 'azure-language-service-key')?.versions).toBe(2);
+    const value = await h.deps().clients.secrets().getSecret('openai-api-type');
+    expect(value.value).toBe('None');
+  });
+
+  it('retries a throttled or failing vault and still succeeds', async () => {
+    h.setEnv({ AZURE_LANGUAGE_SERVICE_KEY: 'test-newer-language-key' });
+    h.emulator.scenario.inject({ method: 'GET', path: '/secrets/', status: 429, retryAfterSeconds: 0, times: 2 });
+    h.emulator.scenario.inject({ method: 'PUT', path: '/secrets/', status: 503, times: 1 });
+    const result = valueOf(await syncSecrets({}, h.deps()));
+    expect(result.written).toEqual(['azure-language-service-key']);
+  });
+
+  it('throws a transient error when the vault keeps failing', async () => {
+    h.emulator.scenario.inject({ path: '/secrets/', status: 503, times: 100 });
+    await expect(syncSecrets({}, h.deps())).rejects.toBeInstanceOf(TransientAzureError);
+  });
+});
