@@ -116,19 +116,6 @@ export class DurableEngine {
     this.store.close();
   }
 
-  /** Resolves when no work is ready or in flight (timers in the future excepted). For tests and benches. */
-  async idle(): Promise<void> {
-    for (;;) {
-      while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-      await new Promise((r) => setImmediate(r));
-      const now = this.clock.now();
-      const ready = this.store.readyInstances(now, 1000).filter((id) => !this.parked.has(id));
-      if (this.inFlight.size === 0 && ready.length === 0 && this.store.pendingActivities(0, 1).length === 0) return;
-      this.kick();
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-
   // ---------------------------------------------------------------- client operations
 
   /** Virtual now (instance times are virtual). */
@@ -409,7 +396,9 @@ export class DurableEngine {
   private loadCachedHistory(row: InstanceRow): CachedHistory {
     let cached = this.cache.get(row.instance_id);
     if (!cached || cached.executionId !== row.execution_id) {
-      cached = { executionId: row.execution_id, events: this.store.loadHistory(row.instance_id) };
+      const events = this.store.loadHistory(row.instance_id);
+      for (const e of events) e.IsPlayed = true;
+      cached = { executionId: row.execution_id, events };
       this.cache.set(row.instance_id, cached);
       if (this.cache.size > 2000) {
         const oldest = this.cache.keys().next().value;
@@ -509,15 +498,15 @@ export class DurableEngine {
           this.updateRow(row, { status: hasStarted || startEvent ? status : row.status, state: st });
         }
       });
-      cached.events.push(...eventsToRun);
+      for (const e of eventsToRun) cached.events.push({ ...e, IsPlayed: true });
       if (status === 'Suspended') this.parked.add(id);
       return;
     }
 
     const started = ev(EventType.OrchestratorStarted, now);
     const newEvents = [started, ...eventsToRun];
-    const history = cached.events.map((e) => ({ ...e, IsPlayed: true }));
-    for (const e of newEvents) history.push({ ...e, IsPlayed: false });
+    // Cached events are already marked played; the host serialises the payload, so they are shared, not copied.
+    const history = cached.events.concat(newEvents.map((e) => ({ ...e, IsPlayed: false })));
     if (startEvent) {
       this.logger.log('information', `Orchestration '${row.name}' (instance ${id}) started.`, {
         instanceId: id,
@@ -867,7 +856,7 @@ export class DurableEngine {
         );
       }
     } else {
-      cached.events.push(...all);
+      for (const e of all) cached.events.push({ ...e, IsPlayed: true });
     }
     for (const c of work.children) this.parked.delete(c.instanceId);
     this.notify(id);
