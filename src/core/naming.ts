@@ -7,7 +7,6 @@
  */
 import { shortHash } from './hash';
 import { pyBoolInt, pyNumber } from './pyFormat';
-import { stableJson } from './stableJson';
 import type { IndexCombination } from './types';
 
 /** The accelerator cuts index names to this many characters (Python slicing: code points). */
@@ -94,6 +93,10 @@ export type ParseResult = { ok: true; value: ParsedIndexName } | { ok: false; er
 const PY_SPACE = new Set(['\u001c', '\u001d', '\u001e', '\u001f', '\u0085']);
 const isPySpace = (ch: string): boolean => PY_SPACE.has(ch) || /\s/.test(ch);
 function pyStrip(s: string): string {
+  if (s.length === 0) return s;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) return s; // the usual case: nothing to strip
   let start = 0;
   let end = s.length;
   while (start < end && isPySpace(s.charAt(start))) start++;
@@ -118,43 +121,42 @@ export function parseIndexName(name: string): ParseResult {
     if (dash < 0) return { ok: false, error: `part "${part}" has no "-" (IndexError in from_index_name)` };
     properties.set(part.slice(0, dash), pyStrip(part.slice(dash + 1)));
   }
-  const missing: string[] = [];
-  const str = (key: string): string => {
-    const value = properties.get(key);
-    if (value === undefined) missing.push(key);
-    return value ?? '';
-  };
-  const bad: string[] = [];
-  const int = (key: string): number => {
-    const raw = str(key);
-    if (!properties.has(key)) return 0;
-    const value = pyInt(raw);
-    if (value === undefined) {
-      bad.push(`${key}-${raw}`);
-      return 0;
-    }
-    return value;
-  };
-  const value: ParsedIndexName = {
-    indexNamePrefix: str('idx'),
-    efConstruction: int('efc'),
-    efSearch: int('efs'),
-    preprocess: int('p') !== 0,
-    chunkSize: int('cs'),
-    chunkingStrategy: str('st'),
-    overlapSize: int('o'),
-    generateTitle: int('t') !== 0,
-    generateSummary: int('s') !== 0,
-    overrideContentWithSummary: int('oc') !== 0,
-    modelName: str('em'),
-    samplingPercentage: str('sp'),
-  };
-  if (properties.has('d')) value.dimension = int('d');
+  const missing = REQUIRED_KEYS.filter((key) => !properties.has(key));
   if (missing.length > 0) return { ok: false, error: `missing ${missing.map((k) => `"${k}"`).join(', ')} (KeyError)` };
+  const ints = new Map<string, number>();
+  const bad: string[] = [];
+  for (const key of INT_KEYS) {
+    const raw = properties.get(key);
+    if (raw === undefined) continue;
+    const value = pyInt(raw);
+    if (value === undefined) bad.push(`${key}-${raw}`);
+    else ints.set(key, value);
+  }
   if (bad.length > 0)
     return { ok: false, error: `${bad.map((b) => `"${b}"`).join(', ')} is not an integer (ValueError)` };
+  const value: ParsedIndexName = {
+    indexNamePrefix: properties.get('idx') ?? '',
+    efConstruction: ints.get('efc') ?? 0,
+    efSearch: ints.get('efs') ?? 0,
+    preprocess: (ints.get('p') ?? 0) !== 0,
+    chunkSize: ints.get('cs') ?? 0,
+    chunkingStrategy: properties.get('st') ?? '',
+    overlapSize: ints.get('o') ?? 0,
+    generateTitle: (ints.get('t') ?? 0) !== 0,
+    generateSummary: (ints.get('s') ?? 0) !== 0,
+    overrideContentWithSummary: (ints.get('oc') ?? 0) !== 0,
+    modelName: properties.get('em') ?? '',
+    samplingPercentage: properties.get('sp') ?? '',
+  };
+  const dimension = ints.get('d');
+  if (dimension !== undefined) value.dimension = dimension;
   return { ok: true, value };
 }
+
+/** Keys `__from_label_properties` reads unconditionally (a missing one is a KeyError). */
+const REQUIRED_KEYS = ['idx', 'efc', 'efs', 'p', 'cs', 'st', 'o', 't', 's', 'oc', 'em', 'sp'] as const;
+/** Keys it converts with `int()` (a non-integer is a ValueError). */
+const INT_KEYS = ['efc', 'efs', 'p', 'cs', 'o', 't', 's', 'oc', 'd'] as const;
 
 /** One field that does not survive the round trip. */
 export interface RoundTripMismatch {
@@ -175,26 +177,35 @@ export function roundTrip(c: IndexCombination, name: string): { parseError?: str
   if (!parsed.ok) return { parseError: parsed.error, mismatches: [] };
   const p = parsed.value;
   const mismatches: RoundTripMismatch[] = [];
-  const check = (fieldName: string, expected: string, actual: string | undefined): void => {
-    if (expected !== actual) mismatches.push({ field: fieldName, expected, actual });
+  const text = (field: string, expected: string, actual: string): void => {
+    if (expected !== actual) mismatches.push({ field, expected, actual });
   };
-  check('indexNamePrefix', c.indexNamePrefix, p.indexNamePrefix);
-  check('efConstruction', pyNumber(c.efConstruction), pyNumber(p.efConstruction));
-  check('efSearch', pyNumber(c.efSearch), pyNumber(p.efSearch));
+  const num = (field: string, expected: number, actual: number): void => {
+    if (expected !== actual) mismatches.push({ field, expected: pyNumber(expected), actual: pyNumber(actual) });
+  };
+  const bool = (field: string, expected: boolean, actual: boolean): void => {
+    if (expected !== actual) mismatches.push({ field, expected: pyBoolInt(expected), actual: pyBoolInt(actual) });
+  };
+  text('indexNamePrefix', c.indexNamePrefix, p.indexNamePrefix);
+  num('efConstruction', c.efConstruction, p.efConstruction);
+  num('efSearch', c.efSearch, p.efSearch);
   // The index step looks the model up by this name in the config (`config.get_embedding_model`): case matters.
-  check('embeddingModel.modelName', c.embeddingModel.modelName, p.modelName);
-  check('samplingPercentage', pyNumber(c.samplingPercentage), p.samplingPercentage);
-  check('preprocess', pyBoolInt(c.preprocess), pyBoolInt(p.preprocess));
-  check('chunkSize', pyNumber(c.chunkSize), pyNumber(p.chunkSize));
-  check('chunkingStrategy', c.chunkingStrategy, p.chunkingStrategy);
-  check('overlapSize', pyNumber(c.overlapSize), pyNumber(p.overlapSize));
-  check('generateTitle', pyBoolInt(c.generateTitle), pyBoolInt(p.generateTitle));
-  check('generateSummary', pyBoolInt(c.generateSummary), pyBoolInt(p.generateSummary));
-  check('overrideContentWithSummary', pyBoolInt(c.overrideContentWithSummary), pyBoolInt(p.overrideContentWithSummary));
-  const dimension = c.embeddingModel.dimension ? pyNumber(c.embeddingModel.dimension) : undefined;
-  const parsedDimension = p.dimension === undefined ? undefined : pyNumber(p.dimension);
-  if (dimension !== parsedDimension) {
-    mismatches.push({ field: 'embeddingModel.dimension', expected: dimension ?? '(none)', actual: parsedDimension });
+  text('embeddingModel.modelName', c.embeddingModel.modelName, p.modelName);
+  text('samplingPercentage', pyNumber(c.samplingPercentage), p.samplingPercentage);
+  bool('preprocess', c.preprocess, p.preprocess);
+  num('chunkSize', c.chunkSize, p.chunkSize);
+  text('chunkingStrategy', c.chunkingStrategy, p.chunkingStrategy);
+  num('overlapSize', c.overlapSize, p.overlapSize);
+  bool('generateTitle', c.generateTitle, p.generateTitle);
+  bool('generateSummary', c.generateSummary, p.generateSummary);
+  bool('overrideContentWithSummary', c.overrideContentWithSummary, p.overrideContentWithSummary);
+  const dimension = c.embeddingModel.dimension ? c.embeddingModel.dimension : undefined;
+  if (dimension !== p.dimension) {
+    mismatches.push({
+      field: 'embeddingModel.dimension',
+      expected: dimension === undefined ? '(none)' : pyNumber(dimension),
+      actual: p.dimension === undefined ? undefined : pyNumber(p.dimension),
+    });
   }
   return { mismatches };
 }
@@ -218,5 +229,29 @@ export function jobNameStem(experimentName: string): string {
  * instead of creating a second one); a different combination or experiment → a different name.
  */
 export function jobNameFor(experimentName: string, experimentId: string, c: IndexCombination): string {
-  return `${jobNameStem(experimentName)}-${shortHash(experimentId + '\n' + stableJson(c), 12)}`;
+  return `${jobNameStem(experimentName)}-${shortHash(experimentId + '\n' + combinationKey(c), 12)}`;
+}
+
+/**
+ * Canonical text of a combination: every field, in a fixed order (a JSON array, so values cannot run into each
+ * other). Equal combinations give equal keys; any differing field gives a different key.
+ */
+export function combinationKey(c: IndexCombination): string {
+  return JSON.stringify([
+    c.indexNamePrefix,
+    c.efConstruction,
+    c.efSearch,
+    c.preprocess,
+    c.chunkSize,
+    c.overlapSize,
+    c.generateTitle,
+    c.generateSummary,
+    c.overrideContentWithSummary,
+    c.chunkingStrategy,
+    c.azureDocumentIntelligenceModel,
+    c.embeddingModel.type,
+    c.embeddingModel.modelName,
+    c.embeddingModel.dimension ?? null,
+    c.samplingPercentage,
+  ]);
 }

@@ -34,12 +34,9 @@ export function displayNameSuffix(submittedAt: string): string | undefined {
   );
 }
 
-export interface PipelineJobArgs {
+/** What every pipeline of one plan shares. */
+export interface SharedJobArgs {
   experimentId: string;
-  config: AcceleratorConfig;
-  indexName: string;
-  configHash: string;
-  configUri: string;
   inputs: ExperimentInputs;
   settings: Settings;
   components: Record<StepName, ComponentPlan>;
@@ -47,95 +44,147 @@ export interface PipelineJobArgs {
   submittedAt?: string;
 }
 
+/** What differs per pipeline. */
+export interface PerPipelineJobArgs {
+  config: AcceleratorConfig;
+  indexName: string;
+  configHash: string;
+  configUri: string;
+}
+
+export type PipelineJobArgs = SharedJobArgs & PerPipelineJobArgs;
+
 const bind = (value: string): Record<string, unknown> => ({ job_input_type: 'literal', value });
 
-export function buildPipelineJob(a: PipelineJobArgs): ArmBody {
-  const { settings, config } = a;
+/**
+ * Prepares the parts every pipeline of a plan shares (ids, URIs, bindings), then builds each body cheaply.
+ * Shared parts are the same objects in every body: treat bodies as read-only.
+ */
+export function pipelineJobFactory(shared: SharedJobArgs): (p: PerPipelineJobArgs) => ArmBody {
+  const { settings, components } = shared;
   const computeId = computeResourceId(settings);
-  const env = { ...settings.stepEnvironment };
-  const suffix = a.submittedAt ? displayNameSuffix(a.submittedAt) : undefined;
-  const jobName = typeof config.job_name === 'string' ? config.job_name : 'rag-experiment';
-  const description =
-    typeof config.job_description === 'string' && config.job_description
-      ? config.job_description
-      : 'RAG Experiment Pipeline';
-  const common = {
-    config_path: bind('${{parent.inputs.config_path_input}}'),
-    mlflow_tracking_uri: bind('${{parent.inputs.mlflow_tracking_uri}}'),
-    keyvault: bind(settings.keyVaultEndpoint),
+  const env = Object.freeze({ ...settings.stepEnvironment });
+  const suffix = shared.submittedAt ? displayNameSuffix(shared.submittedAt) : undefined;
+  const experimentIdTag = tagValue(shared.experimentId);
+  const mlflowInput = Object.freeze({ jobInputType: 'literal', value: mlflowTrackingUri(settings) });
+  const dataInput = Object.freeze({ jobInputType: 'uri_folder', uri: shared.inputs.data, mode: 'ReadOnlyMount' });
+  const evalInput = Object.freeze({ jobInputType: 'uri_file', uri: shared.inputs.evalData, mode: 'ReadOnlyMount' });
+  const outputs = Object.freeze({
+    eval_result: Object.freeze({ jobOutputType: 'uri_folder', mode: 'ReadWriteMount' }),
+  });
+  const settingsBlock = Object.freeze({ default_compute: computeId });
+  const configPath = bind('${{parent.inputs.config_path_input}}');
+  const mlflow = bind('${{parent.inputs.mlflow_tracking_uri}}');
+  const keyvault = bind(settings.keyVaultEndpoint);
+  const dataBinding = bind('${{parent.inputs.data_input}}');
+  const evalBinding = bind('${{parent.inputs.eval_data_input}}');
+  const indexOutputBinding = bind('${{parent.jobs.index.outputs.index_name}}');
+  const queryOutputBinding = bind('${{parent.jobs.query.outputs.query_result}}');
+  for (const b of [configPath, mlflow, keyvault, dataBinding, evalBinding, indexOutputBinding, queryOutputBinding]) {
+    Object.freeze(b);
+  }
+  const indexOutputs = Object.freeze({
+    index_name: Object.freeze({ job_output_type: 'uri_file', mode: 'ReadWriteMount' }),
+  });
+  const queryOutputs = Object.freeze({
+    query_result: Object.freeze({ job_output_type: 'uri_folder', mode: 'ReadWriteMount' }),
+  });
+  const evalOutputs = Object.freeze({
+    eval_result: Object.freeze({ type: 'literal', value: '${{parent.outputs.eval_result}}' }),
+  });
+  const resources = Object.freeze({ instance_count: settings.compute.maxNodes });
+  const retry = Object.freeze({ max_retries: INDEX_STEP.maxRetries, timeout: INDEX_STEP.timeoutSeconds });
+  const queryJob = Object.freeze({
+    name: 'query',
+    type: 'command',
+    _source: 'REMOTE.WORKSPACE.COMPONENT',
+    componentId: components.query.armId,
+    display_name: 'Query documents for the experiment',
+    inputs: Object.freeze({
+      index_name: indexOutputBinding,
+      eval_data: evalBinding,
+      config_path: configPath,
+      mlflow_tracking_uri: mlflow,
+      keyvault,
+    }),
+    outputs: queryOutputs,
+    environment_variables: env,
+  });
+  const evalJob = Object.freeze({
+    name: 'eval',
+    type: 'command',
+    _source: 'REMOTE.WORKSPACE.COMPONENT',
+    componentId: components.eval.armId,
+    display_name: 'Evaluate experiment',
+    inputs: Object.freeze({
+      index_name: indexOutputBinding,
+      query_result: queryOutputBinding,
+      config_path: configPath,
+      mlflow_tracking_uri: mlflow,
+      keyvault,
+    }),
+    outputs: evalOutputs,
+    environment_variables: env,
+  });
+
+  return ({ config, indexName, configHash, configUri }) => {
+    const jobName = typeof config.job_name === 'string' ? config.job_name : 'rag-experiment';
+    const description =
+      typeof config.job_description === 'string' && config.job_description
+        ? config.job_description
+        : 'RAG Experiment Pipeline';
+    return {
+      properties: {
+        jobType: 'Pipeline',
+        displayName: suffix ? `${jobName}_${suffix}` : jobName,
+        description,
+        experimentName: config.experiment_name,
+        computeId,
+        tags: {
+          [TAGS.experimentId]: experimentIdTag,
+          [TAGS.indexName]: tagValue(indexName),
+          [TAGS.configHash]: configHash,
+        },
+        inputs: {
+          config_path_input: { jobInputType: 'uri_file', uri: configUri, mode: 'ReadOnlyMount' },
+          data_input: dataInput,
+          eval_data_input: evalInput,
+          mlflow_tracking_uri: mlflowInput,
+        },
+        outputs,
+        jobs: {
+          index: {
+            name: 'index',
+            type: 'parallel',
+            _source: 'REMOTE.WORKSPACE.COMPONENT',
+            componentId: components.index.armId,
+            display_name: `Index documents for ${config.experiment_name} experiment`,
+            inputs: {
+              data: dataBinding,
+              config_path: configPath,
+              mlflow_tracking_uri: mlflow,
+              keyvault,
+              search_index_name: bind(indexName),
+            },
+            outputs: indexOutputs,
+            input_data: '${{inputs.data}}',
+            resources,
+            mini_batch_size: INDEX_STEP.miniBatchSize,
+            mini_batch_error_threshold: INDEX_STEP.miniBatchErrorThreshold,
+            retry_settings: retry,
+            logging_level: INDEX_STEP.loggingLevel,
+            environment_variables: env,
+          },
+          query: queryJob,
+          eval: evalJob,
+        },
+        settings: settingsBlock,
+      },
+    };
   };
-  return {
-    properties: {
-      jobType: 'Pipeline',
-      displayName: suffix ? `${jobName}_${suffix}` : jobName,
-      description,
-      experimentName: config.experiment_name,
-      computeId,
-      tags: {
-        [TAGS.experimentId]: tagValue(a.experimentId),
-        [TAGS.indexName]: tagValue(a.indexName),
-        [TAGS.configHash]: a.configHash,
-      },
-      inputs: {
-        config_path_input: { jobInputType: 'uri_file', uri: a.configUri, mode: 'ReadOnlyMount' },
-        data_input: { jobInputType: 'uri_folder', uri: a.inputs.data, mode: 'ReadOnlyMount' },
-        eval_data_input: { jobInputType: 'uri_file', uri: a.inputs.evalData, mode: 'ReadOnlyMount' },
-        mlflow_tracking_uri: { jobInputType: 'literal', value: mlflowTrackingUri(settings) },
-      },
-      outputs: {
-        eval_result: { jobOutputType: 'uri_folder', mode: 'ReadWriteMount' },
-      },
-      jobs: {
-        index: {
-          name: 'index',
-          type: 'parallel',
-          _source: 'REMOTE.WORKSPACE.COMPONENT',
-          componentId: a.components.index.armId,
-          display_name: `Index documents for ${config.experiment_name} experiment`,
-          inputs: {
-            data: bind('${{parent.inputs.data_input}}'),
-            ...common,
-            search_index_name: bind(a.indexName),
-          },
-          outputs: { index_name: { job_output_type: 'uri_file', mode: 'ReadWriteMount' } },
-          input_data: '${{inputs.data}}',
-          resources: { instance_count: settings.compute.maxNodes },
-          mini_batch_size: INDEX_STEP.miniBatchSize,
-          mini_batch_error_threshold: INDEX_STEP.miniBatchErrorThreshold,
-          retry_settings: { max_retries: INDEX_STEP.maxRetries, timeout: INDEX_STEP.timeoutSeconds },
-          logging_level: INDEX_STEP.loggingLevel,
-          environment_variables: env,
-        },
-        query: {
-          name: 'query',
-          type: 'command',
-          _source: 'REMOTE.WORKSPACE.COMPONENT',
-          componentId: a.components.query.armId,
-          display_name: 'Query documents for the experiment',
-          inputs: {
-            index_name: bind('${{parent.jobs.index.outputs.index_name}}'),
-            eval_data: bind('${{parent.inputs.eval_data_input}}'),
-            ...common,
-          },
-          outputs: { query_result: { job_output_type: 'uri_folder', mode: 'ReadWriteMount' } },
-          environment_variables: env,
-        },
-        eval: {
-          name: 'eval',
-          type: 'command',
-          _source: 'REMOTE.WORKSPACE.COMPONENT',
-          componentId: a.components.eval.armId,
-          display_name: 'Evaluate experiment',
-          inputs: {
-            index_name: bind('${{parent.jobs.index.outputs.index_name}}'),
-            query_result: bind('${{parent.jobs.query.outputs.query_result}}'),
-            ...common,
-          },
-          outputs: { eval_result: { type: 'literal', value: '${{parent.outputs.eval_result}}' } },
-          environment_variables: env,
-        },
-      },
-      settings: { default_compute: computeId },
-    },
-  };
+}
+
+/** One PipelineJob body (see `pipelineJobFactory` to build many). */
+export function buildPipelineJob(a: PipelineJobArgs): ArmBody {
+  return pipelineJobFactory(a)(a);
 }

@@ -6,7 +6,7 @@
 import { planComponents } from './components';
 import { jobNameFor } from './naming';
 import { configNarrower } from './narrow';
-import { buildPipelineJob } from './pipelineJob';
+import { pipelineJobFactory } from './pipelineJob';
 import type { Settings } from './settings';
 import type { AcceleratorConfig, ExperimentInputs, PipelinePlan, PlanResult } from './types';
 import { analyzeConfig, type ValidateOptions } from './validate';
@@ -53,23 +53,14 @@ export function planExperiment(args: PlanArgs): PlanResult {
   const config = args.config as AcceleratorConfig;
   const components = planComponents(settings);
   const narrower = configNarrower(config);
+  const buildJob = pipelineJobFactory({ experimentId, inputs, settings, components, submittedAt: args.submittedAt });
   const pipelines: PipelinePlan[] = analysis.expanded.map((expanded, i) => {
     const indexName = analysis.names[i] ?? '';
     const jobName = jobNameFor(config.experiment_name, experimentId, expanded.combination);
     const { config: narrowed, configHash } = narrower.narrow(expanded);
     const configPath = configPathFor(experimentId, jobName);
     const configUri = configUriFor(settings, configPath);
-    const job = buildPipelineJob({
-      experimentId,
-      config: narrowed,
-      indexName,
-      configHash,
-      configUri,
-      inputs,
-      settings,
-      components,
-      submittedAt: args.submittedAt,
-    });
+    const job = buildJob({ config: narrowed, indexName, configHash, configUri });
     return {
       indexName,
       jobName,

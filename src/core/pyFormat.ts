@@ -7,7 +7,7 @@
  * digits: `1e-05`, `1.5e+16`).
  */
 export function pyNumber(value: number): string {
-  if (Number.isInteger(value)) return BigInt(value).toString();
+  if (Number.isInteger(value)) return Math.abs(value) < 1e21 ? String(value) : BigInt(value).toString();
   return pyFloat(value);
 }
 

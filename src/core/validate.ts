@@ -9,7 +9,7 @@
  */
 import type { ExperimentRequest } from './experiment';
 import { expandWithSources, type ExpandedCombination } from './expand';
-import { fullIndexName, INDEX_NAME_MAX, indexName, pyLength, roundTrip, type RoundTripMismatch } from './naming';
+import { fullIndexName, INDEX_NAME_MAX, pyLength, pySlice, roundTrip, type RoundTripMismatch } from './naming';
 import { pyNumber } from './pyFormat';
 import { pointerSegment, schemaProblems } from './schema';
 import type { ExperimentInputs, Problem } from './types';
@@ -120,20 +120,21 @@ export function analyzeConfig(config: unknown, options: ValidateOptions = {}): C
     return { problems: problems.list, expanded: [], names: [] };
   }
   const expanded = expandWithSources(config);
-  const names = expanded.map((e) => indexName(e.combination));
-  checkNames(expanded, names, problems);
+  const fullNames = expanded.map((e) => fullIndexName(e.combination));
+  const names = fullNames.map((full) => pySlice(full, INDEX_NAME_MAX));
+  checkNames(expanded, fullNames, names, problems);
   return { problems: problems.list, expanded, names };
 }
 
 /** Round trip, Azure AI Search's index-name rule, and duplicates; one problem per cause, not per combination. */
-function checkNames(expanded: ExpandedCombination[], names: string[], problems: Problems): void {
+function checkNames(expanded: ExpandedCombination[], fullNames: string[], names: string[], problems: Problems): void {
   let longest:
     { excess: number; full: string; cut: string; mismatches: RoundTripMismatch[]; parseError?: string } | undefined;
   const byName = new Map<string, number>();
 
   expanded.forEach(({ combination: c, modelIndex }, i) => {
     const name = names[i] ?? '';
-    const full = fullIndexName(c);
+    const full = fullNames[i] ?? '';
     const result = roundTrip(c, name);
     const excess = pyLength(full) - INDEX_NAME_MAX;
     const modelPath = modelIndex >= 0 ? `/index/embedding_model/${modelIndex}/model_name` : '/index/embedding_model';

@@ -2,6 +2,7 @@
 import { planComponents } from '../../src/core/components';
 import { expandIndexConfigs } from '../../src/core/expand';
 import { indexName, JOB_NAME_PATTERN } from '../../src/core/naming';
+import { configHashOf } from '../../src/core/narrow';
 import { planExperiment } from '../../src/core/plan';
 import type { Plan } from '../../src/core/types';
 import { validateConfig } from '../../src/core/validate';
@@ -95,9 +96,13 @@ describe('planExperiment', () => {
     expect(jobNames[0]).toMatch(/^chunking-sweep-1-[0-9a-f]{12}$/);
     const other = plan(fixture('multi'), 'exp-2').pipelines.map((p) => p.jobName);
     expect(other.filter((n) => jobNames.includes(n))).toEqual([]);
-    // The config hash follows the config content.
+    // The config hash is the hash of the staged config's content (assembled fast, checked the slow way).
     const hashes = new Set(a.pipelines.map((p) => p.configHash));
     expect(hashes.size).toBe(16);
+    for (const p of a.pipelines) expect(p.configHash).toBe(configHashOf(JSON.parse(JSON.stringify(p.config))));
+    // The same staged content from another source config gets the same hash.
+    const single = plan(a.pipelines[3]?.config, 'exp-1');
+    expect(single.pipelines[0]?.configHash).toBe(a.pipelines[3]?.configHash);
   });
 
   it('builds the PipelineJob body the accelerator pipeline.py describes', () => {
