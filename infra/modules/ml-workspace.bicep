@@ -41,7 +41,7 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-03-01' = {
     applicationInsights: applicationInsightsResourceId
     publicNetworkAccess: 'Enabled'
     // The storage account allows no shared keys, so the workspace's datastores authenticate with identities.
-    systemDatastoresAuthMode: 'identity'
+    systemDatastoresAuthMode: 'Identity'
     v1LegacyMode: false
   }
 }
