@@ -50,7 +50,10 @@ export async function readRequest(req: IncomingMessage, base: string): Promise<E
       body = rawBody;
     }
   }
-  const url = new URL(req.url ?? '/', base);
+  // `//subscriptions/...` (a scope with a leading slash after `/`) must stay a path, not become a host.
+  const raw = req.url ?? '/';
+  const url = new URL(`${base}${raw.startsWith('/') ? '' : '/'}${raw}`);
+  url.pathname = url.pathname.replace(/\/{2,}/g, '/');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;

@@ -8,10 +8,17 @@ import path from 'node:path';
 import { clockFromEnv } from '../shared/clock';
 import { BlobWriter, startAzuriteBlob } from './azurite';
 import type { AzureEmulator, AzureEmulatorOptions } from './contracts';
+import { mlRoutes, createMlState } from './armMl';
+import { createVaultState, vaultRoutes } from './armVault';
+import { eventRows, type ClusterEvent } from './events';
 import { armError, json } from './http';
 import { identityRoutes } from './identity';
 import { IDS } from './ids';
+import { JobLogWriter } from './jobLogs';
+import { timeline } from './jobs';
 import { keyVaultRoutes, SecretStore } from './keyvault';
+import { logAnalyticsRoutes } from './logAnalytics';
+import { mlflowRoutes } from './mlflow';
 import { createScenarioState } from './scenario';
 import { startServer, type Service } from './server';
 import { ensureEmulatorCertificate, repoRoot } from './tls';
@@ -44,6 +51,13 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const blobs = new BlobWriter(azurite.accountUrl, certPath, issuer);
   let url = '';
   const baseUrl = (): string => url;
+  const ml = createMlState();
+  const vault = createVaultState();
+  const clusterEvents: ClusterEvent[] = [];
+  const logWriter = new JobLogWriter(blobs);
+  const materialize = (job: Parameters<JobLogWriter['materialize']>[0]): Promise<void> =>
+    logWriter.materialize(job, clock.now());
+  const allRows = () => eventRows(ml.jobs.values(), clusterEvents, clock.now());
 
   const services: Service[] = [
     {
@@ -65,8 +79,38 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       name: 'arm',
       prefix: /^\/(subscriptions|providers)\//i,
       audiences: ARM_AUDIENCES,
-      routes: [],
+      routes: [
+        ...mlRoutes({
+          state: ml,
+          clock,
+          scenario,
+          url: baseUrl,
+          blobAccountUrl: azurite.accountUrl,
+          materialize,
+          onComputeEvent: (e) => clusterEvents.push({ time: clock.now(), ...e }),
+        }),
+        ...vaultRoutes({ state: vault, scenario, url: baseUrl, clock }),
+      ],
       notFound: (req) => armError(404, 'ResourceNotFound', `The resource at '${req.path}' was not found.`),
+    },
+    {
+      name: 'loganalytics',
+      prefix: /^\/v1\//,
+      audiences: ['https://api.loganalytics.io'],
+      routes: logAnalyticsRoutes({
+        now: () => clock.now(),
+        rows: allRows,
+        partialError: () => scenario.logAnalyticsPartialError(),
+      }),
+      notFound: (req) =>
+        json(404, { error: { code: 'PathNotFoundError', message: `The requested path does not exist: ${req.path}` } }),
+    },
+    {
+      name: 'mlflow',
+      prefix: /^\/mlflow\//,
+      audiences: ['https://ml.azure.com', ...ARM_AUDIENCES],
+      routes: mlflowRoutes({ jobs: () => ml.jobs.values(), clock }),
+      notFound: (req) => json(404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No MLflow endpoint at ${req.path}` }),
     },
   ];
 
@@ -86,8 +130,16 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     throw err;
   }
   url = server.url;
-  void blobs;
-  void clock;
+  // Logs of steps that ended are written even when nobody reads the job (e.g. the diagnosis reads blobs first).
+  let ticking = false;
+  const ticker = setInterval(() => {
+    if (ticking) return;
+    ticking = true;
+    void Promise.all([...ml.jobs.values()].map((job) => materialize(job).catch(() => undefined))).finally(() => {
+      ticking = false;
+    });
+  }, 250);
+  ticker.unref();
 
   const settings: Record<string, string> = {
     AZURE_RESOURCE_MANAGER_ENDPOINT: url,
@@ -113,13 +165,30 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     caCertPath: certPath,
     scenario,
     state: {
-      jobs: () => [],
+      jobs: () =>
+        [...ml.jobs.values()].map((job) => ({
+          name: job.name,
+          status: timeline(job, clock.now()).status,
+          createdCount: job.createdCount,
+          tags: ((job.body.properties ?? {}) as { tags?: Record<string, string> }).tags ?? {},
+        })),
       secrets: () => secrets.summary(),
-      computes: () => [],
+      computes: () =>
+        [...ml.computes.values()].map((c) => {
+          const inner =
+            (c.body.properties as { properties?: { scaleSettings?: { maxNodeCount?: number } } } | undefined)
+              ?.properties ?? {};
+          return {
+            name: c.name,
+            maxNodes: inner.scaleSettings?.maxNodeCount ?? 1,
+            ...(c.principalId ? { identityPrincipalId: c.principalId } : {}),
+          };
+        }),
       armRequestCount: () => server.armRequests,
     },
     traffic: () => [...server.traffic],
     async stop() {
+      clearInterval(ticker);
       await server.close();
       await azurite.stop();
     },
