@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DurableEngine } from './engine';
 import { InstanceExistsError, NotAnOrchestratorError, errorMessage } from './engine';
-import { toJsonText } from './history';
+import { fromJsonText, toJsonText } from './history';
 import { statusPayload } from './status';
 import { TERMINAL_STATUSES, isTerminal, type InstanceQuery, type RuntimeStatus } from './store';
 import { managementUrls, type UrlContext } from './urls';
@@ -140,7 +140,7 @@ export class DurableHttpApi {
 
     if (head === 'orchestrators' && a && parts.length <= 3) {
       if (method !== 'POST') return send(res, 404);
-      return this.start(req, res, a, b);
+      return this.start(req, res, url, a, b);
     }
     if (head === 'entities') {
       return send(res, 501, { Message: 'Durable entities are not supported by the local Durable Functions host.' });
@@ -181,6 +181,7 @@ export class DurableHttpApi {
   private async start(
     req: IncomingMessage,
     res: ServerResponse,
+    url: URL,
     name: string,
     instanceId: string | undefined,
   ): Promise<void> {
@@ -193,6 +194,21 @@ export class DurableHttpApi {
       if (err instanceof InstanceExistsError) throw new HttpError(409, err.message);
       if (err instanceof NotAnOrchestratorError) throw new HttpError(400, err.message);
       throw err;
+    }
+    // Create-and-wait (`?timeout=<s>&pollingInterval=<s>`): the output when it completes in time, else the links.
+    const timeout = Number(url.searchParams.get('timeout'));
+    const interval = Number(url.searchParams.get('pollingInterval'));
+    if (timeout > 0 && interval > 0) {
+      const deadline = Date.now() + timeout * 1000;
+      for (;;) {
+        const row = this.engine.getInstance(id);
+        if (row && isTerminal(row.status)) {
+          if (row.status === 'Completed') return send(res, 200, fromJsonText(row.output));
+          return send(res, 200, statusPayload(row, undefined, {}));
+        }
+        if (Date.now() >= deadline) break;
+        await new Promise((r) => setTimeout(r, Math.min(interval * 1000, Math.max(1, deadline - Date.now()))));
+      }
     }
     this.checkStatusResponse(res, id);
   }

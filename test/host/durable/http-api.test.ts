@@ -82,6 +82,20 @@ test('start: 202 with the management links and Location; explicit ids; 400 for b
   expect((await request('POST', `${api}/orchestrators/Sequence/bad%23id`, undefined, auth)).status).toBe(400);
 });
 
+test('create-and-wait: the output when the instance completes within the timeout, the links otherwise', async () => {
+  const done = await request('POST', `${api}/orchestrators/Sequence?timeout=10&pollingInterval=0.05`, ['wait'], auth);
+  expect(done).toMatchObject({ status: 200, body: ['Hello wait!'] });
+  const pending = await request(
+    'POST',
+    `${api}/orchestrators/Approval/http-wait?timeout=0.2&pollingInterval=0.05`,
+    { timeoutHours: 1_000_000 },
+    auth,
+  );
+  expect(pending.status).toBe(202);
+  expect((pending.body as { id: string }).id).toBe('http-wait');
+  await request('POST', `${api}/instances/http-wait/terminate`, undefined, auth);
+});
+
 test('status: 202 with Location while running, 200 when completed, 404 when unknown; history on request', async () => {
   await request('POST', `${api}/orchestrators/Approval/http-status-1`, { timeoutHours: 1_000_000 }, auth);
   await until('http-status-1', (s) => s.runtimeStatus === 'Running');
