@@ -71,9 +71,28 @@ function hostLevel(level: CoreLogLevel): LogLevel | undefined {
   }
 }
 
+const OUT_OF_PROC_DATA = '$OutOfProcData$:';
+
+/**
+ * An error as logged: name, message and stack frames. A durable orchestrator's failure carries its whole replay
+ * state after `$OutOfProcData$:` (for the extension); the log shows the state's `error` instead of the state.
+ */
 export function describeError(err: unknown): string {
-  if (err instanceof Error) return err.stack ?? `${err.name}: ${err.message}`;
-  return inspect(err);
+  if (!(err instanceof Error)) return inspect(err);
+  let message = err.message;
+  const at = message.indexOf(OUT_OF_PROC_DATA);
+  if (at >= 0) {
+    let summary = 'orchestrator failed';
+    try {
+      const state = JSON.parse(message.slice(at + OUT_OF_PROC_DATA.length)) as { error?: unknown };
+      if (typeof state.error === 'string' && state.error) summary = state.error;
+    } catch {
+      // keep the generic summary
+    }
+    message = `${summary} (orchestrator state omitted)`;
+  }
+  const frames = (err.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return [`${err.name}: ${message}`, ...frames].join('\n');
 }
 
 export class Invoker {

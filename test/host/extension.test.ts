@@ -98,3 +98,13 @@ test('trigger types nobody handles are reported at start', () => {
   );
   expect(host.output()).toContain('test extension started (system key configured: true)');
 });
+
+test("an orchestrator-style failure logs the state's error, not the whole replay state", async () => {
+  const { status, body } = await invoke('failsWithState', null);
+  expect(status).toBe(500);
+  expect(body.error).toContain('$OutOfProcData$'); // the extension still gets the full error
+  await host.waitFor(
+    /Exception while executing function: Functions\.failsWithState\. Error: step two broke \(orchestrator state omitted\)/,
+  );
+  expect(host.output()).not.toContain('x'.repeat(100));
+});
