@@ -250,8 +250,18 @@ function traceValue(scoped: Scoped): { secureParameters: string[]; listCalls: st
   return { secureParameters: [...secureParameters], listCalls: [...listCalls], text: texts.join('\n') };
 }
 
-/** Checks a compiled ARM template; returns every violation found (empty: the template passes). */
-export function checkArmTemplate(template: unknown): Violation[] {
+/** What a check looked at (so a pass can be told from a check that found nothing to look at). */
+export interface CheckStats {
+  resources: number;
+  roleAssignments: number;
+  appSettings: number;
+}
+
+/**
+ * Checks a compiled ARM template; returns every violation found (empty: the template passes). Pass `stats` to learn
+ * how much was checked.
+ */
+export function checkArmTemplate(template: unknown, stats?: CheckStats): Violation[] {
   if (!isObject(template as Json)) {
     return [{ rule: 'template', resource: '(template)', message: 'The template is not a JSON object.' }];
   }
@@ -265,6 +275,7 @@ export function checkArmTemplate(template: unknown): Violation[] {
 
   // --- Web apps -------------------------------------------------------------------------------------------------
   const sites = byType('microsoft.web/sites');
+  let appSettingsChecked = 0;
   const credentialPolicies = byType('microsoft.web/sites/basicpublishingcredentialspolicies');
   for (const { resource, where, context } of sites) {
     const properties = obj(resource['properties']);
@@ -313,12 +324,23 @@ export function checkArmTemplate(template: unknown): Violation[] {
       const entries: Array<[string, Scoped]> = appSettings
         .filter(isObject)
         .map((s) => [str(s['name']) ?? '?', { value: s['value'] ?? null, context }]);
-      checkAppSettings({ entries, dynamic: [] }, where, report);
+      appSettingsChecked += checkAppSettings({ entries, dynamic: [] }, where, report);
     }
   }
   for (const { resource, where, context } of byType('microsoft.web/sites/config')) {
     if (lastNameSegment(resource['name']) !== 'appsettings') continue;
-    checkAppSettings(resolveObject({ value: resource['properties'] ?? null, context }), where, report);
+    appSettingsChecked += checkAppSettings(
+      resolveObject({ value: resource['properties'] ?? null, context }),
+      where,
+      report,
+    );
+  }
+  if (sites.length > 0 && appSettingsChecked === 0) {
+    report(
+      'no-secret-in-app-settings',
+      sites[0]?.where ?? '(template)',
+      'Found no app settings to check (siteConfig.appSettings or a sites/config "appsettings" resource): declare them so they can be checked.',
+    );
   }
 
   // --- Storage ---------------------------------------------------------------------------------------------------
@@ -431,14 +453,20 @@ export function checkArmTemplate(template: unknown): Violation[] {
       );
     }
   }
+  if (stats) {
+    stats.resources = resources.length;
+    stats.roleAssignments = byType('microsoft.authorization/roleassignments').length;
+    stats.appSettings = appSettingsChecked;
+  }
   return violations;
 }
 
+/** Checks one set of app settings; returns how many settings it checked (known entries plus opaque fragments). */
 function checkAppSettings(
   settings: ResolvedObject,
   where: string,
   report: (rule: string, resource: string, message: string) => void,
-): void {
+): number {
   const names = new Set(settings.entries.map(([name]) => name));
   for (const [name, scoped] of settings.entries) {
     const traced = traceValue(scoped);
@@ -500,6 +528,7 @@ function checkAppSettings(
       'Set AzureWebJobsStorage__accountName: the host storage connection must be identity-based.',
     );
   }
+  return settings.entries.length + settings.dynamic.length;
 }
 
 /** Checks an ARM parameters file (azd's main.parameters.json) against the template. */
@@ -529,12 +558,6 @@ export function checkParametersFile(template: unknown, parametersFile: unknown):
   return violations;
 }
 
-const countResources = (template: unknown): { resources: number; roleAssignments: number } => {
-  const all = collectResources({ template: template as JsonObject, path: '', parent: undefined });
-  const roleAssignments = all.filter((r) => lower(r.resource['type']) === 'microsoft.authorization/roleassignments');
-  return { resources: all.length, roleAssignments: roleAssignments.length };
-};
-
 function main(argv: string[]): number {
   const [templatePath, parametersPath] = argv;
   if (!templatePath) {
@@ -542,7 +565,8 @@ function main(argv: string[]): number {
     return 2;
   }
   const template: unknown = JSON.parse(readFileSync(templatePath, 'utf8'));
-  const violations = checkArmTemplate(template);
+  const stats: CheckStats = { resources: 0, roleAssignments: 0, appSettings: 0 };
+  const violations = checkArmTemplate(template, stats);
   if (parametersPath)
     violations.push(...checkParametersFile(template, JSON.parse(readFileSync(parametersPath, 'utf8'))));
   if (violations.length > 0) {
@@ -550,9 +574,9 @@ function main(argv: string[]): number {
     console.error(`check-arm: ${violations.length} violation(s) in ${templatePath}.`);
     return 1;
   }
-  const { resources, roleAssignments } = countResources(template);
   console.log(
-    `check-arm: ${resources} resources, ${roleAssignments} role assignment declarations checked: no violations.`,
+    `check-arm: ${stats.resources} resources, ${stats.roleAssignments} role assignment declarations and ` +
+      `${stats.appSettings} app settings checked: no violations.`,
   );
   return 0;
 }

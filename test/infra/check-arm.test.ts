@@ -1,4 +1,4 @@
-import { checkArmTemplate, checkParametersFile, type Violation } from '../../infra/scripts/check-arm';
+import { checkArmTemplate, checkParametersFile, type CheckStats, type Violation } from '../../infra/scripts/check-arm';
 
 /** A compliant template in Bicep's compiled shape (language version 2.0: resources keyed by symbolic name). */
 function compliantTemplate(): Record<string, unknown> {
@@ -175,7 +175,18 @@ const find = (violations: Violation[], rule: string, resource: string, text: str
 
 describe('checkArmTemplate', () => {
   it('passes a compliant template, including a secure parameter used only in a condition', () => {
-    expect(checkArmTemplate(compliantTemplate())).toEqual([]);
+    const stats: CheckStats = { resources: 0, roleAssignments: 0, appSettings: 0 };
+    expect(checkArmTemplate(compliantTemplate(), stats)).toEqual([]);
+    // Everything was looked at: the module's resources and the settings passed into it (both if() branches).
+    expect(stats).toEqual({ resources: 8, roleAssignments: 1, appSettings: 3 });
+  });
+
+  it('fails when it cannot find the app settings of a web app (nothing checked is not a pass)', () => {
+    const template = compliantTemplate();
+    delete (template['resources'] as Record<string, unknown>)['settings'];
+    expect(checkArmTemplate(template).map((v) => `${v.rule} ${v.resource} ${v.message}`)).toEqual([
+      expect.stringMatching(/^no-secret-in-app-settings site Found no app settings to check/),
+    ]);
   });
 
   it('reports every violation, naming the rule, the resource and the fix', () => {
