@@ -62,6 +62,9 @@ param applicationInsightsName string = 'appi-${resourceToken}'
 @description('Optional. Name of the key vault (AZURE_KEY_VAULT_ENDPOINT; the accelerator\'s secrets live here).')
 param keyVaultName string = 'kv-${resourceToken}'
 
+@description('Optional. Purge protection on the key vault (recommended; a purge-protected vault cannot be purged by `azd down --purge` and its name stays taken until the retention ends).')
+param keyVaultEnablePurgeProtection bool = true
+
 @description('Optional. Name of the Durable Task Scheduler.')
 param durableTaskSchedulerName string = 'dts-${resourceToken}'
 
@@ -265,6 +268,7 @@ module keyVault 'modules/key-vault.bicep' = {
     name: keyVaultName
     location: location
     tags: allTags
+    enablePurgeProtection: keyVaultEnablePurgeProtection
   }
 }
 
