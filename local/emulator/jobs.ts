@@ -69,6 +69,17 @@ export function timeline(job: JobRecord, now: number): JobTimeline {
   let final: { status: string; time: number } | undefined;
   let failure: JobTimeline['failure'];
   for (const name of job.steps) {
+    if (final) {
+      // After a failed step nothing else starts.
+      steps.push({
+        name,
+        runId: stepRunId(job.name, name),
+        status: 'NotStarted',
+        startTime: Infinity,
+        endTime: Infinity,
+      });
+      continue;
+    }
     const seconds = (job.scenario.stepSeconds as Record<string, number> | undefined)?.[name] ?? DEFAULT_STEP_SECONDS;
     const start = t;
     const end = t + seconds * 1000;
@@ -77,7 +88,7 @@ export function timeline(job: JobRecord, now: number): JobTimeline {
     if (fails) {
       final = { status: 'Failed', time: end };
       failure = { step: name, cause: job.scenario.failAt!.cause };
-      break;
+      continue;
     }
     t = end;
   }
@@ -104,7 +115,6 @@ export function timeline(job: JobRecord, now: number): JobTimeline {
       step.status = 'NotStarted';
       delete step.startTime;
       delete step.endTime;
-      if (start >= cut) continue;
       continue;
     }
     if (end > cut && now >= cut) {
