@@ -19,7 +19,7 @@ import { classifyFailure } from './diagnosis/classify';
 import { errorLines, isErrorLog, nodeOfLog, NodeLines } from './diagnosis/extract';
 import { clusterQuery, computeJobQuery, runStatusQuery } from './diagnosis/kql';
 import { stepStatuses } from './getPipelineStatus';
-import { stepRank } from './jobStatus';
+import { finalStatusOf, stepRank } from './jobStatus';
 import { mlTarget, workspaceLabel } from './mlTargets';
 import { describeError, fail, ok, permanentOrThrow, redact } from './result';
 
@@ -94,6 +94,13 @@ export async function diagnoseFailure(
   const clean = (line: string): string => redact(line, secrets);
   const jobLevel = new NodeLines();
 
+  const created = job.systemData?.createdAt ? new Date(job.systemData.createdAt).getTime() : Number.NEGATIVE_INFINITY;
+  const ended = steps.map((s) => (s.endTime ? Date.parse(s.endTime) : Number.NaN)).filter(Number.isFinite);
+  const window = {
+    from: Number.isFinite(created) ? created - 60_000 : Number.NEGATIVE_INFINITY,
+    to: finalStatusOf(job.properties.status) && ended.length ? Math.max(...ended) + 60_000 : Number.POSITIVE_INFINITY,
+  };
+
   // --- Log Analytics ------------------------------------------------------------------------------------------
   if (!settings.logAnalyticsWorkspaceId) {
     partialReasons.push('Log Analytics skipped: LOG_ANALYTICS_WORKSPACE_ID is not set.');
@@ -130,9 +137,13 @@ export async function diagnoseFailure(
         } else if (q.label === 'AmlComputeJobEvent') {
           const step = stepOfRun.get(str(row.JobName)) ?? stepOfRun.get(str(row.JobId));
           const node = str(row.NodeId) || 'job';
-          const lines = [str(row.JobErrorMessage), str(row.ErrorDetails)].filter(Boolean).map(clean);
+          const details = errorLines(str(row.ErrorDetails));
+          const lines = [str(row.JobErrorMessage), ...details].filter(Boolean).map(clean);
           (step ? bucket(step).nodes : jobLevel).add(node, lines);
         } else {
+          // Cluster events are not tied to a job: keep those from the job's lifetime only.
+          const at = Date.parse(str(row.TimeGenerated));
+          if (Number.isFinite(at) && (at < window.from || at > window.to)) continue;
           const lines = [str(row.ClusterErrorCodes), str(row.ErrorMessage ?? row.Message)].filter(Boolean).map(clean);
           jobLevel.add(`cluster ${settings.compute.name}`, lines.length ? [lines.join(': ')] : []);
         }

@@ -175,8 +175,18 @@ async function grantKeyVaultRead(
   if (vault.properties.enableRbacAuthorization) {
     const roleDefinitionId = `/subscriptions/${id.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE}`;
     const assignmentName = roleAssignmentName(scope, principalId, KEY_VAULT_SECRETS_USER_ROLE);
+    const roleAssignments = clients.authorization(id.subscriptionId).roleAssignments;
     try {
-      await clients.authorization(id.subscriptionId).roleAssignments.create(scope, assignmentName, {
+      await roleAssignments.get(scope, assignmentName);
+      log(`ensureCompute: role assignment on ${id.name} already exists`);
+      return ok('alreadyGranted');
+    } catch (err) {
+      if (statusOf(err) !== 404) {
+        return permanentOrThrow(err, { resource: `role assignments of ${resource}`, actions: kvActions });
+      }
+    }
+    try {
+      await roleAssignments.create(scope, assignmentName, {
         roleDefinitionId,
         principalId,
         principalType: 'ServicePrincipal',

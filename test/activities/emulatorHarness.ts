@@ -41,7 +41,8 @@ export async function startHarness(options: AzureEmulatorOptions = {}): Promise<
     resetSettingsForTests();
     resetClientsForTests();
   };
-  setEnv({ ...emulator.settings, ...acceleratorEnv() });
+  // Some accelerator fields are app settings too (AML_SUBSCRIPTION_ID…): the emulator's values win.
+  setEnv({ ...acceleratorEnv(), ...emulator.settings });
   return {
     emulator,
     logs,
