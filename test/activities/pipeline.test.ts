@@ -1,0 +1,176 @@
+/**
+ * registerComponents, stageConfig, submitPipeline, getPipelineStatus, cancelPipeline and fetchMetrics against
+ * the emulator (virtual clock at 600×: a default job runs in under a real second).
+ */
+import { createHash } from 'node:crypto';
+import { createClock } from '../../local/shared/clock';
+import { cancelPipeline } from '../../src/activities/cancelPipeline';
+import { ensureCompute } from '../../src/activities/ensureCompute';
+import { fetchMetrics } from '../../src/activities/fetchMetrics';
+import { getPipelineStatus } from '../../src/activities/getPipelineStatus';
+import { registerComponents } from '../../src/activities/registerComponents';
+import { stageConfig } from '../../src/activities/stageConfig';
+import { submitPipeline } from '../../src/activities/submitPipeline';
+import type { GetPipelineStatusOutput } from '../../src/activities/contracts';
+import type { Plan } from '../../src/core/types';
+import { startHarness, valueOf, type Harness } from './emulatorHarness';
+import { planFor } from './plans';
+
+let h: Harness;
+let plan: Plan;
+beforeAll(async () => {
+  h = await startHarness({ clock: createClock({ speed: 600 }) });
+  plan = planFor(h.deps().settings, 'exp-activities');
+  // Jobs run on the cluster: the workspace refuses a job whose compute does not exist.
+  valueOf(await ensureCompute({}, h.deps()));
+  // A real workspace's default datastore container always exists; make sure the emulator's does.
+  const settings = h.deps().settings;
+  const store = await h
+    .deps()
+    .clients.ml()
+    .datastores.get(settings.resourceGroup, settings.workspaceName, settings.datastoreName);
+  const containerName = (store.properties as { containerName: string }).containerName;
+  await h
+    .deps()
+    .clients.blobService(settings.endpoints.blob as string)
+    .getContainerClient(containerName)
+    .createIfNotExists();
+});
+afterAll(async () => h?.stop());
+afterEach(() => h.emulator.scenario.reset());
+
+const first = () => {
+  const p = plan.pipelines[0];
+  if (!p) throw new Error('the fixture plans no pipeline');
+  return p;
+};
+
+async function waitFinal(jobName: string, timeoutMs = 20_000): Promise<GetPipelineStatusOutput> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = valueOf(await getPipelineStatus({ jobName }, h.deps()));
+    if (status.final) return status;
+    if (Date.now() > deadline) throw new Error(`job ${jobName} still ${status.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('registerComponents', () => {
+  it('registers each component version once, then finds them', async () => {
+    const one = valueOf(await registerComponents({ components: plan.components }, h.deps()));
+    expect(one.registered).toEqual(plan.components.map((c) => c.id));
+    expect(one.existing).toEqual([]);
+    const two = valueOf(await registerComponents({ components: plan.components }, h.deps()));
+    expect(two).toEqual({ registered: [], existing: plan.components.map((c) => c.id) });
+  });
+});
+
+describe('stageConfig', () => {
+  it('uploads each config.json to the datastore, skips unchanged blobs and returns azureml:// URIs', async () => {
+    const items = plan.pipelines.map((p) => ({ jobName: p.jobName, configPath: p.configPath, config: p.config }));
+    const out = valueOf(await stageConfig({ items }, h.deps()));
+    for (const p of plan.pipelines) expect(out.uris[p.jobName]).toBe(p.configUri);
+    const uploads = () =>
+      h.emulator.traffic().filter((x) => x.method === 'PUT' && x.url.includes('config.json')).length;
+    expect(h.logs.at(-1)).toMatch(new RegExp(`stageConfig: ${items.length} uploaded`));
+    const before = uploads();
+    valueOf(await stageConfig({ items }, h.deps()));
+    expect(h.logs.at(-1)).toMatch(/stageConfig: 0 uploaded/);
+    expect(uploads()).toBe(before);
+
+    // The blob holds the config itself.
+    const settings = h.deps().settings;
+    const blobUrl = settings.endpoints.blob as string;
+    const store = await h
+      .deps()
+      .clients.ml()
+      .datastores.get(settings.resourceGroup, settings.workspaceName, settings.datastoreName);
+    const container = h
+      .deps()
+      .clients.blobService(blobUrl)
+      .getContainerClient((store.properties as { containerName: string }).containerName);
+    const text = (await container.getBlobClient(first().configPath).downloadToBuffer()).toString('utf8');
+    expect(JSON.parse(text)).toEqual(first().config);
+    expect(createHash('md5').update(text).digest('hex')).toHaveLength(32);
+  });
+});
+
+describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
+  it('creates the job once; a retried submission returns it with created:false', async () => {
+    const p = first();
+    h.emulator.scenario.setJobScenario(p.jobName, { metrics: { fuzzy_score: 0.7, bleu_1: 42 } });
+    const one = valueOf(await submitPipeline({ jobName: p.jobName, job: p.job }, h.deps()));
+    expect(one).toMatchObject({ jobName: p.jobName, created: true });
+    expect(one.studioUrl).toContain(encodeURIComponent(p.jobName));
+    const two = valueOf(await submitPipeline({ jobName: p.jobName, job: p.job }, h.deps()));
+    expect(two.created).toBe(false);
+    expect(h.emulator.state.jobs().find((j) => j.name === p.jobName)?.createdCount).toBe(1);
+
+    const final = await waitFinal(p.jobName);
+    expect(final.final).toBe('Completed');
+    expect(final.steps.map((s) => s.name)).toEqual(['index', 'query', 'eval']);
+    expect(final.steps.every((s) => s.status === 'Completed' && s.runId)).toBe(true);
+
+    const metrics = valueOf(await fetchMetrics({ jobName: p.jobName }, h.deps()));
+    expect(metrics.metrics).toEqual({ bleu_1: 42, fuzzy_score: 0.7 });
+    expect(metrics.runId).toBe(final.steps[2]?.runId);
+  });
+
+  it('reports a non-final status while the job is queued, and still answers when MLflow fails', async () => {
+    const p = plan.pipelines[1] ?? first();
+    const name = `${p.jobName}-slow`;
+    h.emulator.scenario.setJobScenario(name, { queueSeconds: 360_000 });
+    valueOf(await submitPipeline({ jobName: name, job: p.job }, h.deps()));
+    h.emulator.scenario.inject({ path: /mlflow/, status: 500, times: 100 });
+    const status = valueOf(await getPipelineStatus({ jobName: name }, h.deps()));
+    expect(status.final).toBeUndefined();
+    expect(['NotStarted', 'Queued', 'Preparing']).toContain(status.status);
+    expect(status.steps).toEqual([]);
+    h.emulator.scenario.reset();
+
+    // cancel: a running job is cancelled and waited for; a second cancel finds it final.
+    const cancelled = valueOf(await cancelPipeline({ jobName: name }, h.deps()));
+    expect(cancelled.alreadyFinal).toBe(false);
+    expect(['CancelRequested', 'Canceled']).toContain(cancelled.status);
+    const final = await waitFinal(name);
+    expect(final.final).toBe('Canceled');
+    const again = valueOf(await cancelPipeline({ jobName: name }, h.deps()));
+    expect(again).toEqual({ jobName: name, status: 'Canceled', alreadyFinal: true });
+    const cancelPosts = h.emulator
+      .traffic()
+      .filter((x) => x.method === 'POST' && x.url.includes(`/jobs/${name}/cancel`));
+    expect(cancelPosts).toHaveLength(1);
+  });
+
+  it('retries a throttled submission (429 then 503) without creating a second run', async () => {
+    const p = plan.pipelines[2] ?? first();
+    const name = `${p.jobName}-retry`;
+    h.emulator.scenario.inject({ method: 'PUT', path: `/jobs/${name}`, status: 429, retryAfterSeconds: 0, times: 1 });
+    h.emulator.scenario.inject({ method: 'GET', path: `/jobs/${name}`, status: 503, times: 1 });
+    const out = valueOf(await submitPipeline({ jobName: name, job: p.job }, h.deps()));
+    expect(out.created).toBe(true);
+    expect(h.emulator.state.jobs().find((j) => j.name === name)?.createdCount).toBe(1);
+  });
+
+  it('answers 404s as permanent errors naming the job', async () => {
+    for (const result of [
+      await getPipelineStatus({ jobName: 'no-such-job' }, h.deps()),
+      await cancelPipeline({ jobName: 'no-such-job' }, h.deps()),
+      await fetchMetrics({ jobName: 'no-such-job' }, h.deps()),
+    ]) {
+      expect(result.ok).toBe(false);
+      if (result.ok) continue;
+      expect(result.error.statusCode).toBe(404);
+      expect(result.error.resource).toContain('no-such-job');
+    }
+  });
+
+  it('returns a permanent error naming the component when the workspace refuses it (400)', async () => {
+    const bad = { ...plan.components[0]!, name: 'broken', version: '1', body: { properties: {} } };
+    const result = await registerComponents({ components: [bad] }, h.deps());
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.statusCode).toBe(400);
+    expect(result.error.resource).toContain('component broken version 1');
+  });
+});
