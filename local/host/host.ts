@@ -56,6 +56,8 @@ export interface RunningHost {
 export const DEFAULT_PORT = 7071;
 /** The Functions host's default request body limit (100 MB). */
 export const DEFAULT_MAX_BODY_BYTES = 104_857_600;
+/** How long stopping waits for HTTP requests in flight (real ms). */
+const DRAIN_MS = 10_000;
 const DURABLE_TYPES = ['orchestrationtrigger', 'activitytrigger', 'entitytrigger', 'durableclient'];
 
 let started = false;
@@ -228,14 +230,17 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   let resolveReady!: () => void;
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
   let baseUrl = '';
+  const inFlight = new Set<Promise<void>>();
   const server = http.createServer((req, res) => {
-    ready
+    const handling = ready
       .then(() => dispatch(req, res, baseUrl))
       .catch((err: unknown) => {
         logger.log('error', `Request ${req.method} ${req.url} failed in the host: ${describeError(err)}`);
         if (!res.headersSent) res.writeHead(500, { 'content-length': '0' });
         res.end();
-      });
+      })
+      .finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
   });
   server.requestTimeout = 0;
   const port = await new Promise<number>((resolve, reject) => {
@@ -255,6 +260,17 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    // stop taking requests, let those in flight finish (for a while), then the timers and extensions
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    let drainTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...inFlight]),
+      new Promise<void>((resolve) => (drainTimer = setTimeout(resolve, DRAIN_MS))),
+    ]);
+    clearTimeout(drainTimer);
+    server.closeAllConnections();
+    await closed;
     await timers.stop();
     for (const ext of [...extensions].reverse()) {
       try {
@@ -263,10 +279,6 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
         logger.log('error', `Extension ${ext.routePrefix} failed to stop: ${describeError(err)}`);
       }
     }
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
     await invoker.runHooks('appTerminate', { hookData: appHookData, appHookData }).catch((err: unknown) => {
       logger.log('error', `appTerminate hook failed: ${describeError(err)}`);
     });

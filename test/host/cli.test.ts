@@ -61,10 +61,19 @@ test('local.settings.json Values apply without overriding the environment; SIGTE
     expect(await get('GREETING')).toBe('from env');
     expect(await get('FAREWELL')).toBe('bye from settings');
     expect(host.output()).toContain(`Data dir: ${path.join(app, '.local', 'host')}`);
+    // a request in flight when SIGTERM arrives still gets its response
+    const slow = fetch(`${host.url}/api/slow?ms=1500`);
+    await host.waitFor(/Executing 'Functions\.slow'/);
+    const stopping = host.stop('SIGTERM');
+    const res = await slow;
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('finished');
+    expect(await stopping).toBe(0);
   } finally {
-    expect(await host.stop('SIGTERM')).toBe(0);
+    await host.stop('SIGTERM');
   }
   expect(host.output()).toContain('Application is shutting down (SIGTERM)');
+  expect(host.output()).toContain('HOOK appTerminate');
 });
 
 test('an unresolved %SETTING% puts that function in error; the others run', async () => {
