@@ -2,15 +2,18 @@
  * The request bodies the plan holds are valid against the Azure ML REST spec the SDK speaks (api-version 2022-10-01),
  * checked with Azure's own validator (oav) on the local copy of the spec.
  */
+import { existsSync } from 'node:fs';
 import { LiveValidator } from 'oav';
 import { planExperiment } from '../../src/core/plan';
 import { fixture, testSettings } from './helpers';
 
-const SPECS = '/work/shared/azure-specs/specification';
+/** The local copy of azure-rest-api-specs (see /work/shared/azure-specs/README.md); override with AZURE_SPECS_DIR. */
+const SPECS = process.env.AZURE_SPECS_DIR ?? '/work/shared/azure-specs/specification';
 const MFE = 'machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/mfe.json';
 const ARM = 'https://management.azure.com';
 
-describe('ARM request bodies (oav, 2022-10-01)', () => {
+// Skipped (and reported as skipped) only on a machine without the spec copy.
+(existsSync(SPECS) ? describe : describe.skip)('ARM request bodies (oav, 2022-10-01)', () => {
   let validator: LiveValidator;
   beforeAll(async () => {
     validator = new LiveValidator({
