@@ -320,12 +320,20 @@ module azureDocumentIntelligenceAdminKeySecret 'modules/key-vault-secret.bicep' 
   ]
 }
 
-// Setting name -> secret URI ('' when neither a URI nor a value was given).
+// Setting name -> secret URI: yours (sourceSecretUris) if given, else the source secret created here, else ''.
 var secretUris = {
-  OPENAI_API_KEY: sourceSecretUris.?OPENAI_API_KEY ?? openAiApiKeySecret.?outputs.?secretUri ?? ''
-  AZURE_SEARCH_ADMIN_KEY: sourceSecretUris.?AZURE_SEARCH_ADMIN_KEY ?? azureSearchAdminKeySecret.?outputs.?secretUri ?? ''
-  AZURE_LANGUAGE_SERVICE_KEY: sourceSecretUris.?AZURE_LANGUAGE_SERVICE_KEY ?? azureLanguageServiceKeySecret.?outputs.?secretUri ?? ''
-  AZURE_DOCUMENT_INTELLIGENCE_ADMIN_KEY: sourceSecretUris.?AZURE_DOCUMENT_INTELLIGENCE_ADMIN_KEY ?? azureDocumentIntelligenceAdminKeySecret.?outputs.?secretUri ?? ''
+  OPENAI_API_KEY: empty(sourceSecretUris.?OPENAI_API_KEY ?? '')
+    ? (openAiApiKeySecret.?outputs.?secretUri ?? '')
+    : sourceSecretUris.?OPENAI_API_KEY ?? ''
+  AZURE_SEARCH_ADMIN_KEY: empty(sourceSecretUris.?AZURE_SEARCH_ADMIN_KEY ?? '')
+    ? (azureSearchAdminKeySecret.?outputs.?secretUri ?? '')
+    : sourceSecretUris.?AZURE_SEARCH_ADMIN_KEY ?? ''
+  AZURE_LANGUAGE_SERVICE_KEY: empty(sourceSecretUris.?AZURE_LANGUAGE_SERVICE_KEY ?? '')
+    ? (azureLanguageServiceKeySecret.?outputs.?secretUri ?? '')
+    : sourceSecretUris.?AZURE_LANGUAGE_SERVICE_KEY ?? ''
+  AZURE_DOCUMENT_INTELLIGENCE_ADMIN_KEY: empty(sourceSecretUris.?AZURE_DOCUMENT_INTELLIGENCE_ADMIN_KEY ?? '')
+    ? (azureDocumentIntelligenceAdminKeySecret.?outputs.?secretUri ?? '')
+    : sourceSecretUris.?AZURE_DOCUMENT_INTELLIGENCE_ADMIN_KEY ?? ''
 }
 
 // ---------------------------------------------------------------------------------------------------------------
