@@ -143,6 +143,8 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   const keySet: KeySet | undefined = resolveKeys(options.keys, env);
   const keys = createHostKeys(keySet);
   const bodyLimit = maxBodyBytes();
+  // the worker runs in the app's folder (paths relative to the app root work as in Azure)
+  process.chdir(appDir);
 
   const registry = installCoreApi();
   registry.systemLog = (level, _category, message) => {

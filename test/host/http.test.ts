@@ -2,6 +2,7 @@
  * HTTP triggers of the fixture app on the local host (keys off): routes, parameters and constraints, methods,
  * query, headers, body, status, cookies, errors, hooks and the log lines of each invocation.
  */
+import { realpathSync } from 'node:fs';
 import { FIXTURE_APP, spawnHost, tempDir, type HostProcess } from './helpers/host-process';
 
 let host: HostProcess;
@@ -137,6 +138,10 @@ test('app settings from the environment reach the app', async () => {
   expect(await (await fetch(api('setting/GREETING'))).json()).toEqual({ value: 'hi' });
   // {name:alpha} rejects digits
   expect((await fetch(api('setting/G1'))).status).toBe(404);
+});
+
+test('the app runs in its own folder, as the worker does in Azure', async () => {
+  expect(await (await fetch(api('cwd'))).json()).toEqual({ cwd: realpathSync(FIXTURE_APP) });
 });
 
 test('the host status endpoint answers', async () => {
