@@ -57,6 +57,21 @@ export function analyzeConfig(config: unknown, options: ValidateOptions = {}): C
   }
   for (const p of schemaProblems(config)) problems.add(p.path, p.message);
 
+  // AzureML experiment names: a letter or digit, then letters, digits, "_" or "-" (at most 255 characters). The
+  // accelerator passes experiment_name through, and the job submission fails with anything else.
+  const experimentName = config.experiment_name;
+  if (
+    typeof experimentName === 'string' &&
+    experimentName &&
+    !/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/.test(experimentName)
+  ) {
+    problems.add(
+      '/experiment_name',
+      `experiment_name "${experimentName}" is not a valid AzureML experiment name: use a letter or digit first, then ` +
+        `only letters, digits, "_" and "-" (at most 255 characters), e.g. "${suggestExperimentName(experimentName)}".`,
+    );
+  }
+
   const index = isRecord(config.index) ? config.index : undefined;
   const chunking = index && isRecord(index.chunking) ? index.chunking : undefined;
   const sampling = index && isRecord(index.sampling) ? index.sampling : undefined;
@@ -264,6 +279,15 @@ function badCharSource(c: ExpandedCombination['combination'], modelPath: string)
     return { path: '/index/sampling/percentage', fix: 'use a whole-number percentage.' };
   }
   return { path: '/index', fix: 'use whole numbers and names of letters, digits and "-" only.' };
+}
+
+function suggestExperimentName(name: string): string {
+  const fixed = name
+    .replace(/[^a-zA-Z0-9_-]+/g, '-')
+    .replace(/^[^a-zA-Z0-9]+/, '')
+    .slice(0, 255)
+    .replace(/-+$/, '');
+  return fixed || 'experiment-1';
 }
 
 function describe(value: unknown): string {

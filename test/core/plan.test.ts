@@ -93,7 +93,7 @@ describe('planExperiment', () => {
     const jobNames = a.pipelines.map((p) => p.jobName);
     expect(new Set(jobNames).size).toBe(16);
     for (const name of jobNames) expect(name).toMatch(JOB_NAME_PATTERN);
-    expect(jobNames[0]).toMatch(/^chunking-sweep-1-[0-9a-f]{12}$/);
+    expect(jobNames[0]).toMatch(/^chunking_sweep-1-[0-9a-f]{12}$/);
     const other = plan(fixture('multi'), 'exp-2').pipelines.map((p) => p.jobName);
     expect(other.filter((n) => jobNames.includes(n))).toEqual([]);
     // The config hash is the hash of the staged config's content (assembled fast, checked the slow way).
@@ -113,7 +113,7 @@ describe('planExperiment', () => {
     const components = Object.fromEntries(p.components.map((c) => [c.name, c.armId]));
     expect(job).toMatchObject({
       jobType: 'Pipeline',
-      experimentName: 'chunking sweep #1',
+      experimentName: 'chunking_sweep-1',
       displayName: 'job-name_2026_11_27_03_04_05',
       description: 'RAG Experiment Pipeline',
       computeId: `${WS}/computes/rag-cluster`,

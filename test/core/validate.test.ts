@@ -103,6 +103,17 @@ describe('validateConfig', () => {
     expect(paths(fractional)).toEqual(['/index/sampling/percentage']);
   });
 
+  it('refuses an experiment name AzureML does not accept', () => {
+    const config = fixture('sample');
+    config.experiment_name = 'chunking sweep #1';
+    expect(validateConfig(config)).toEqual([
+      {
+        path: '/experiment_name',
+        message: expect.stringContaining('e.g. "chunking-sweep-1"') as string,
+      },
+    ]);
+  });
+
   it('refuses two combinations that would build the same index', () => {
     const config = fixture('sample');
     config.index.ef_construction = [400, 400];
