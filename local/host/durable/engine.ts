@@ -560,7 +560,7 @@ export class DurableEngine {
     }
     let continueAs: ActionJson | undefined;
     if (!failure && state) {
-      const result = this.applyActions(row, st, state, started, eventsToRun, work);
+      const result = this.applyActions(row, st, state, started, eventsToRun, work, cached.events);
       if (result.failure) failure = result.failure;
       continueAs = result.continueAs;
     }
@@ -580,6 +580,7 @@ export class DurableEngine {
     started: HistoryEvent,
     batch: HistoryEvent[],
     work: NewWork,
+    past: HistoryEvent[],
   ): { failure?: { message: string; errorType: string }; continueAs?: ActionJson } {
     const T = Date.parse(started.Timestamp);
     const lastEvent = batch[batch.length - 1];
@@ -639,6 +640,19 @@ export class DurableEngine {
         case ActionType.CallSubOrchestratorWithRetry: {
           const name = a.functionName ?? '';
           const input = toJsonText(a.input);
+          if (a.instanceId && this.runningChildren(past, batch, work).has(a.instanceId)) {
+            return {
+              failure: {
+                message:
+                  `Orchestrator function '${row.name}' failed: it scheduled sub-orchestration '${name}' with instance ID ` +
+                  `'${a.instanceId}' again while the earlier call with that ID is still running. A task that was already ` +
+                  'yielded was probably passed again to Task.any/Task.all: durable-functions sends such tasks to the ' +
+                  'extension again, which schedules them again (https://github.com/Azure/azure-functions-durable-js/issues/574). ' +
+                  'Pass only tasks that were never yielded to a new Task.any/Task.all.',
+                errorType: 'InvalidOperationException',
+              },
+            };
+          }
           this.scheduleChild(work, row, id, name, a.instanceId || undefined, input, started.Timestamp);
           if (a.actionType === ActionType.CallSubOrchestratorWithRetry && a.retryOptions) {
             st.slots[String(id)] = {
@@ -712,6 +726,24 @@ export class DurableEngine {
       }
     }
     return { continueAs };
+  }
+
+  /** Explicit ids of sub-orchestrations this execution started and that have not reported back yet. */
+  private runningChildren(past: HistoryEvent[], batch: HistoryEvent[], work: NewWork): Set<string> {
+    const byTask = new Map<number, string>();
+    for (const list of [past, batch, work.events]) {
+      for (const e of list) {
+        if (e.EventType === EventType.SubOrchestrationInstanceCreated && e.InstanceId)
+          byTask.set(e.EventId, e.InstanceId);
+        else if (
+          e.EventType === EventType.SubOrchestrationInstanceCompleted ||
+          e.EventType === EventType.SubOrchestrationInstanceFailed
+        ) {
+          byTask.delete(e.TaskScheduledId ?? -1);
+        }
+      }
+    }
+    return new Set(byTask.values());
   }
 
   private scheduleActivity(work: NewWork, id: number, name: string, input: string | null, ts: string): void {

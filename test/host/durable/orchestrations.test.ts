@@ -88,6 +88,15 @@ test('sub-orchestrations: generated and explicit ids, retry, and a failing child
   expect(child).toMatchObject({ name: 'Sequence', runtimeStatus: 'Completed', output: ['Hello Linus!'] });
 });
 
+test('a running sub-orchestration passed again to a new Task.any fails clearly instead of being started twice', async () => {
+  const s = await run('ReyieldChildren');
+  expect(s.runtimeStatus).toBe('Failed');
+  expect(String(s.output)).toMatch(
+    /scheduled sub-orchestration 'Timer' with instance ID '.*-slow' again while the earlier call/,
+  );
+  await request('POST', `${host.url}${DURABLE}/instances/${s.instanceId}-slow/terminate`);
+});
+
 test('durable timers wait in virtual time: currentUtcDateTime comes from the episode timestamps', async () => {
   const started = Date.now();
   const s = await run('Timer', { hours: 5 });
