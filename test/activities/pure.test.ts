@@ -117,6 +117,8 @@ describe('classifyFailure', () => {
     ['searchQuota', ['Azure AI Search request throttled: 503 Service Unavailable']],
     ['environmentBuild', ['Image build failed: conda env create exited with ResolvePackageNotFound']],
     ['clusterQuota', ['AllocationFailed: not enough cores quota for STANDARD_DS3_V2 in westeurope']],
+    ['clusterQuota', ["Step 'index' failed: AllocationFailed: Cluster could not be resized: QuotaExceeded."]],
+    ['searchQuota', ['(IndexerQuotaExceeded) Storage quota has been exceeded for this service.']],
     ['codeError', ['Traceback (most recent call last):', '  File "x.py", line 1', 'ValueError: bad chunk size']],
     ['unknown', ['step finished with exit code 1']],
   ];

@@ -38,7 +38,8 @@ const RULES: Rule[] = [
   {
     cause: 'searchQuota',
     test: any(
-      /(?:search|index)[^\n]*(?:quota|\b429\b|\b503\b|throttl|too many requests|maximum number of indexes)/i,
+      /search[^\n]*(?:quota|\b429\b|\b503\b|throttl|too many requests)/i,
+      /IndexerQuotaExceeded|quota has been exceeded for this service/i,
       /(?:quota|\b429\b|\b503\b|throttl|too many requests)[^\n]*(?:search\.windows\.net|azure (?:ai |cognitive )?search)/i,
       /maximum number of indexes|(?:storage|index) quota/i,
     ),
