@@ -131,6 +131,14 @@ test('external events: the timer wins when no event comes', async () => {
   expect(s.output).toEqual({ timedOut: true });
 });
 
+test('an activity with a durable client binding raises an event to another instance', async () => {
+  const waiting = await startOrchestration(host, 'Approval', { timeoutHours: 100_000 });
+  await waitFor(host, waiting, (s) => s.runtimeStatus === 'Running');
+  const sender = await run('ApproveOther', { instanceId: waiting, data: 'from an activity' });
+  expect(sender.output).toBe('raised');
+  expect((await waitFor(host, waiting)).output).toEqual({ approved: 'from an activity' });
+});
+
 test('an event raised before the orchestration waits for it is buffered', async () => {
   const id = await startOrchestration(host, 'Buffered');
   await request('POST', `${host.url}${DURABLE}/instances/${id}/raiseEvent/early`, 'early bird');
