@@ -6,6 +6,9 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exitCode, FIXTURE_APP, REPO, spawnHost, tempDir } from './helpers/host-process';
 
+// each suite starts hosts in child processes: generous limits for a loaded 2-core machine
+jest.setTimeout(120_000);
+
 test('a missing entry point exits non-zero and says to build first', async () => {
   const app = tempDir('host-app-');
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'x', main: 'dist/src/index.js' }));

@@ -6,6 +6,9 @@
 import path from 'node:path';
 import { FIXTURE_APP, REPO, spawnHost, tempDir, type HostProcess } from './helpers/host-process';
 
+// each suite starts hosts in child processes: generous limits for a loaded 2-core machine
+jest.setTimeout(120_000);
+
 let host: HostProcess;
 const SCRIPT = path.join(REPO, 'test/host/helpers/run-with-extension.ts');
 

@@ -5,6 +5,9 @@
 import { realpathSync } from 'node:fs';
 import { FIXTURE_APP, spawnHost, tempDir, type HostProcess } from './helpers/host-process';
 
+// each suite starts hosts in child processes: generous limits for a loaded 2-core machine
+jest.setTimeout(120_000);
+
 let host: HostProcess;
 
 beforeAll(async () => {

@@ -6,6 +6,9 @@ import { createHostKeys, resolveKeys } from '../../local/host/keys';
 import { FIXTURE_APP, spawnHost, tempDir, type HostProcess } from './helpers/host-process';
 import type { IncomingMessage } from 'node:http';
 
+// each suite starts hosts in child processes: generous limits for a loaded 2-core machine
+jest.setTimeout(120_000);
+
 const MASTER = 'master-key-for-tests-0123456789';
 const FUNCTION_KEY = 'function-key-for-tests-0123456789';
 const env = { TICK_SCHEDULE: '0 0 0 1 1 *', EMPTY_SCHEDULE: '' };

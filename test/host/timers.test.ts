@@ -6,6 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURE_APP, spawnHost, tempDir } from './helpers/host-process';
 
+// each suite starts hosts in child processes: generous limits for a loaded 2-core machine
+jest.setTimeout(120_000);
+
 interface TimerArg {
   schedule: { adjustForDST: boolean };
   scheduleStatus: { last: string; next: string; lastUpdated: string } | null;
