@@ -3,6 +3,8 @@
  * wins), unresolved %SETTING% references reported as function errors.
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { exitCode, FIXTURE_APP, REPO, spawnHost, tempDir } from './helpers/host-process';
 
@@ -108,4 +110,21 @@ test('LOCAL_HOST_LOG_LEVEL=warning keeps invocation lines out but still shows th
   }
   expect(host.output()).not.toMatch(/Executing 'Functions\./);
   expect(host.output()).not.toMatch(/Executed 'Functions\.hello'/);
+});
+
+test('a port in use is a clear start-up error', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, resolve));
+  const port = (blocker.address() as AddressInfo).port;
+  try {
+    const host = await spawnHost({
+      args: ['--app', FIXTURE_APP, '--port', String(port), '--data-dir', tempDir()],
+      env: { TICK_SCHEDULE: '0 0 0 1 1 *', EMPTY_SCHEDULE: '' },
+      noWait: true,
+    });
+    expect(await exitCode(host)).toBe(1);
+    expect(host.output()).toContain(`Port ${port} is in use: stop the other host or pass --port / PORT.`);
+  } finally {
+    blocker.close();
+  }
 });
