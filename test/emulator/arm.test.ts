@@ -3,7 +3,7 @@ import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { AzureMachineLearningWorkspaces, type ComputeResource, type JobBase } from '@azure/arm-machinelearning';
 import type { AzureEmulator } from '../../local/emulator';
 import { createClock } from '../../local/shared/clock';
-import { credential, startForTest } from './helpers';
+import { credential, itMatchesAzureSpecs, startForTest } from './helpers';
 
 let emulator: AzureEmulator;
 let ml: AzureMachineLearningWorkspaces;
@@ -221,3 +221,5 @@ describe('Key Vault access for the cluster identity', () => {
     expect(listed).toHaveLength(1);
   });
 });
+
+itMatchesAzureSpecs(() => emulator);

@@ -3,7 +3,7 @@ import { LogsQueryClient } from '@azure/monitor-query-logs';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { AzureEmulator } from '../../local/emulator';
 import { createClock } from '../../local/shared/clock';
-import { credential, startForTest } from './helpers';
+import { credential, itMatchesAzureSpecs, startForTest } from './helpers';
 
 let emulator: AzureEmulator;
 let ml: AzureMachineLearningWorkspaces;
@@ -204,3 +204,5 @@ describe('metrics of a completed job', () => {
     expect(history.metrics).toHaveLength(1);
   });
 });
+
+itMatchesAzureSpecs(() => emulator);

@@ -1,6 +1,7 @@
 /** Shared helpers for the emulator tests: start one emulator per file with its settings in process.env. */
 import { DefaultAzureCredential } from '@azure/identity';
 import { startAzureEmulator, type AzureEmulator, type AzureEmulatorOptions } from '../../local/emulator';
+import { checkTrafficAgainstSpecs, formatViolations } from '../../local/emulator/specCheck';
 
 const AZURE_ENV = [
   'AZURE_CLIENT_ID',
@@ -23,3 +24,16 @@ export async function startForTest(options: AzureEmulatorOptions = {}): Promise<
 }
 
 export const credential = (): DefaultAzureCredential => new DefaultAzureCredential();
+
+/** Registers a last test in the file: every exchange so far matches Azure's REST specs (oav). */
+export function itMatchesAzureSpecs(get: () => AzureEmulator): void {
+  it('answered every request as Azure’s REST specs say (oav)', async () => {
+    const report = await checkTrafficAgainstSpecs(get().traffic());
+    if (report.skipped) {
+      console.warn(report.skipped);
+      return;
+    }
+    expect(formatViolations(report.violations)).toBe('');
+    expect(report.checked).toBeGreaterThan(0);
+  }, 120_000);
+}

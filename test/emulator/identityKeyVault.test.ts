@@ -1,7 +1,7 @@
 import { SecretClient } from '@azure/keyvault-secrets';
 import https from 'node:https';
 import type { AzureEmulator } from '../../local/emulator';
-import { credential, startForTest } from './helpers';
+import { credential, itMatchesAzureSpecs, startForTest } from './helpers';
 
 let emulator: AzureEmulator;
 
@@ -98,3 +98,5 @@ describe('Key Vault secrets', () => {
     });
   });
 });
+
+itMatchesAzureSpecs(() => emulator);
