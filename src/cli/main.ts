@@ -81,6 +81,15 @@ export function run(argv: readonly string[], env: Env, io: Io): number {
     return EXIT.ok;
   }
 
+  for (const [flag, value] of [
+    ['--data', args.data],
+    ['--eval-data', args.evalData],
+  ] as const) {
+    if (value !== undefined && !/^(azureml:\/\/|https:\/\/)\S+$/.test(value)) {
+      io.stderr(`${flag} must be an azureml://… or https://… URI; got "${value}".\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+  }
   const placeholders = [...settings.placeholders];
   if (!args.data) placeholders.push('--data');
   if (!args.evalData) placeholders.push('--eval-data');

@@ -55,7 +55,10 @@ export function analyzeConfig(config: unknown, options: ValidateOptions = {}): C
     problems.add('', `The config must be a JSON object (the accelerator's config.json); got ${describe(config)}.`);
     return { problems: problems.list, expanded: [], names: [] };
   }
-  for (const p of schemaProblems(config)) problems.add(p.path, p.message);
+  const schema = schemaProblems(config);
+  for (const p of schema) problems.add(p.path, p.message);
+  // Name checks need an index section the schema accepts; otherwise they would only echo its problems.
+  let indexWellFormed = !schema.some((p) => p.path === '' || p.path === '/index' || p.path.startsWith('/index/'));
 
   // AzureML experiment names: a letter or digit, then letters, digits, "_" or "-" (at most 255 characters). The
   // accelerator passes experiment_name through, and the job submission fails with anything else.
@@ -121,6 +124,7 @@ export function analyzeConfig(config: unknown, options: ValidateOptions = {}): C
   if (Array.isArray(models)) {
     models.forEach((item, i) => {
       if (!isRecord(item)) {
+        indexWellFormed = false;
         problems.add(
           `/index/embedding_model/${i}`,
           `Each embedding_model item must be an object like {"type": "azure", "model_name": "text-embedding-ada-002"}; ` +
@@ -130,10 +134,7 @@ export function analyzeConfig(config: unknown, options: ValidateOptions = {}): C
     });
   }
 
-  // Name checks need a config whose index section the schema accepts; otherwise they would only echo its problems.
-  if (problems.list.some((p) => p.path === '' || p.path === '/index' || p.path.startsWith('/index/'))) {
-    return { problems: problems.list, expanded: [], names: [] };
-  }
+  if (!indexWellFormed) return { problems: problems.list, expanded: [], names: [] };
   const expanded = expandWithSources(config);
   const fullNames = expanded.map((e) => fullIndexName(e.combination));
   const names = fullNames.map((full) => pySlice(full, INDEX_NAME_MAX));

@@ -103,6 +103,19 @@ describe('validateConfig', () => {
     expect(paths(fractional)).toEqual(['/index/sampling/percentage']);
   });
 
+  it('reports the name problems together with the other refusals', () => {
+    const config = fixture('underscores');
+    (config.index.sampling as Record<string, unknown>).sample_data = true;
+    Object.assign(config.index.chunking as object, { overlap_size: [2000] });
+    expect(paths(validateConfig(config))).toEqual([
+      '/index/chunking/overlap_size',
+      '/index/sampling/sample_data',
+      '/index/index_name_prefix',
+      '/index/embedding_model/0/model_name',
+      '/index/embedding_model/1/model_name',
+    ]);
+  });
+
   it('refuses an experiment name AzureML does not accept', () => {
     const config = fixture('sample');
     config.experiment_name = 'chunking sweep #1';
