@@ -90,6 +90,8 @@ describe('cli (in process)', () => {
       ['plan', sample, '--bogus'],
       ['plan', sample, '--data'],
       ['validate', sample, '--data', 'x'],
+      ['plan', sample, '--data', 'C:\\docs'],
+      ['plan', sample, '--eval-data', 'http://insecure/qa.jsonl'],
     ]) {
       const { code, stderr } = cli(argv);
       expect({ argv, code }).toEqual({ argv, code: 64 });
