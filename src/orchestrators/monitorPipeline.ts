@@ -47,9 +47,7 @@ function* monitorPipeline(context: OrchestrationContext): Generator<Task, Pipeli
     context.df.setCustomStatus({
       jobName,
       status: full.status,
-      ...(state
-        ? { submittedAt, studioUrl: state.studioUrl, polls: state.polls, generation: state.generation }
-        : {}),
+      ...(state ? { submittedAt, studioUrl: state.studioUrl, polls: state.polls, generation: state.generation } : {}),
     });
     log(`finished: ${full.status}${full.error ? ` (${full.error})` : ''}`);
     return full;

@@ -43,6 +43,7 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
     experimentId,
     inputs: input.request.inputs,
     settings,
+    submittedAt: input.submittedAt,
   });
   if (!planned.ok) {
     const problems = planned.problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ');
