@@ -40,6 +40,7 @@ import {
   type ResolvedObject,
   type Scoped,
 } from './arm-template';
+import { REQUIRED_APP_SETTINGS } from './app-settings';
 
 export interface Violation {
   rule: string;
@@ -65,11 +66,16 @@ export interface CheckStats {
   appSettings: number;
 }
 
-/**
- * Checks a compiled ARM template; returns every violation found (empty: the template passes). Pass `stats` to learn
- * how much was checked.
- */
-export function checkArmTemplate(template: unknown, stats?: CheckStats): Violation[] {
+export interface CheckOptions {
+  /** Filled in with how much was checked. */
+  stats?: CheckStats;
+  /** App setting names the app reads: each must be set (a name computed at deployment time counts if it appears). */
+  requiredAppSettings?: readonly string[];
+}
+
+/** Checks a compiled ARM template; returns every violation found (empty: the template passes). */
+export function checkArmTemplate(template: unknown, options: CheckOptions = {}): Violation[] {
+  const { stats, requiredAppSettings = [] } = options;
   if (!isObject(template as Json)) {
     return [{ rule: 'template', resource: '(template)', message: 'The template is not a JSON object.' }];
   }
@@ -84,6 +90,14 @@ export function checkArmTemplate(template: unknown, stats?: CheckStats): Violati
   // --- Web apps -------------------------------------------------------------------------------------------------
   const sites = byType('microsoft.web/sites');
   let appSettingsChecked = 0;
+  const settingNames = new Set<string>();
+  let computedSettingsText = '';
+  const checkSettings = (settings: ResolvedObject, where: string): void => {
+    const checked = checkAppSettings(settings, where, report);
+    appSettingsChecked += checked.count;
+    checked.names.forEach((name) => settingNames.add(name));
+    computedSettingsText += checked.computedText;
+  };
   const credentialPolicies = byType('microsoft.web/sites/basicpublishingcredentialspolicies');
   for (const { resource, where, context } of sites) {
     const properties = obj(resource['properties']);
@@ -132,16 +146,12 @@ export function checkArmTemplate(template: unknown, stats?: CheckStats): Violati
       const entries: Array<[string, Scoped]> = appSettings
         .filter(isObject)
         .map((s) => [str(s['name']) ?? '?', { value: s['value'] ?? null, context }]);
-      appSettingsChecked += checkAppSettings({ entries, dynamic: [] }, where, report);
+      checkSettings({ entries, dynamic: [] }, where);
     }
   }
   for (const { resource, where, context } of byType('microsoft.web/sites/config')) {
     if (lastNameSegment(resource['name']) !== 'appsettings') continue;
-    appSettingsChecked += checkAppSettings(
-      resolveObject({ value: resource['properties'] ?? null, context }),
-      where,
-      report,
-    );
+    checkSettings(resolveObject({ value: resource['properties'] ?? null, context }), where);
   }
   if (sites.length > 0 && appSettingsChecked === 0) {
     report(
@@ -261,6 +271,17 @@ export function checkArmTemplate(template: unknown, stats?: CheckStats): Violati
       );
     }
   }
+  if (sites.length > 0) {
+    for (const name of requiredAppSettings) {
+      if (!settingNames.has(name) && !computedSettingsText.includes(`'${name}'`)) {
+        report(
+          'app-settings-complete',
+          sites[0]?.where ?? '(template)',
+          `The app reads ${name}, but no app setting sets it.`,
+        );
+      }
+    }
+  }
   if (stats) {
     stats.resources = resources.length;
     stats.roleAssignments = byType('microsoft.authorization/roleassignments').length;
@@ -269,12 +290,15 @@ export function checkArmTemplate(template: unknown, stats?: CheckStats): Violati
   return violations;
 }
 
-/** Checks one set of app settings; returns how many settings it checked (known entries plus opaque fragments). */
+/**
+ * Checks one set of app settings. Returns how many it checked (known entries plus computed fragments), the known
+ * names, and the text of the computed fragments (whose setting names are only known at deployment time).
+ */
 function checkAppSettings(
   settings: ResolvedObject,
   where: string,
   report: (rule: string, resource: string, message: string) => void,
-): number {
+): { count: number; names: string[]; computedText: string } {
   const names = new Set(settings.entries.map(([name]) => name));
   for (const [name, scoped] of settings.entries) {
     const traced = traceValue(scoped);
@@ -312,8 +336,10 @@ function checkAppSettings(
       );
     }
   }
+  let computedText = '';
   for (const fragment of settings.dynamic) {
     const traced = traceValue(fragment);
+    computedText += traced.text;
     for (const parameter of traced.secureParameters) {
       report(
         'no-secret-in-app-settings',
@@ -336,7 +362,7 @@ function checkAppSettings(
       'Set AzureWebJobsStorage__accountName: the host storage connection must be identity-based.',
     );
   }
-  return settings.entries.length + settings.dynamic.length;
+  return { count: settings.entries.length + settings.dynamic.length, names: [...names], computedText };
 }
 
 /** Checks an ARM parameters file (azd's main.parameters.json) against the template. */
@@ -374,7 +400,7 @@ function main(argv: string[]): number {
   }
   const template: unknown = JSON.parse(readFileSync(templatePath, 'utf8'));
   const stats: CheckStats = { resources: 0, roleAssignments: 0, appSettings: 0 };
-  const violations = checkArmTemplate(template, stats);
+  const violations = checkArmTemplate(template, { stats, requiredAppSettings: REQUIRED_APP_SETTINGS });
   if (parametersPath)
     violations.push(...checkParametersFile(template, JSON.parse(readFileSync(parametersPath, 'utf8'))));
   if (violations.length > 0) {

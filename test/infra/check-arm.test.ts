@@ -1,3 +1,4 @@
+import { REQUIRED_APP_SETTINGS } from '../../infra/scripts/app-settings';
 import { checkArmTemplate, checkParametersFile, type CheckStats, type Violation } from '../../infra/scripts/check-arm';
 
 /** A compliant template in Bicep's compiled shape (language version 2.0: resources keyed by symbolic name). */
@@ -176,9 +177,22 @@ const find = (violations: Violation[], rule: string, resource: string, text: str
 describe('checkArmTemplate', () => {
   it('passes a compliant template, including a secure parameter used only in a condition', () => {
     const stats: CheckStats = { resources: 0, roleAssignments: 0, appSettings: 0 };
-    expect(checkArmTemplate(compliantTemplate(), stats)).toEqual([]);
+    expect(checkArmTemplate(compliantTemplate(), { stats })).toEqual([]);
     // Everything was looked at: the module's resources and the settings passed into it (both if() branches).
     expect(stats).toEqual({ resources: 8, roleAssignments: 1, appSettings: 3 });
+  });
+
+  it('reports each app setting the app reads that the template does not set', () => {
+    const violations = checkArmTemplate(compliantTemplate(), {
+      requiredAppSettings: ['AzureWebJobsStorage__accountName', 'OPENAI_API_KEY', 'AML_WORKSPACE_NAME'],
+    });
+    expect(violations).toEqual([
+      {
+        rule: 'app-settings-complete',
+        resource: 'site',
+        message: 'The app reads AML_WORKSPACE_NAME, but no app setting sets it.',
+      },
+    ]);
   });
 
   it('fails when it cannot find the app settings of a web app (nothing checked is not a pass)', () => {
@@ -268,5 +282,20 @@ describe('checkParametersFile', () => {
       'parameters-file:typo',
     ]);
     expect(JSON.stringify(violations)).not.toContain('sk-literal');
+  });
+});
+
+describe('REQUIRED_APP_SETTINGS', () => {
+  it("includes every accelerator field's environment variable and the app's own settings", () => {
+    expect(REQUIRED_APP_SETTINGS).toEqual(
+      expect.arrayContaining([
+        'OPENAI_API_KEY',
+        'AZURE_DOCUMENT_INTELLIGENCE_ADMIN_KEY',
+        'AZURE_KEY_VAULT_ENDPOINT',
+        'DURABLE_TASK_SCHEDULER_CONNECTION_STRING',
+        'LOG_ANALYTICS_WORKSPACE_ID',
+      ]),
+    );
+    expect(new Set(REQUIRED_APP_SETTINGS).size).toBe(REQUIRED_APP_SETTINGS.length);
   });
 });
