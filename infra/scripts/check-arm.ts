@@ -17,6 +17,7 @@
  *   subscription or management group), and no broad role (Owner, Contributor, User Access Administrator) is used.
  * - no-secret-in-app-settings: app settings never carry a secure parameter or a list*() result (keys), and settings
  *   whose names say they are secret (…_KEY, …SECRET, …PASSWORD, …TOKEN) are Key Vault references.
+ * - app-settings-complete: every setting the app reads (app-settings.ts, from src/core/settings.ts) is set.
  * - aml-diagnostics: an AzureML workspace in the template gets diagnostic settings that send AmlComputeJobEvent,
  *   AmlRunStatusChangedEvent and AmlComputeClusterEvent to a Log Analytics workspace.
  * - parameters-file: every parameter in the parameters file exists in the template, and no secure parameter has a
