@@ -36,6 +36,7 @@ export interface ActionJson {
   fireAt?: string;
   isCanceled?: boolean;
   externalEventName?: string;
+  operation?: string;
   retryOptions?: RetryOptionsJson;
   compoundActions?: ActionJson[];
   preserveUnprocessedEvents?: boolean;
@@ -83,6 +84,9 @@ export function actionSignature(a: ActionJson): string {
       return `orchestration:${a.functionName ?? ''}`;
     case ActionType.CreateTimer:
       return 'timer';
+    case ActionType.CallEntity:
+    case ActionType.SignalEntity:
+      return `entity:${String(a.instanceId ?? '')}:${String(a.operation ?? '')}`;
     case ActionType.WaitForExternalEvent:
       return `event:${String(a.externalEventName ?? '')}`;
     default:
@@ -101,6 +105,8 @@ export function describeSignature(sig: string): string {
       return 'durable timer';
     case 'event':
       return `wait for external event '${name}'`;
+    case 'entity':
+      return `entity operation '${sig.slice('entity:'.length)}'`;
     default:
       return sig;
   }

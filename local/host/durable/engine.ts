@@ -16,6 +16,15 @@ import {
   type ActionJson,
   type OrchestratorStateJson,
 } from './actions';
+import {
+  isEntityId,
+  operationEvent,
+  parseSchedulerId,
+  requestMessage,
+  responseEvent,
+  schedulerId,
+  type EntityResultJson,
+} from './entities';
 import { EventType, ev, fromJsonText, iso, toJsonText, type HistoryEvent } from './history';
 import { newExecutionState, parseExecutionState, retryDelay, type ExecutionState, type Slot } from './state';
 import { DurableStore, isTerminal, type ActivityRow, type InstanceRow, type RuntimeStatus } from './store';
@@ -67,6 +76,8 @@ interface NewWork {
   activities: { taskId: number; name: string; input: string | null }[];
   timers: { taskId: number; fireAt: number }[];
   children: { taskId: number; name: string; instanceId: string; input: string | null }[];
+  /** Operation messages for entities (calls and signals). */
+  entityOps: { target: string; event: HistoryEvent }[];
 }
 
 export class DurableEngine {
@@ -329,6 +340,116 @@ export class DurableEngine {
     }, delay);
   }
 
+  // ---------------------------------------------------------------- entities
+
+  signalEntity(name: string, key: string, operation: string, inputText: string | null): void {
+    const id = schedulerId(name, key);
+    const now = this.clock.now();
+    this.store.addMessage(
+      id,
+      null,
+      operationEvent(now, { name: operation, input: inputText, requestId: randomUUID(), signal: true }),
+      now,
+    );
+    this.notify(id);
+  }
+
+  /** The entity's state (JSON text), or undefined when it does not exist. */
+  readEntity(name: string, key: string): { state: string; lastOperationTime: number } | undefined {
+    const row = this.store.getInstance(schedulerId(name, key));
+    return row && row.input !== null ? { state: row.input, lastOperationTime: row.updated_at } : undefined;
+  }
+
+  private async runEntityEpisode(id: string): Promise<void> {
+    const now = this.clock.now();
+    const messages = this.store.readyMessages(id, now);
+    if (messages.length === 0) return;
+    const { name, key } = parseSchedulerId(id);
+    const fn = this.invoker.functions().find((f) => f.triggerType === 'entityTrigger' && f.name.toLowerCase() === name);
+    const ops = messages.map((m) => JSON.parse(m.event) as HistoryEvent);
+    const row = this.store.getInstance(id);
+    let result: EntityResultJson | undefined;
+    let failure: string | undefined;
+    if (!fn) {
+      failure = `The entity function '${name}' doesn't exist, is disabled, or is not an entity function.`;
+    } else {
+      const payload = {
+        self: { name, key },
+        exists: row !== undefined && row.input !== null,
+        state: row?.input ?? undefined,
+        batch: ops.map((o) => ({
+          id: o.RequestId,
+          name: o.Name,
+          signal: o.Signal === true,
+          input: o.Input ?? undefined,
+        })),
+      };
+      try {
+        result = normalizeResult(await this.invoker.invokeTrigger(fn.name, payload)) as EntityResultJson;
+        if (!result || !Array.isArray(result.results))
+          throw new Error(`Entity function '${fn.name}' returned an unexpected result.`);
+      } catch (err) {
+        failure = `Entity function '${fn.name}' failed: ${errorMessage(err)}`;
+        result = undefined;
+      }
+    }
+    if (this.stopped || !this.running) return;
+    const notified = new Set<string>();
+    this.store.transaction(() => {
+      for (const m of messages) this.store.deleteMessage(m.id);
+      if (result) {
+        const state = result.entityExists ? (result.entityState ?? 'null') : null;
+        this.store.putInstance({
+          instance_id: id,
+          name: fn?.name ?? name,
+          execution_id: row?.execution_id ?? 'entity',
+          status: 'Running',
+          input: state,
+          output: null,
+          custom_status: null,
+          created_at: row?.created_at ?? now,
+          updated_at: now,
+          parent_instance_id: null,
+          parent_execution_id: null,
+          parent_task_id: null,
+          state: '{}',
+        });
+        for (const s of result.signals ?? []) {
+          const target = schedulerId(s.target.name, s.target.key);
+          this.store.addMessage(
+            target,
+            null,
+            operationEvent(now, {
+              name: s.name,
+              input: s.input ? s.input : null,
+              requestId: randomUUID(),
+              signal: true,
+            }),
+            now,
+          );
+          notified.add(target);
+        }
+      }
+      ops.forEach((o, i) => {
+        if (o.Signal === true || typeof o.ParentInstanceId !== 'string') return;
+        const r = result?.results[i];
+        const response = failure
+          ? responseEvent(now, String(o.RequestId), JSON.stringify(failure), true)
+          : responseEvent(now, String(o.RequestId), r?.result, r?.isError === true);
+        this.store.addMessage(
+          o.ParentInstanceId,
+          typeof o.ParentExecutionId === 'string' ? o.ParentExecutionId : null,
+          response,
+          now,
+        );
+        notified.add(o.ParentInstanceId);
+      });
+    });
+    if (failure) this.logger.log('error', `Entity ${id}: ${failure}`, { instanceId: id });
+    for (const target of notified) this.parked.delete(target);
+    this.kick();
+  }
+
   // ---------------------------------------------------------------- activities
 
   private async runActivity(row: ActivityRow): Promise<void> {
@@ -422,6 +543,7 @@ export class DurableEngine {
   }
 
   private async runEpisode(id: string): Promise<void> {
+    if (isEntityId(id)) return this.runEntityEpisode(id);
     const now = this.clock.now();
     const row = this.store.getInstance(id);
     const messages = this.store.readyMessages(id, now);
@@ -545,7 +667,7 @@ export class DurableEngine {
     }
     if (this.stopped || !this.running) return;
 
-    const work: NewWork = { events: [], activities: [], timers: [], children: [] };
+    const work: NewWork = { events: [], activities: [], timers: [], children: [], entityOps: [] };
     let outcome: Outcome;
     let customStatus: string | null = row.custom_status;
     if (state && state.customStatus !== undefined) customStatus = toJsonText(state.customStatus);
@@ -690,10 +812,37 @@ export class DurableEngine {
               errorType: 'NotSupportedException',
             },
           };
+        case ActionType.CallEntity:
+        case ActionType.SignalEntity: {
+          const target = String(a.instanceId ?? '');
+          const operation = String(a.operation ?? '');
+          const requestId = randomUUID();
+          const input = toJsonText(a.input);
+          const signal = a.actionType === ActionType.SignalEntity;
+          work.events.push({
+            EventType: EventType.EventSent,
+            EventId: id,
+            Timestamp: started.Timestamp,
+            Name: 'op',
+            InstanceId: target,
+            Input: requestMessage(requestId, operation, input, signal, row.instance_id),
+          });
+          work.entityOps.push({
+            target,
+            event: operationEvent(T, {
+              name: operation,
+              input,
+              requestId,
+              signal,
+              ...(signal ? {} : { parent: { instanceId: row.instance_id, executionId: row.execution_id } }),
+            }),
+          });
+          break;
+        }
         default:
           return {
             failure: {
-              message: `Orchestrator function '${row.name}' failed: ${ActionType[a.actionType] ?? a.actionType} (durable entities) is not supported by the local Durable Functions host.`,
+              message: `Orchestrator function '${row.name}' failed: ${ActionType[a.actionType] ?? a.actionType} (entity locks, replay schema V4) is not supported by the local Durable Functions host.`,
               errorType: 'NotSupportedException',
             },
           };
@@ -817,6 +966,9 @@ export class DurableEngine {
     }
     this.store.transaction(() => {
       consumed.forEach((mid) => this.store.deleteMessage(mid));
+      if (outcome.kind !== 'failed') {
+        for (const op of work.entityOps) this.store.addMessage(op.target, null, op.event, now);
+      }
       if (outcome.kind === 'continued') {
         const newExecution = randomUUID().replace(/-/g, '');
         const inputText = toJsonText(unwrapProcessedInput(continueAs?.input));
@@ -891,6 +1043,7 @@ export class DurableEngine {
       for (const e of all) cached.events.push({ ...e, IsPlayed: true });
     }
     for (const c of work.children) this.parked.delete(c.instanceId);
+    for (const op of work.entityOps) this.parked.delete(op.target);
     this.notify(id);
   }
 

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DurableEngine } from './engine';
 import { InstanceExistsError, NotAnOrchestratorError, errorMessage } from './engine';
 import { fromJsonText, toJsonText } from './history';
-import { statusPayload } from './status';
+import { statusPayload, statusTime } from './status';
 import { TERMINAL_STATUSES, isTerminal, type InstanceQuery, type RuntimeStatus } from './store';
 import { managementUrls, type UrlContext } from './urls';
 
@@ -142,9 +142,7 @@ export class DurableHttpApi {
       if (method !== 'POST') return send(res, 404);
       return this.start(req, res, url, a, b);
     }
-    if (head === 'entities') {
-      return send(res, 501, { Message: 'Durable entities are not supported by the local Durable Functions host.' });
-    }
+    if (head === 'entities' && a && parts.length <= 3) return this.entity(req, res, url, method, a, b);
     if (head !== 'instances' || parts.length > 4) return send(res, 404);
     if (a === undefined) {
       if (method === 'GET') return this.list(req, res, url);
@@ -171,6 +169,52 @@ export class DurableHttpApi {
       default:
         return send(res, 404);
     }
+  }
+
+  /** `GET entities/{name}/{key}` (state), `POST entities/{name}/{key}?op=` (signal), `GET entities/{name}` (list). */
+  private async entity(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    method: string,
+    name: string,
+    key: string | undefined,
+  ): Promise<void> {
+    if (key === undefined || key === '') {
+      if (method !== 'GET') return send(res, 404);
+      const rows = this.engine.store.queryInstances(
+        { entities: true, instanceIdPrefix: `@${name.toLowerCase()}@` },
+        0,
+        10000,
+      );
+      const fetchState = bool(url, 'fetchState') === true;
+      return send(
+        res,
+        200,
+        rows
+          .filter((r) => r.input !== null)
+          .map((r) => ({
+            entityId: { name: name.toLowerCase(), key: r.instance_id.slice(name.length + 2) },
+            lastOperationTime: statusTime(r.updated_at),
+            ...(fetchState ? { state: fromJsonText(r.input) } : {}),
+          })),
+      );
+    }
+    const entityKey = key === '$' ? '' : key;
+    if (method === 'GET') {
+      const found = this.engine.readEntity(name, entityKey);
+      if (!found) return send(res, 404);
+      return send(res, 200, fromJsonText(found.state));
+    }
+    if (method === 'POST' || method === 'DELETE') {
+      const text = await readBody(req);
+      const op = method === 'DELETE' ? 'delete' : (url.searchParams.get('op') ?? '');
+      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+      const input = text.trim() === '' ? null : type === 'application/json' ? jsonBody(text) : toJsonText(text);
+      this.engine.signalEntity(name, entityKey, op, input);
+      return send(res, 202);
+    }
+    return send(res, 404);
   }
 
   private checkStatusResponse(res: ServerResponse, id: string): void {

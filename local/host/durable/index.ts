@@ -99,13 +99,6 @@ export const createDurableExtension: ExtensionFactory = (context: ExtensionConte
       });
       rpcServer = server;
       rpcBaseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${RPC_PREFIX}`;
-      const entities = context.invoker.functions().filter((f) => f.triggerType === 'entityTrigger');
-      for (const f of entities) {
-        context.logger.log(
-          'warning',
-          `Durable entity '${f.name}' is registered but durable entities are not supported by the local host.`,
-        );
-      }
       engine.start();
       context.logger.log(
         'information',

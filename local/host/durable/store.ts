@@ -60,6 +60,8 @@ export interface InstanceQuery {
   createdTimeTo?: number;
   runtimeStatus?: RuntimeStatus[];
   instanceIdPrefix?: string;
+  /** Entities (ids `@name@key`) instead of orchestrations. */
+  entities?: boolean;
 }
 
 const SCHEMA = `
@@ -258,7 +260,7 @@ export class DurableStore {
   }
 
   queryInstances(q: InstanceQuery, offset: number, limit: number): InstanceRow[] {
-    const where: string[] = [];
+    const where: string[] = [q.entities ? "substr(instance_id, 1, 1) = '@'" : "substr(instance_id, 1, 1) <> '@'"];
     const params: unknown[] = [];
     if (q.createdTimeFrom !== undefined) {
       where.push('created_at >= ?');
@@ -276,7 +278,7 @@ export class DurableStore {
       where.push('substr(instance_id, 1, ?) = ?');
       params.push(q.instanceIdPrefix.length, q.instanceIdPrefix);
     }
-    const sql = `SELECT * FROM instances ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+    const sql = `SELECT * FROM instances WHERE ${where.join(' AND ')}
       ORDER BY created_at, instance_id LIMIT ? OFFSET ?`;
     return this.db.prepare<unknown[], InstanceRow>(sql).all(...params, limit, offset);
   }

@@ -204,6 +204,40 @@ test('a non-deterministic orchestrator is detected when replayed', async () => {
   expect(String(s.output)).toMatch(/activity function 'Hello'.*activity function 'Echo'/);
 });
 
+test('durable entities: signals and calls from an orchestration, operation failures, entity-to-entity signals', async () => {
+  const s = await run('UsesEntity', 'orch-tally');
+  expect(s.runtimeStatus).toBe('Completed');
+  expect(s.output).toEqual({ after: 6, failed: true, get: 6, added: 16 });
+  const deadline = Date.now() + 10000;
+  let copy = await request('GET', `${host.url}${DURABLE}/entities/tally/orch-tally-copy`);
+  while (copy.status !== 200 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    copy = await request('GET', `${host.url}${DURABLE}/entities/tally/orch-tally-copy`);
+  }
+  expect(copy).toMatchObject({ status: 200, body: 16 });
+  expect((await request('GET', `${host.url}${DURABLE}/entities/tally/orch-tally`)).body).toBe(16);
+  expect((await request('GET', `${host.url}${DURABLE}/entities/tally/never-used`)).status).toBe(404);
+  const listed = await request('GET', `${host.url}${DURABLE}/entities/tally?fetchState=true`);
+  expect(listed.body).toEqual(
+    expect.arrayContaining([expect.objectContaining({ entityId: { name: 'tally', key: 'orch-tally' }, state: 16 })]),
+  );
+  const instances = (await request('GET', `${host.url}${DURABLE}/instances?top=1000`)).body as { instanceId: string }[];
+  expect(instances.some((i) => i.instanceId.startsWith('@'))).toBe(false);
+});
+
+test('durable entities through the client: signalEntity and readEntityState over the loopback listener', async () => {
+  expect((await request('POST', `${host.url}/api/client/signal/client-tally`, 7)).status).toBe(202);
+  expect((await request('POST', `${host.url}/api/client/signal/client-tally`, 8)).status).toBe(202);
+  const deadline = Date.now() + 10000;
+  let read = await request('GET', `${host.url}/api/client/read/client-tally`);
+  while ((read.body as { entityState?: number }).entityState !== 15 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    read = await request('GET', `${host.url}/api/client/read/client-tally`);
+  }
+  expect(read.body).toEqual({ entityExists: true, entityState: 15 });
+  expect((await request('GET', `${host.url}/api/client/read/nobody`)).body).toEqual({ entityExists: false });
+});
+
 test('callHttp is not supported: the orchestration fails with a clear message', async () => {
   const s = await run('CallsHttp');
   expect(s.runtimeStatus).toBe('Failed');
