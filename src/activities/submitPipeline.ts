@@ -4,7 +4,8 @@
  * reads it again.
  */
 import type { JobBase } from '@azure/arm-machinelearning';
-import { studioJobUrl } from '../core/settings';
+import { sendJson } from '../azure/armRaw';
+import { studioJobUrl, workspaceResourceId } from '../core/settings';
 import { ACTIVITY, type ActivityResult, type SubmitPipelineInput, type SubmitPipelineOutput } from './contracts';
 import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
 import { CHECK_WORKSPACE, mlTarget, workspaceLabel } from './mlTargets';
@@ -23,7 +24,7 @@ export async function submitPipeline(
   const ws = settings.workspaceName;
   const target = mlTarget(settings, `pipeline job ${jobName}`, CHECK_WORKSPACE);
   const result = (created: boolean, job: JobBase) => {
-    const status = job.properties.status ?? 'NotStarted';
+    const status = job.properties?.status ?? 'NotStarted';
     log(`submitPipeline: job ${jobName} ${created ? 'created' : 'already exists'} (${status})`);
     return ok({ jobName, created, status, studioUrl: studioJobUrl(settings, jobName) });
   };
@@ -34,7 +35,12 @@ export async function submitPipeline(
     if (statusOf(err) !== 404) return permanentOrThrow(err, target);
   }
   try {
-    return result(true, await ml.jobs.createOrUpdate(rg, ws, jobName, input.job as unknown as JobBase));
+    // Sent as planned, through the client's pipeline: the SDK's serializer drops inputs' `uri` (see armRaw.ts).
+    const url = `${settings.endpoints.resourceManager}${workspaceResourceId(settings)}/jobs/${encodeURIComponent(
+      jobName,
+    )}?api-version=${encodeURIComponent(ml.apiVersion)}`;
+    const created = await sendJson(ml, 'PUT', url, input.job);
+    return result(true, created.body as unknown as JobBase);
   } catch (err) {
     if (statusOf(err) !== 409) return permanentOrThrow(err, target);
   }

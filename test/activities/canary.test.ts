@@ -14,7 +14,7 @@ import { registerComponents } from '../../src/activities/registerComponents';
 import { stageConfig } from '../../src/activities/stageConfig';
 import { submitPipeline } from '../../src/activities/submitPipeline';
 import { syncSecrets } from '../../src/activities/syncSecrets';
-import { startHarness, type Harness } from './emulatorHarness';
+import { itMatchesAzureSpecs, startHarness, type Harness } from './emulatorHarness';
 import { planFor } from './plans';
 
 const marker = `CANARY-${randomBytes(8).toString('hex')}`;
@@ -103,3 +103,5 @@ it('no secret value appears in any log, result or error of any activity', async 
   expect(everything.length).toBeGreaterThan(1000);
   expect(everything).not.toContain(marker);
 });
+
+itMatchesAzureSpecs(() => h);

@@ -10,7 +10,7 @@ import { getPipelineStatus } from '../../src/activities/getPipelineStatus';
 import { submitPipeline } from '../../src/activities/submitPipeline';
 import type { DiagnoseFailureOutput } from '../../src/activities/contracts';
 import type { PipelinePlan } from '../../src/core/types';
-import { startHarness, valueOf, type Harness } from './emulatorHarness';
+import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from './emulatorHarness';
 import { planFor } from './plans';
 
 let h: Harness;
@@ -125,3 +125,5 @@ describe('diagnoseFailure', () => {
     expect(result.error.resource).toContain('no-such-job');
   });
 });
+
+itMatchesAzureSpecs(() => h);

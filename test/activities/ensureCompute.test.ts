@@ -1,6 +1,6 @@
 import { ensureCompute } from '../../src/activities/ensureCompute';
 import { TransientAzureError } from '../../src/activities/result';
-import { startHarness, valueOf, type Harness } from './emulatorHarness';
+import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from './emulatorHarness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -94,3 +94,5 @@ describe('ensureCompute against the emulator', () => {
     expect(result.error.action).toContain('AML_WORKSPACE_NAME');
   });
 });
+
+itMatchesAzureSpecs(() => h);

@@ -13,7 +13,7 @@ import { stageConfig } from '../../src/activities/stageConfig';
 import { submitPipeline } from '../../src/activities/submitPipeline';
 import type { GetPipelineStatusOutput } from '../../src/activities/contracts';
 import type { Plan } from '../../src/core/types';
-import { startHarness, valueOf, type Harness } from './emulatorHarness';
+import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from './emulatorHarness';
 import { planFor } from './plans';
 
 let h: Harness;
@@ -102,6 +102,9 @@ describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
     const one = valueOf(await submitPipeline({ jobName: p.jobName, job: p.job }, h.deps()));
     expect(one).toMatchObject({ jobName: p.jobName, created: true });
     expect(one.studioUrl).toContain(encodeURIComponent(p.jobName));
+    // The job is sent as planned: input URIs and modes included (the SDK's serializer would drop them).
+    const put = h.emulator.traffic().find((x) => x.method === 'PUT' && x.url.includes(`/jobs/${p.jobName}?`));
+    expect(put?.requestBody).toEqual(JSON.parse(JSON.stringify(p.job)));
     const two = valueOf(await submitPipeline({ jobName: p.jobName, job: p.job }, h.deps()));
     expect(two.created).toBe(false);
     expect(h.emulator.state.jobs().find((j) => j.name === p.jobName)?.createdCount).toBe(1);
@@ -174,3 +177,5 @@ describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
     expect(result.error.resource).toContain('component broken version 1');
   });
 });
+
+itMatchesAzureSpecs(() => h);

@@ -1,6 +1,6 @@
 import { syncSecrets } from '../../src/activities/syncSecrets';
 import { TransientAzureError } from '../../src/activities/result';
-import { startHarness, valueOf, type Harness } from './emulatorHarness';
+import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from './emulatorHarness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -57,3 +57,5 @@ describe('syncSecrets against the emulator', () => {
     await expect(syncSecrets({}, h.deps())).rejects.toBeInstanceOf(TransientAzureError);
   });
 });
+
+itMatchesAzureSpecs(() => h);
