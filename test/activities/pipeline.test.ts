@@ -60,6 +60,13 @@ describe('registerComponents', () => {
     const one = valueOf(await registerComponents({ components: plan.components }, h.deps()));
     expect(one.registered).toEqual(plan.components.map((c) => c.id));
     expect(one.existing).toEqual([]);
+    // Each component is sent exactly as planned (nothing dropped by the SDK's serializer).
+    for (const c of plan.components) {
+      const put = h.emulator
+        .traffic()
+        .find((x) => x.method === 'PUT' && x.url.includes(`/components/${c.name}/versions/${c.version}?`));
+      expect(put?.requestBody).toEqual(JSON.parse(JSON.stringify(c.body)));
+    }
     const two = valueOf(await registerComponents({ components: plan.components }, h.deps()));
     expect(two).toEqual({ registered: [], existing: plan.components.map((c) => c.id) });
   });
