@@ -3,7 +3,7 @@
 // least-privilege role assignments. Deploy with `azd up` or `az deployment group create` (see docs/deploy.md).
 targetScope = 'resourceGroup'
 
-import { builtInRoleIds } from 'modules/types.bicep'
+import { builtInRoleIds, tagsType } from 'modules/types.bicep'
 
 metadata name = 'rag-experiment-orchestrator'
 metadata description = 'Runs the RAG Experiment Accelerator\'s AzureML pipelines end to end from a Durable Functions app.'
@@ -32,7 +32,7 @@ param principalId string = ''
 param principalType string = 'User'
 
 @description('Optional. Tags for every resource.')
-param tags object = {}
+param tags tagsType = {}
 
 @description('Optional. Suffix that makes the default resource names unique.')
 param resourceToken string = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
@@ -712,4 +712,6 @@ output AZURE_LANGUAGE_SERVICE_ENDPOINT string = azureLanguageServiceEndpoint
 output AZURE_DOCUMENT_INTELLIGENCE_ENDPOINT string = azureDocumentIntelligenceEndpoint
 
 @description('Key Vault secret URIs behind the secret settings (OPENAI_API_KEY, ...): references, not values.')
-output SOURCE_SECRET_URIS object = secretUris
+output SOURCE_SECRET_URIS {
+  *: string
+} = secretUris

@@ -1,4 +1,5 @@
 // Application Insights, workspace-based, Entra ID ingestion only (AVM conventions).
+import { tagsType } from 'types.bicep'
 
 @description('Required. Name of the Application Insights component.')
 param name string
@@ -7,7 +8,7 @@ param name string
 param location string = resourceGroup().location
 
 @description('Optional. Tags of the resource.')
-param tags object?
+param tags tagsType?
 
 @description('Required. Resource id of the Log Analytics workspace the telemetry goes to.')
 param workspaceResourceId string

@@ -1,6 +1,6 @@
 // Durable Task Scheduler with one task hub: the managed Durable Functions backend whose dashboard shows every
 // orchestration's history in the Azure portal.
-import { roleAssignmentType } from 'types.bicep'
+import { roleAssignmentType, tagsType } from 'types.bicep'
 
 @description('Required. Name of the scheduler (3-64 letters, digits and hyphens).')
 param name string
@@ -9,7 +9,7 @@ param name string
 param location string = resourceGroup().location
 
 @description('Optional. Tags of the resource.')
-param tags object?
+param tags tagsType?
 
 @description('Optional. Consumption (pay per use) or Dedicated (capacity units).')
 @allowed([

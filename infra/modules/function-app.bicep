@@ -2,6 +2,7 @@
 // publishing credentials. Code is deployed into a blob container of the host storage account, read with the app's
 // identity. App settings are applied separately (function-app-settings.bicep) because some of them depend on
 // resources that need this app's identity first.
+import { tagsType } from 'types.bicep'
 
 @description('Required. Name of the function app.')
 param name string
@@ -10,10 +11,10 @@ param name string
 param location string = resourceGroup().location
 
 @description('Optional. Tags of the resources.')
-param tags object?
+param tags tagsType?
 
 @description('Optional. Tags for the app only (e.g. azd-service-name).')
-param appTags object = {}
+param appTags tagsType = {}
 
 @description('Required. Name of the Flex Consumption plan.')
 param planName string

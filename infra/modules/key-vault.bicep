@@ -1,4 +1,5 @@
 // Key Vault with Azure RBAC authorization (no access policies), soft delete and purge protection (AVM conventions).
+import { tagsType } from 'types.bicep'
 
 @description('Required. Name of the key vault (3-24 letters, digits and hyphens).')
 @minLength(3)
@@ -9,7 +10,7 @@ param name string
 param location string = resourceGroup().location
 
 @description('Optional. Tags of the resource.')
-param tags object?
+param tags tagsType?
 
 @description('Optional. Keep deleted vaults and secrets recoverable until the retention ends (cannot be turned off).')
 param enablePurgeProtection bool = true

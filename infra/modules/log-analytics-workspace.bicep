@@ -1,4 +1,5 @@
 // Log Analytics workspace (AVM conventions: name, location, tags; outputs resourceId, name, logAnalyticsWorkspaceId).
+import { tagsType } from 'types.bicep'
 
 @description('Required. Name of the Log Analytics workspace.')
 param name string
@@ -7,7 +8,7 @@ param name string
 param location string = resourceGroup().location
 
 @description('Optional. Tags of the resource.')
-param tags object?
+param tags tagsType?
 
 @description('Optional. Days to keep data.')
 @minValue(30)

@@ -1,4 +1,5 @@
 // An AzureML compute cluster (AmlCompute) that scales to zero, with a system-assigned identity and no local auth.
+import { tagsType } from 'types.bicep'
 
 @description('Required. Name of the existing AzureML workspace.')
 param workspaceName string
@@ -10,7 +11,7 @@ param name string
 param location string
 
 @description('Optional. Tags of the resource.')
-param tags object?
+param tags tagsType?
 
 @description('Optional. VM size of the nodes.')
 param vmSize string = 'STANDARD_DS3_V2'

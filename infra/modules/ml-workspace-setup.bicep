@@ -2,7 +2,7 @@
 // resource group): diagnostic settings that send the job and cluster events to Log Analytics, the compute cluster,
 // and the app's and the cluster's least-privilege role assignments on the workspace, the cluster and the workspace's
 // storage account.
-import { builtInRoleIds } from 'types.bicep'
+import { builtInRoleIds, tagsType } from 'types.bicep'
 
 @description('Required. Name of the existing AzureML workspace.')
 param workspaceName string
@@ -43,7 +43,7 @@ param computeMaxNodes int = 2
 param computeIdleSeconds int = 600
 
 @description('Optional. Tags of the compute cluster.')
-param tags object?
+param tags tagsType?
 
 @description('Required. Principal id of the function app\'s system-assigned identity.')
 param appPrincipalId string

@@ -1,5 +1,6 @@
 // A new AzureML workspace with a system-assigned identity, whose system datastores use identity-based access (its
 // storage account has shared keys disabled).
+import { tagsType } from 'types.bicep'
 
 @description('Required. Name of the workspace.')
 param name string
@@ -8,7 +9,7 @@ param name string
 param location string = resourceGroup().location
 
 @description('Optional. Tags of the resource.')
-param tags object?
+param tags tagsType?
 
 @description('Optional. Display name of the workspace.')
 param friendlyName string = name

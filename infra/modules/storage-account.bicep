@@ -1,4 +1,5 @@
 // Storage account with Entra ID access only (no shared keys), HTTPS and TLS 1.2 (AVM conventions).
+import { tagsType } from 'types.bicep'
 
 @description('Required. Name of the storage account (3-24 lower-case letters and digits).')
 @minLength(3)
@@ -9,7 +10,7 @@ param name string
 param location string = resourceGroup().location
 
 @description('Optional. Tags of the resource.')
-param tags object?
+param tags tagsType?
 
 @description('Optional. Storage account SKU.')
 param skuName string = 'Standard_LRS'

@@ -27,6 +27,18 @@ type roleAssignmentType = {
 }
 
 @export()
+@description('Resource tags: name to value.')
+type tagsType = {
+  *: string
+}
+
+@export()
+@description('Function app settings: name to value (secrets only as Key Vault references).')
+type appSettingsType = {
+  *: string
+}
+
+@export()
 @description('Built-in role definition GUIDs used by this deployment (each checked against the published built-in roles).')
 var builtInRoleIds = {
   azureMlComputeOperator: 'e503ece1-11d0-4e8e-8e2c-7a6c3bf38815'
