@@ -117,7 +117,7 @@ export class DurableEngine {
   }
 
   /** Stops dispatching; work in flight is not acknowledged (it runs again after a restart). */
-  async stop(graceMs = 2000): Promise<void> {
+  async stop(graceMs = 1000): Promise<void> {
     this.running = false;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
@@ -295,7 +295,7 @@ export class DurableEngine {
   private pump(): void {
     const now = this.clock.now();
     if (this.episodes.size < this.maxEpisodes) {
-      for (const id of this.store.readyInstances(now, 256)) {
+      for (const id of this.store.readyInstances(now, 256 + this.parked.size + this.episodes.size)) {
         if (this.episodes.size >= this.maxEpisodes) break;
         if (this.episodes.has(id) || this.parked.has(id)) continue;
         this.episodes.add(id);
