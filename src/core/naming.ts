@@ -177,34 +177,56 @@ export function roundTrip(c: IndexCombination, name: string): { parseError?: str
   if (!parsed.ok) return { parseError: parsed.error, mismatches: [] };
   const p = parsed.value;
   const mismatches: RoundTripMismatch[] = [];
-  const text = (field: string, expected: string, actual: string): void => {
-    if (expected !== actual) mismatches.push({ field, expected, actual });
-  };
-  const num = (field: string, expected: number, actual: number): void => {
-    if (expected !== actual) mismatches.push({ field, expected: pyNumber(expected), actual: pyNumber(actual) });
-  };
-  const bool = (field: string, expected: boolean, actual: boolean): void => {
-    if (expected !== actual) mismatches.push({ field, expected: pyBoolInt(expected), actual: pyBoolInt(actual) });
-  };
-  text('indexNamePrefix', c.indexNamePrefix, p.indexNamePrefix);
-  num('efConstruction', c.efConstruction, p.efConstruction);
-  num('efSearch', c.efSearch, p.efSearch);
+  const n = pyNumber;
+  const b = pyBoolInt;
+  if (c.indexNamePrefix !== p.indexNamePrefix) {
+    mismatches.push({ field: 'indexNamePrefix', expected: c.indexNamePrefix, actual: p.indexNamePrefix });
+  }
+  if (c.efConstruction !== p.efConstruction) {
+    mismatches.push({ field: 'efConstruction', expected: n(c.efConstruction), actual: n(p.efConstruction) });
+  }
+  if (c.efSearch !== p.efSearch) {
+    mismatches.push({ field: 'efSearch', expected: n(c.efSearch), actual: n(p.efSearch) });
+  }
   // The index step looks the model up by this name in the config (`config.get_embedding_model`): case matters.
-  text('embeddingModel.modelName', c.embeddingModel.modelName, p.modelName);
-  text('samplingPercentage', pyNumber(c.samplingPercentage), p.samplingPercentage);
-  bool('preprocess', c.preprocess, p.preprocess);
-  num('chunkSize', c.chunkSize, p.chunkSize);
-  text('chunkingStrategy', c.chunkingStrategy, p.chunkingStrategy);
-  num('overlapSize', c.overlapSize, p.overlapSize);
-  bool('generateTitle', c.generateTitle, p.generateTitle);
-  bool('generateSummary', c.generateSummary, p.generateSummary);
-  bool('overrideContentWithSummary', c.overrideContentWithSummary, p.overrideContentWithSummary);
+  if (c.embeddingModel.modelName !== p.modelName) {
+    mismatches.push({ field: 'embeddingModel.modelName', expected: c.embeddingModel.modelName, actual: p.modelName });
+  }
+  const sp = n(c.samplingPercentage);
+  if (sp !== p.samplingPercentage) {
+    mismatches.push({ field: 'samplingPercentage', expected: sp, actual: p.samplingPercentage });
+  }
+  if (c.preprocess !== p.preprocess) {
+    mismatches.push({ field: 'preprocess', expected: b(c.preprocess), actual: b(p.preprocess) });
+  }
+  if (c.chunkSize !== p.chunkSize) {
+    mismatches.push({ field: 'chunkSize', expected: n(c.chunkSize), actual: n(p.chunkSize) });
+  }
+  if (c.chunkingStrategy !== p.chunkingStrategy) {
+    mismatches.push({ field: 'chunkingStrategy', expected: c.chunkingStrategy, actual: p.chunkingStrategy });
+  }
+  if (c.overlapSize !== p.overlapSize) {
+    mismatches.push({ field: 'overlapSize', expected: n(c.overlapSize), actual: n(p.overlapSize) });
+  }
+  if (c.generateTitle !== p.generateTitle) {
+    mismatches.push({ field: 'generateTitle', expected: b(c.generateTitle), actual: b(p.generateTitle) });
+  }
+  if (c.generateSummary !== p.generateSummary) {
+    mismatches.push({ field: 'generateSummary', expected: b(c.generateSummary), actual: b(p.generateSummary) });
+  }
+  if (c.overrideContentWithSummary !== p.overrideContentWithSummary) {
+    mismatches.push({
+      field: 'overrideContentWithSummary',
+      expected: b(c.overrideContentWithSummary),
+      actual: b(p.overrideContentWithSummary),
+    });
+  }
   const dimension = c.embeddingModel.dimension ? c.embeddingModel.dimension : undefined;
   if (dimension !== p.dimension) {
     mismatches.push({
       field: 'embeddingModel.dimension',
-      expected: dimension === undefined ? '(none)' : pyNumber(dimension),
-      actual: p.dimension === undefined ? undefined : pyNumber(p.dimension),
+      expected: dimension === undefined ? '(none)' : n(dimension),
+      actual: p.dimension === undefined ? undefined : n(p.dimension),
     });
   }
   return { mismatches };

@@ -5,8 +5,8 @@
  *
  * Speed: the parts that do not change are shared between the per-pipeline configs (one deep-frozen copy of the
  * user's config), so 1,000 pipelines do not deep-copy the config 1,000 times; shared parts are frozen, so nothing can
- * change one pipeline's config through another. The config hash is the hash of the canonical JSON of the narrowed
- * config, assembled from canonical pieces computed once (the result is the same text `stableJson` would give).
+ * change one pipeline's config through another. The config hash hashes the shared part once and, per pipeline, only
+ * the values that differ (see `hashOf`).
  */
 import type { ExpandedCombination } from './expand';
 import { hash64, shortHash } from './hash';
@@ -23,32 +23,42 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-type Piece = string | ((e: ExpandedCombination) => string);
+/** The config without the members a narrowed config sets per combination (the part all pipelines share). */
+function withoutVaryingMembers(config: Record<string, unknown>): Record<string, unknown> {
+  const index = isRecord(config.index) ? config.index : undefined;
+  if (!index) return config;
+  const chunking = isRecord(index.chunking)
+    ? { ...index.chunking, chunk_size: undefined, overlap_size: undefined }
+    : index.chunking;
+  const sampling = isRecord(index.sampling) ? { ...index.sampling, percentage: undefined } : index.sampling;
+  return {
+    ...config,
+    index: {
+      ...index,
+      ef_construction: undefined,
+      ef_search: undefined,
+      embedding_model: undefined,
+      chunking,
+      sampling,
+    },
+  };
+}
 
 /**
- * `stableJson` of `obj` with some members replaced per combination: fixed members are serialized once, replaced
- * ones by their function. Members whose replacement returns undefined are dropped, as `stableJson` drops them.
+ * The config hash: a hash of the shared part's canonical JSON and of the varying values. A narrowed config is
+ * exactly its shared part plus these values, so equal staged content always gets an equal hash (whatever config it
+ * came from), and any difference in content gives another hash.
  */
-function canonicalTemplate(
-  obj: Record<string, unknown>,
-  replaced: Record<string, (e: ExpandedCombination) => string>,
-): (e: ExpandedCombination) => string {
-  const keys = [...new Set([...Object.keys(obj), ...Object.keys(replaced)])].sort();
-  const pieces: Piece[] = [];
-  for (const key of keys) {
-    const prefix = JSON.stringify(key) + ':';
-    const fn = replaced[key];
-    if (fn) pieces.push(prefix, fn);
-    else if (obj[key] !== undefined && typeof obj[key] !== 'function') pieces.push(prefix + stableJson(obj[key]));
-    else continue;
-    pieces.push(',');
-  }
-  if (pieces[pieces.length - 1] === ',') pieces.pop();
-  return (e) => {
-    let out = '{';
-    for (const piece of pieces) out += typeof piece === 'string' ? piece : piece(e);
-    return out + '}';
-  };
+function hashOf(
+  sharedHash: string,
+  efc: unknown,
+  efs: unknown,
+  cs: unknown,
+  o: unknown,
+  model: string,
+  sp: unknown,
+): string {
+  return shortHash(sharedHash + '\n' + JSON.stringify([efc, efs, cs, o, sp]) + model, 12);
 }
 
 export interface Narrower {
@@ -64,26 +74,8 @@ export function configNarrower(config: AcceleratorConfig): Narrower {
   const sampling = isRecord(index.sampling) ? index.sampling : undefined;
   const models = Array.isArray(index.embedding_model) ? (index.embedding_model as unknown[]) : [];
 
-  // Canonical JSON of the narrowed index section, from pieces computed once.
-  const modelJson = models.map((m) => '[' + stableJson(m) + ']');
-  const num = (n: number): string => stableJson(n);
-  const indexReplaced: Record<string, (e: ExpandedCombination) => string> = {
-    ef_construction: (e) => '[' + num(e.combination.efConstruction) + ']',
-    ef_search: (e) => '[' + num(e.combination.efSearch) + ']',
-  };
-  if (chunking) {
-    indexReplaced.chunking = canonicalTemplate(chunking, {
-      chunk_size: (e) => '[' + num(e.combination.chunkSize) + ']',
-      overlap_size: (e) => '[' + num(e.combination.overlapSize) + ']',
-    });
-  }
-  if (models.length > 0) indexReplaced.embedding_model = (e) => modelJson[e.modelIndex] ?? '[null]';
-  if (sampling) {
-    indexReplaced.sampling = canonicalTemplate(sampling, { percentage: (e) => num(e.combination.samplingPercentage) });
-  }
-  const indexJson = canonicalTemplate(index, indexReplaced);
-  // Hash of everything but the index section, computed once; each config hash adds its own index section.
-  const restHash = hash64(stableJson({ ...base, index: undefined }));
+  const modelJson = models.map((m) => stableJson(m));
+  const sharedHash = hash64(stableJson(withoutVaryingMembers(base)));
 
   return {
     narrow(e) {
@@ -99,12 +91,34 @@ export function configNarrower(config: AcceleratorConfig): Narrower {
       if (modelIndex >= 0) narrowedIndex.embedding_model = [modelItem];
       if (sampling) narrowedIndex.sampling = { ...sampling, percentage: c.samplingPercentage };
       const narrowed = { ...base, index: narrowedIndex } as AcceleratorConfig;
-      return { config: narrowed, configHash: shortHash(restHash + '\n' + indexJson(e), 12) };
+      const configHash = hashOf(
+        sharedHash,
+        c.efConstruction,
+        c.efSearch,
+        chunking ? c.chunkSize : undefined,
+        chunking ? c.overlapSize : undefined,
+        modelIndex >= 0 ? (modelJson[modelIndex] ?? '') : '',
+        sampling ? c.samplingPercentage : undefined,
+      );
+      return { config: narrowed, configHash };
     },
   };
 }
 
-/** The config hash computed the slow, obvious way (tests check the fast way against it). */
-export function configHashOf(narrowed: AcceleratorConfig): string {
-  return shortHash(hash64(stableJson({ ...narrowed, index: undefined })) + '\n' + stableJson(narrowed.index), 12);
+/** The config hash of a per-pipeline config, computed from the config alone (tests check the planner against it). */
+export function configHashOf(narrowed: Record<string, unknown>): string {
+  const index = isRecord(narrowed.index) ? narrowed.index : {};
+  const chunking = isRecord(index.chunking) ? index.chunking : undefined;
+  const sampling = isRecord(index.sampling) ? index.sampling : undefined;
+  const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : undefined);
+  const models = Array.isArray(index.embedding_model) ? index.embedding_model : [];
+  return hashOf(
+    hash64(stableJson(withoutVaryingMembers(narrowed))),
+    first(index.ef_construction),
+    first(index.ef_search),
+    chunking ? first(chunking.chunk_size) : undefined,
+    chunking ? first(chunking.overlap_size) : undefined,
+    models.length > 0 ? stableJson(models[0]) : '',
+    sampling ? sampling.percentage : undefined,
+  );
 }

@@ -152,7 +152,8 @@ function checkNames(expanded: ExpandedCombination[], fullNames: string[], names:
     const name = names[i] ?? '';
     const full = fullNames[i] ?? '';
     const result = roundTrip(c, name);
-    const excess = pyLength(full) - INDEX_NAME_MAX;
+    // Code points never outnumber UTF-16 units: count them only for long names.
+    const excess = full.length > INDEX_NAME_MAX ? pyLength(full) - INDEX_NAME_MAX : 0;
     const modelPath = modelIndex >= 0 ? `/index/embedding_model/${modelIndex}/model_name` : '/index/embedding_model';
 
     if (excess > 0) {
