@@ -45,7 +45,7 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
-resource storageAccount 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
+resource storageAccount 'Microsoft.Storage/storageAccounts@2026-06-01' existing = {
   name: storageAccountName
 }
 

@@ -13,7 +13,7 @@ param value string
 @description('Optional. Content type of the secret.')
 param contentType string = 'text/plain'
 
-resource vault 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' existing = {
   name: keyVaultName
 
   resource secret 'secrets' = {

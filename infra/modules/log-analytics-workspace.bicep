@@ -15,7 +15,7 @@ param tags tagsType?
 @maxValue(730)
 param dataRetention int = 30
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
   name: name
   location: location
   tags: tags

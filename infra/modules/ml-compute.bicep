@@ -32,7 +32,7 @@ param maxNodeCount int = 2
 @minValue(0)
 param idleSecondsBeforeScaleDown int = 600
 
-resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-03-01' existing = {
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-07-01' existing = {
   name: workspaceName
 
   resource compute 'computes' = {

@@ -48,7 +48,7 @@ param tags tagsType?
 @description('Required. Principal id of the function app\'s system-assigned identity.')
 param appPrincipalId string
 
-resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-03-01' existing = {
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-07-01' existing = {
   name: workspaceName
 }
 

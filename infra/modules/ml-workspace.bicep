@@ -23,7 +23,7 @@ param keyVaultResourceId string
 @description('Required. Resource id of the workspace\'s Application Insights component.')
 param applicationInsightsResourceId string
 
-resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-03-01' = {
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-07-01' = {
   name: name
   location: location
   tags: tags

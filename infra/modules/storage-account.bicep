@@ -18,7 +18,7 @@ param skuName string = 'Standard_LRS'
 @description('Optional. Names of private blob containers to create.')
 param blobContainerNames string[] = []
 
-resource storageAccount 'Microsoft.Storage/storageAccounts@2025-08-01' = {
+resource storageAccount 'Microsoft.Storage/storageAccounts@2026-06-01' = {
   name: name
   location: location
   tags: tags

@@ -7,7 +7,7 @@ param keyVaultName string
 @description('Required. The role assignments to create on the key vault.')
 param roleAssignments roleAssignmentType[]
 
-resource target 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
+resource target 'Microsoft.KeyVault/vaults@2026-05-15' existing = {
   name: keyVaultName
 }
 

@@ -7,7 +7,7 @@ param logAnalyticsWorkspaceName string
 @description('Required. The role assignments to create on the Log Analytics workspace.')
 param roleAssignments roleAssignmentType[]
 
-resource target 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
+resource target 'Microsoft.OperationalInsights/workspaces@2026-03-01' existing = {
   name: logAnalyticsWorkspaceName
 }
 

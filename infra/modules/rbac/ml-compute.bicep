@@ -10,7 +10,7 @@ param computeName string
 @description('Required. The role assignments to create on the compute cluster.')
 param roleAssignments roleAssignmentType[]
 
-resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-03-01' existing = {
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-07-01' existing = {
   name: workspaceName
 
   resource compute 'computes' existing = {

@@ -7,7 +7,7 @@ param workspaceName string
 @description('Required. The role assignments to create on the AzureML workspace.')
 param roleAssignments roleAssignmentType[]
 
-resource target 'Microsoft.MachineLearningServices/workspaces@2026-03-01' existing = {
+resource target 'Microsoft.MachineLearningServices/workspaces@2026-07-01' existing = {
   name: workspaceName
 }
 

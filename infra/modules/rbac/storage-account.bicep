@@ -7,7 +7,7 @@ param storageAccountName string
 @description('Required. The role assignments to create on the storage account.')
 param roleAssignments roleAssignmentType[]
 
-resource target 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
+resource target 'Microsoft.Storage/storageAccounts@2026-06-01' existing = {
   name: storageAccountName
 }
 
