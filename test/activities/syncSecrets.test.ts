@@ -52,6 +52,17 @@ describe('syncSecrets against the emulator', () => {
     expect(result.written).toEqual(['azure-language-service-key']);
   });
 
+  it('returns a permanent error naming the vault and the role to grant on 403', async () => {
+    h.setEnv({ AZURE_LANGUAGE_SERVICE_KEY: 'test-forbidden-language-key' });
+    h.emulator.scenario.inject({ method: 'PUT', path: '/secrets/azure-language-service-key', status: 403 });
+    const result = await syncSecrets({}, h.deps());
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.statusCode).toBe(403);
+    expect(result.error.resource).toContain('secret azure-language-service-key');
+    expect(result.error.action).toContain('Key Vault Secrets Officer');
+  });
+
   it('throws a transient error when the vault keeps failing', async () => {
     h.emulator.scenario.inject({ path: '/secrets/', status: 503, times: 100 });
     await expect(syncSecrets({}, h.deps())).rejects.toBeInstanceOf(TransientAzureError);
