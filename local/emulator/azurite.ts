@@ -23,7 +23,13 @@ export async function startAzuriteBlob(options: {
 }): Promise<AzuriteBlob> {
   mkdirSync(options.location, { recursive: true });
   const bin = path.join(repoRoot(), 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
+  // Azurite runs under a tiny bootstrap that exits when our end of its stdin closes, so it never outlives the
+  // process that started it (even when that process is killed).
+  const boot =
+    "process.stdin.on('end',()=>process.exit(0));process.stdin.on('error',()=>process.exit(0));process.stdin.resume();require(process.argv[1]);";
   const args = [
+    '-e',
+    boot,
     bin,
     '--blobHost',
     '127.0.0.1',
@@ -43,7 +49,7 @@ export async function startAzuriteBlob(options: {
   ];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: options.location,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
