@@ -134,15 +134,6 @@ export class DurableEngine {
     return this.clock.now();
   }
 
-  orchestratorNames(): Set<string> {
-    return new Set(
-      this.invoker
-        .functions()
-        .filter((f) => f.triggerType === 'orchestrationTrigger')
-        .map((f) => f.name),
-    );
-  }
-
   private isFunction(name: string, triggerType: string): boolean {
     return this.invoker
       .functions()
@@ -280,7 +271,12 @@ export class DurableEngine {
     this.pumpScheduled = true;
     setImmediate(() => {
       this.pumpScheduled = false;
-      if (this.running) this.pump();
+      if (!this.running) return;
+      try {
+        this.pump();
+      } catch (err) {
+        this.logger.log('error', `Durable dispatch failed: ${errorMessage(err)}`);
+      }
     });
   }
 
@@ -301,11 +297,13 @@ export class DurableEngine {
         this.episodes.add(id);
         this.track(
           this.runEpisode(id)
-            .catch((err: unknown) =>
+            .catch((err: unknown) => {
+              // Not retried in a tight loop: the instance waits for its next message (or the next timer wake-up).
+              this.parked.add(id);
               this.logger.log('error', `Durable episode of instance '${id}' crashed: ${errorMessage(err)}`, {
                 instanceId: id,
-              }),
-            )
+              });
+            })
             .finally(() => this.episodes.delete(id)),
         );
       }
@@ -497,19 +495,28 @@ export class DurableEngine {
     if (batch.length === 0) return;
     if (!this.stopped && this.running) {
       const now = this.clock.now();
-      this.store.transaction(() => {
-        for (const { row, result } of batch) {
-          this.store.deleteActivity(row.id);
-          const inst = this.store.getInstance(row.instance_id);
-          if (inst && inst.execution_id === row.execution_id && !isTerminal(inst.status)) {
-            this.store.addMessage(row.instance_id, row.execution_id, result, now);
-          }
-        }
-      });
-      for (const { row } of batch) this.parked.delete(row.instance_id);
+      try {
+        this.commitResults(batch, now);
+      } catch (err) {
+        // Not acknowledged: the activities run again.
+        this.logger.log('error', `Durable activity results could not be saved: ${errorMessage(err)}`);
+      }
     }
     for (const { done } of batch) done();
     this.kick();
+  }
+
+  private commitResults(batch: { row: ActivityRow; result: HistoryEvent }[], now: number): void {
+    this.store.transaction(() => {
+      for (const { row, result } of batch) {
+        this.store.deleteActivity(row.id);
+        const inst = this.store.getInstance(row.instance_id);
+        if (inst && inst.execution_id === row.execution_id && !isTerminal(inst.status)) {
+          this.store.addMessage(row.instance_id, row.execution_id, result, now);
+        }
+      }
+    });
+    for (const { row } of batch) this.parked.delete(row.instance_id);
   }
 
   // ---------------------------------------------------------------- orchestrations
