@@ -156,12 +156,25 @@ function checkNames(expanded: ExpandedCombination[], fullNames: string[], names:
     const excess = full.length > INDEX_NAME_MAX ? pyLength(full) - INDEX_NAME_MAX : 0;
     const modelPath = modelIndex >= 0 ? `/index/embedding_model/${modelIndex}/model_name` : '/index/embedding_model';
 
-    if (excess > 0) {
-      if (!longest || excess > longest.excess) {
-        longest = { excess, full, cut: name, mismatches: result.mismatches, parseError: result.parseError };
+    if (result.parseError !== undefined || result.mismatches.length > 0) {
+      // Say every cause: the fields that cannot survive the round trip, and the cut at 127 characters.
+      const explained = explainFields(c.indexNamePrefix, c.embeddingModel.modelName, modelPath, problems);
+      if (excess > 0) {
+        if (!longest || excess > longest.excess) {
+          longest = { excess, full, cut: name, mismatches: result.mismatches, parseError: result.parseError };
+        }
+      } else if (!explained) {
+        const detail = result.parseError
+          ? `it does not parse (${result.parseError})`
+          : result.mismatches
+              .map((m) => `${m.field} ${m.expected} comes back as ${m.actual ?? '(nothing)'}`)
+              .join('; ');
+        problems.add(
+          '/index',
+          `The index name "${name}" does not parse back to its configuration (${detail}); the index step would ` +
+            'build the wrong index. Change the values so that no field contains "_".',
+        );
       }
-    } else if (result.parseError || result.mismatches.length > 0) {
-      explainMismatch(c.indexNamePrefix, c.embeddingModel.modelName, modelPath, name, result, problems);
     }
 
     // Azure AI Search index names: lower case letters, digits, "-" and "_", a letter or digit first, no "--" or "__"
@@ -208,14 +221,8 @@ function checkNames(expanded: ExpandedCombination[], fullNames: string[], names:
   }
 }
 
-function explainMismatch(
-  prefix: string,
-  modelName: string,
-  modelPath: string,
-  name: string,
-  result: { parseError?: string; mismatches: RoundTripMismatch[] },
-  problems: Problems,
-): void {
+/** The causes a prefix or model name gives for a broken round trip; true when there is one. */
+function explainFields(prefix: string, modelName: string, modelPath: string, problems: Problems): boolean {
   let explained = false;
   if (prefix.includes('_')) {
     problems.add(
@@ -240,7 +247,8 @@ function explainMismatch(
         `not read the index name back. Use a model (or Azure OpenAI deployment) name without "_".`,
     );
     explained = true;
-  } else if (modelName !== modelName.toLowerCase()) {
+  }
+  if (modelName !== modelName.toLowerCase()) {
     problems.add(
       modelPath,
       `model_name "${modelName}" has upper-case letters. The index name holds it lower-cased ("${modelName.toLowerCase()}") ` +
@@ -248,20 +256,12 @@ function explainMismatch(
         'Azure OpenAI, a deployment whose name is lower-case).',
     );
     explained = true;
-  } else if (modelName !== modelName.trim()) {
+  }
+  if (modelName !== modelName.trim()) {
     problems.add(modelPath, `model_name "${modelName}" starts or ends with spaces; remove them.`);
     explained = true;
   }
-  if (!explained) {
-    const detail = result.parseError
-      ? `it does not parse (${result.parseError})`
-      : result.mismatches.map((m) => `${m.field} ${m.expected} comes back as ${m.actual ?? '(nothing)'}`).join('; ');
-    problems.add(
-      '/index',
-      `The index name "${name}" does not parse back to its configuration (${detail}); the index step would build ` +
-        'the wrong index. Change the values so that no field contains "_".',
-    );
-  }
+  return explained;
 }
 
 const SEARCH_INDEX_NAME = /^[a-z0-9][a-z0-9_-]*$/;

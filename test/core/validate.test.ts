@@ -116,6 +116,15 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('reports a cut name and a "_" in the prefix together', () => {
+    const config = fixture('long-prefix-cut');
+    config.index.index_name_prefix = 'long_pref';
+    const problems = validateConfig(config);
+    expect(paths(problems)).toEqual(['/index/index_name_prefix', '/index/index_name_prefix']);
+    expect(problems[0]?.message).toContain('Replace "_" with "-" (e.g. "long-pref")');
+    expect(problems[1]?.message).toContain('Shorten index_name_prefix by 2 characters');
+  });
+
   it('refuses an experiment name AzureML does not accept', () => {
     const config = fixture('sample');
     config.experiment_name = 'chunking sweep #1';
