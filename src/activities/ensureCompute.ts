@@ -17,9 +17,12 @@ import {
   type ArmId,
 } from './computePlan';
 import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
-import { describeError, errorFacts, fail, ok, permanentOrThrow, statusOf } from './result';
+import { describeError, errorFacts, fail, ok, permanentOrThrow, statusOf, TransientAzureError } from './result';
 
 const LRO_FAILED = /^The long-running operation has failed/;
+const PROVISIONING = new Set(['Creating', 'Updating']);
+/** How long an activity waits for a cluster another attempt is still provisioning. */
+const PROVISIONING_WAIT_MS = 5 * 60_000;
 
 export async function ensureCompute(
   _input: EnsureComputeInput,
@@ -59,6 +62,22 @@ export async function ensureCompute(
     cluster = await ml.computeOperations.get(rg, ws, name);
   } catch (err) {
     if (statusOf(err) !== 404) return permanentOrThrow(err, { resource: clusterResource, actions: computeActions });
+  }
+
+  // A cluster still provisioning (e.g. a retry after a timed-out first attempt): wait for it, bounded.
+  const deadline = Date.now() + PROVISIONING_WAIT_MS;
+  while (cluster && PROVISIONING.has(cluster.properties?.provisioningState ?? '')) {
+    if (Date.now() > deadline) {
+      throw new TransientAzureError(
+        `${clusterResource}: still ${cluster.properties?.provisioningState}; try again later`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, deps.lroPollIntervalMs ?? 10_000));
+    try {
+      cluster = await ml.computeOperations.get(rg, ws, name);
+    } catch (err) {
+      return permanentOrThrow(err, { resource: clusterResource, actions: computeActions });
+    }
   }
 
   let created = false;

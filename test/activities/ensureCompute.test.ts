@@ -19,6 +19,13 @@ describe('ensureCompute against the emulator', () => {
     expect(result.error.resource).toContain('failing-cluster');
     expect(result.error.reason).toContain('QuotaExceeded');
     expect(result.error.action).toMatch(/quota/i);
+
+    // A retry finds the failed cluster and says so (it is never silently reused).
+    const again = await ensureCompute({}, h.deps());
+    expect(again.ok).toBe(false);
+    if (again.ok) return;
+    expect(again.error.reason).toMatch(/Failed provisioning state/);
+    expect(again.error.action).toMatch(/Delete the cluster/);
   });
 
   it('creates the cluster with identity and gives it an access policy on the vault (access-policy vault)', async () => {
