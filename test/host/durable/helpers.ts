@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -25,6 +26,18 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the host on a free port and waits until its durable API answers. */
 export async function startHost(options: {
   dataDir: string;
   speed?: number;
@@ -36,6 +49,8 @@ export async function startHost(options: {
     ...options.env,
   };
   delete env.LOCAL_CLOCK_EPOCH;
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
   const proc = spawn(
     process.execPath,
     [
@@ -45,31 +60,30 @@ export async function startHost(options: {
       '--app',
       FIXTURE_APP,
       '--port',
-      '0',
+      String(port),
       '--data-dir',
       options.dataDir,
     ],
     { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
+  proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start in time:\n${output}`)), 30000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const m = /Host started: (http:\/\/\S+)/.exec(output);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`host exited with ${code}:\n${output}`));
-    });
-  });
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`host exited:\n${output}`);
+    const answered = await fetch(`${url}${DURABLE}/instances?top=1`).then(
+      (r) => r.arrayBuffer().then(() => r.status === 200 || r.status === 401),
+      () => false,
+    );
+    if (answered) break;
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`host did not start in time:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const end = async (signal: NodeJS.Signals): Promise<void> => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
     await exited;
