@@ -407,11 +407,15 @@ export function mlRoutes(deps: MlDeps): Route[] {
     const existing = state.jobs.get(name);
     if (existing) {
       if (immutableOf(existing.body) !== immutableOf(body)) {
-        return armError(
-          409,
-          'Conflict',
-          `Job '${name}' already exists with different properties; a job's definition cannot change. Submit it under a new name.`,
-        );
+        // What AzureML answers (seen in azure-sdk-for-python#47389 and MicrosoftDocs/azure-docs#122250).
+        return json(400, {
+          error: {
+            code: 'UserError',
+            message:
+              "A job with this name already exists. If you are trying to create a new job, use a different name. If you are trying to update an existing job, the existing job's Settings, Inputs, Outputs, Jobs, InputBindings, OutputBindings cannot be changed. Only description, tags, displayName, properties, and isArchived can be updated.",
+            details: [{ code: 'JobPropertyImmutable', message: `Job '${name}' exists with a different definition.` }],
+          },
+        });
       }
       const old = (existing.body.properties ?? {}) as Record<string, unknown>;
       existing.body = {

@@ -120,12 +120,17 @@ describe('component versions', () => {
 
 describe('pipeline jobs', () => {
   it('walks NotStarted → … → Completed by virtual time, and a second PUT creates no second run', async () => {
+    // Wide enough windows (≥ 0.3 s real per state) to see every state while polling every 10 ms.
+    emulator.scenario.setJobScenario('job-ok', {
+      queueSeconds: 600,
+      stepSeconds: { index: 300, query: 300, eval: 300 },
+    });
     const created = await ml.jobs.createOrUpdate(rg, ws, 'job-ok', pipeline());
     expect(['NotStarted', 'Queued']).toContain(created.properties.status);
     const again = await ml.jobs.createOrUpdate(rg, ws, 'job-ok', pipeline());
     expect(again.name).toBe('job-ok');
     const seen = new Set<string>();
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 1000; i++) {
       const j = await ml.jobs.get(rg, ws, 'job-ok');
       seen.add(j.properties.status!);
       if (j.properties.status === 'Completed') break;
@@ -138,9 +143,11 @@ describe('pipeline jobs', () => {
     });
   });
 
-  it('rejects a second PUT that changes the job definition', async () => {
+  it('rejects a second PUT that changes the job definition, as AzureML does (400 UserError)', async () => {
     await expect(ml.jobs.createOrUpdate(rg, ws, 'job-ok', pipeline('another-experiment'))).rejects.toMatchObject({
-      statusCode: 409,
+      statusCode: 400,
+      code: 'UserError',
+      message: expect.stringContaining('A job with this name already exists'),
     });
   });
 

@@ -189,7 +189,12 @@ describe('metrics of a completed job', () => {
   it('are on the eval child run, with FINISHED runs and times', async () => {
     emulator.scenario.setJobScenario('job-metrics', { queueSeconds: 10, metrics: { fuzzy_score_mean: 88.5 } });
     expect(await runToEnd('job-metrics')).toBe('Completed');
-    const root = (await mlflow('runs/get?run_id=job-metrics')) as { run: Run };
+    const experiment = (await mlflow('experiments/get-by-name?experiment_name=rag-failures')) as {
+      experiment: { experiment_id: string; name: string };
+    };
+    expect(experiment.experiment.name).toBe('rag-failures');
+    const root = (await mlflow('runs/get?run_id=job-metrics')) as { run: Run & { info: { experiment_id: string } } };
+    expect(root.run.info.experiment_id).toBe(experiment.experiment.experiment_id);
     expect(root.run.info.status).toBe('FINISHED');
     const found = (await mlflow('runs/search', { filter: "tags.mlflow.parentRunId = 'job-metrics'" })) as {
       runs: Run[];

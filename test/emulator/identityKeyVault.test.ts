@@ -1,5 +1,7 @@
 import { SecretClient } from '@azure/keyvault-secrets';
+import { execFile } from 'node:child_process';
 import https from 'node:https';
+import path from 'node:path';
 import type { AzureEmulator } from '../../local/emulator';
 import { credential, itMatchesAzureSpecs, startForTest } from './helpers';
 
@@ -40,6 +42,25 @@ describe('managed identity', () => {
     });
     expect(armClaims.exp).toEqual(expect.any(Number));
     expect(decodeJwt(kv.token).aud).toBe('https://vault.azure.net');
+  });
+
+  it('works in a fresh process whose environment holds only the emulator settings', async () => {
+    const script = `
+      const { DefaultAzureCredential } = require('@azure/identity');
+      const c = new DefaultAzureCredential();
+      Promise.all([c.getToken('https://management.azure.com/.default'), c.getToken('https://vault.azure.net/.default')])
+        .then((t) => console.log(JSON.stringify(t.map((x) => JSON.parse(Buffer.from(x.token.split('.')[1], 'base64url')).aud))))
+        .catch((e) => { console.error(e.message); process.exit(1); });`;
+    const env = { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: emulator.caCertPath, ...emulator.settings };
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ['-e', script],
+        { env, cwd: path.resolve(__dirname, '../..') },
+        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
+      ),
+    );
+    expect(JSON.parse(out)).toEqual(['https://management.azure.com', 'https://vault.azure.net']);
   });
 
   it('refuses a token request without the identity header', async () => {
