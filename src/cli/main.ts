@@ -9,6 +9,7 @@ import { parseSettings, type Env } from '../core/settings';
 import { stableJson } from '../core/stableJson';
 import type { Problem } from '../core/types';
 import { validateConfig } from '../core/validate';
+import { writtenFloats } from '../core/writtenFloats';
 import { parseArgs, USAGE, type CliArgs } from './args';
 
 export const EXIT = { ok: 0, invalid: 2, usage: 64 } as const;
@@ -27,7 +28,26 @@ const formatProblem = (p: Problem): string => `${p.path || '(root)'}: ${p.messag
 /** Default experiment id: a content hash of the config, so planning the same file twice gives the same plan. */
 export const defaultExperimentId = (config: unknown): string => `cli-${shortHash(stableJson(config), 12)}`;
 
-function readConfig(file: string, io: Io): { ok: true; config: unknown } | { ok: false; problem: Problem } {
+/** Numbers in the index name that the accelerator's own script would print as floats (`5.0`). */
+const NAME_NUMBERS =
+  /^\/index\/(ef_construction\/\d+|ef_search\/\d+|chunking\/chunk_size\/\d+|chunking\/overlap_size\/\d+|embedding_model\/\d+\/dimension|sampling\/percentage)$/;
+
+function floatNotes(text: string): string[] {
+  return writtenFloats(text)
+    .filter((pointer) => NAME_NUMBERS.test(pointer))
+    .map((pointer) =>
+      pointer === '/index/sampling/percentage'
+        ? `note: ${pointer} is written as a float; the accelerator's own script would print it with ".0" in the ` +
+          'index name, this plan (and the staged config) use the whole number, consistently for every step.'
+        : `note: ${pointer} is written as a float; the accelerator's own index step would fail on it (int() of ` +
+          '"N.0"), this plan stages the whole number.',
+    );
+}
+
+function readConfig(
+  file: string,
+  io: Io,
+): { ok: true; config: unknown; text: string } | { ok: false; problem: Problem } {
   let text: string;
   try {
     text = io.readFile(file);
@@ -37,7 +57,8 @@ function readConfig(file: string, io: Io): { ok: true; config: unknown } | { ok:
     return { ok: false, problem: { path: '', message: `Cannot read ${file}: ${reason}.` } };
   }
   try {
-    return { ok: true, config: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
+    const clean = text.replace(/^\uFEFF/, '');
+    return { ok: true, config: JSON.parse(clean) as unknown, text: clean };
   } catch (error) {
     return { ok: false, problem: { path: '', message: `${file} is not valid JSON: ${(error as Error).message}.` } };
   }
@@ -104,6 +125,7 @@ export function run(argv: readonly string[], env: Env, io: Io): number {
     io.stderr(result.problems.map(formatProblem).join('\n') + '\n');
     return EXIT.invalid;
   }
+  for (const note of floatNotes(read.text)) io.stderr(note + '\n');
   if (placeholders.length > 0) {
     io.stderr(`note: not set, so the plan holds <PLACEHOLDERS> for: ${placeholders.join(', ')}\n`);
   }

@@ -73,6 +73,27 @@ describe('cli (in process)', () => {
     expect(missing).toMatchObject({ code: 2, stderr: '(root): Cannot read /no/such/config.json: no such file.\n' });
   });
 
+  it('notes the numbers of the index name written as floats (where the accelerator itself would differ)', () => {
+    const text = readFileSync(sample, 'utf8')
+      .replace('"percentage": 5', '"percentage": 5.0')
+      .replace('"ef_construction": [400]', '"ef_construction": [400.0]');
+    let stderr = '';
+    let stdout = '';
+    const code = run(
+      ['plan', 'config.json'],
+      {},
+      {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        readFile: () => text,
+      },
+    );
+    expect(code).toBe(0);
+    expect(stderr).toContain('note: /index/ef_construction/0 is written as a float');
+    expect(stderr).toContain('note: /index/sampling/percentage is written as a float');
+    expect(stdout).toContain('idx-idx_efc-400_efs-400_em-all-mpnet-base-v2_sp-5_p-0_cs-1000');
+  });
+
   it('validates and lists the index names', () => {
     const { code, stdout } = cli(['validate', sample]);
     expect(code).toBe(0);
