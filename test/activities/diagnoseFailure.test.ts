@@ -107,6 +107,15 @@ describe('diagnoseFailure', () => {
     }
   });
 
+  it('retries throttled Log Analytics queries: a complete answer', async () => {
+    const jobName = await failedJob('throttled', 'query', 'searchQuota');
+    h.emulator.scenario.inject({ path: /\/v1\/workspaces\//, status: 429, retryAfterSeconds: 0, times: 2 });
+    const d = valueOf(await diagnoseFailure({ jobName }, h.deps()));
+    expect(d.partial).toBe(false);
+    expect(d.cause).toBe('searchQuota');
+    expect(d.failedStep).toBe('query');
+  });
+
   it('marks the result partial when a Log Analytics query keeps failing', async () => {
     const jobName = await failedJob('flaky', 'index', 'keyVaultAccess');
     // The first query fails on every attempt (1 + 3 SDK retries); the other two answer.

@@ -8,6 +8,7 @@ import { cancelPipeline } from '../../src/activities/cancelPipeline';
 import { ensureCompute } from '../../src/activities/ensureCompute';
 import { fetchMetrics } from '../../src/activities/fetchMetrics';
 import { getPipelineStatus } from '../../src/activities/getPipelineStatus';
+import { TransientAzureError } from '../../src/activities/result';
 import { registerComponents } from '../../src/activities/registerComponents';
 import { stageConfig } from '../../src/activities/stageConfig';
 import { submitPipeline } from '../../src/activities/submitPipeline';
@@ -124,6 +125,17 @@ describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
     const metrics = valueOf(await fetchMetrics({ jobName: p.jobName }, h.deps()));
     expect(metrics.metrics).toEqual({ bleu_1: 42, fuzzy_score: 0.7 });
     expect(metrics.runId).toBe(final.steps[2]?.runId);
+
+    // MLflow throttling is retried by the client's pipeline: same answers.
+    h.emulator.scenario.inject({ path: /runs\/search/, status: 429, retryAfterSeconds: 0, times: 1 });
+    h.emulator.scenario.inject({ path: /experiments\/get-by-name/, status: 503, times: 1 });
+    expect(valueOf(await getPipelineStatus({ jobName: p.jobName }, h.deps())).steps).toEqual(final.steps);
+    h.emulator.scenario.inject({ path: /runs\/search/, status: 500, times: 1 });
+    expect(valueOf(await fetchMetrics({ jobName: p.jobName }, h.deps())).metrics).toEqual(metrics.metrics);
+
+    // Metrics are what the run is for: an MLflow that keeps failing is a transient fault, not "no metrics".
+    h.emulator.scenario.inject({ path: /runs\/search/, status: 503, times: 100 });
+    await expect(fetchMetrics({ jobName: p.jobName }, h.deps())).rejects.toBeInstanceOf(TransientAzureError);
   });
 
   it('reports a non-final status while the job is queued, and still answers when MLflow fails', async () => {
