@@ -158,6 +158,9 @@ test('starting an id that is running is a conflict; a completed id can be starte
   expect(again.status).toBe(202);
   const second = await until('http-dup', done);
   expect(second).toMatchObject({ name: 'Sequence', output: ['Hello again!'] });
+  const restarted = await request('POST', `${api}/instances/http-dup/restart`, undefined, auth);
+  expect(restarted.status).toBe(202);
+  expect((await until('http-dup', done)).output).toEqual(['Hello again!']);
 });
 
 test('terminate, suspend and resume', async () => {
@@ -234,6 +237,11 @@ test('list: filters by runtimeStatus and created time, pages with top and x-ms-c
   } while (token && pages < 100);
   for (let i = 0; i < 5; i++) expect(seen).toContain(`http-list-${i}`);
   expect(new Set(seen).size).toBe(seen.length);
+
+  const prefixed = await request('GET', `${api}/instances?instanceIdPrefix=http-list-`, undefined, auth);
+  expect((prefixed.body as Status[]).map((s) => s.instanceId).sort()).toEqual(
+    [0, 1, 2, 3, 4].map((i) => `http-list-${i}`),
+  );
 
   const future = await request('GET', `${api}/instances?createdTimeFrom=2999-01-01T00:00:00Z`, undefined, auth);
   expect(future.body).toEqual([]);
