@@ -174,6 +174,13 @@ describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
     expect(h.emulator.state.jobs().find((j) => j.name === name)?.createdCount).toBe(1);
   });
 
+  it('identifies itself: every ARM and MLflow request carries the app user-agent prefix', async () => {
+    const calls = h.emulator.traffic().filter((x) => x.service === 'arm' || x.service === 'mlflow');
+    expect(calls.length).toBeGreaterThan(10);
+    const agents = new Set(calls.map((x) => x.requestHeaders['user-agent'] ?? ''));
+    for (const agent of agents) expect(agent).toMatch(/^rag-experiment-orchestrator\/0\.1\.0 /);
+  });
+
   it('answers 404s as permanent errors naming the job', async () => {
     for (const result of [
       await getPipelineStatus({ jobName: 'no-such-job' }, h.deps()),
