@@ -57,8 +57,9 @@ export function analyzeConfig(config: unknown, options: ValidateOptions = {}): C
   }
   const schema = schemaProblems(config);
   for (const p of schema) problems.add(p.path, p.message);
-  // Name checks need an index section the schema accepts; otherwise they would only echo its problems.
-  let indexWellFormed = !schema.some((p) => p.path === '' || p.path === '/index' || p.path.startsWith('/index/'));
+  // Name checks need the values an index name is built from, with the right types; otherwise they would only echo
+  // the schema's problems. Other schema problems (a value out of range, a wrong enum) do not stop them.
+  let indexWellFormed = nameInputsWellTyped(config.index);
 
   // AzureML experiment names: a letter or digit, then letters, digits, "_" or "-" (at most 255 characters). The
   // accelerator passes experiment_name through, and the job submission fails with anything else.
@@ -281,6 +282,43 @@ function badCharSource(c: ExpandedCombination['combination'], modelPath: string)
     return { path: '/index/sampling/percentage', fix: 'use a whole-number percentage.' };
   }
   return { path: '/index', fix: 'use whole numbers and names of letters, digits and "-" only.' };
+}
+
+/** True when every value an index name is built from is absent (default) or of the type the accelerator expects. */
+function nameInputsWellTyped(index: unknown): boolean {
+  if (index === undefined) return true;
+  if (!isRecord(index)) return false;
+  const absentOr = (v: unknown, ok: (x: unknown) => boolean): boolean => v === undefined || ok(v);
+  const str = (x: unknown): boolean => typeof x === 'string';
+  const bool = (x: unknown): boolean => typeof x === 'boolean';
+  const num = (x: unknown): boolean => typeof x === 'number';
+  const nums = (x: unknown): boolean => Array.isArray(x) && x.length > 0 && x.every(num);
+  const chunking = index.chunking;
+  const sampling = index.sampling;
+  const models = index.embedding_model;
+  return (
+    absentOr(index.index_name_prefix, str) &&
+    absentOr(index.ef_construction, nums) &&
+    absentOr(index.ef_search, nums) &&
+    absentOr(chunking, (c) =>
+      isRecord(c)
+        ? absentOr(c.chunk_size, nums) &&
+          absentOr(c.overlap_size, nums) &&
+          absentOr(c.chunking_strategy, str) &&
+          ['preprocess', 'generate_title', 'generate_summary', 'override_content_with_summary'].every((k) =>
+            absentOr(c[k], bool),
+          )
+        : false,
+    ) &&
+    absentOr(sampling, (x) => isRecord(x) && absentOr(x.percentage, num)) &&
+    absentOr(
+      models,
+      (m) =>
+        Array.isArray(m) &&
+        m.length > 0 &&
+        m.every((item) => isRecord(item) && absentOr(item.model_name, str) && absentOr(item.dimension, num)),
+    )
+  );
 }
 
 function suggestExperimentName(name: string): string {

@@ -125,6 +125,20 @@ describe('validateConfig', () => {
     expect(problems[1]?.message).toContain('Shorten index_name_prefix by 2 characters');
   });
 
+  it('checks the names even when the schema refuses other values of the index section', () => {
+    const config = fixture('underscores');
+    config.index.ef_construction = [50];
+    expect(paths(validateConfig(config))).toEqual([
+      '/index/ef_construction/0',
+      '/index/index_name_prefix',
+      '/index/embedding_model/0/model_name',
+      '/index/embedding_model/1/model_name',
+    ]);
+    // A value of the wrong type stops them (they would only echo the schema).
+    config.index.ef_construction = ['400'];
+    expect(paths(validateConfig(config))).toEqual(['/index/ef_construction/0']);
+  });
+
   it('refuses an experiment name AzureML does not accept', () => {
     const config = fixture('sample');
     config.experiment_name = 'chunking sweep #1';
