@@ -148,6 +148,7 @@ function checkNames(expanded: ExpandedCombination[], fullNames: string[], names:
   let longest:
     { excess: number; full: string; cut: string; mismatches: RoundTripMismatch[]; parseError?: string } | undefined;
   const byName = new Map<string, number>();
+  const duplicates: [number, number, string][] = [];
 
   expanded.forEach(({ combination: c, modelIndex }, i) => {
     const name = names[i] ?? '';
@@ -192,15 +193,21 @@ function checkNames(expanded: ExpandedCombination[], fullNames: string[], names:
     }
 
     const first = byName.get(name);
-    if (first !== undefined) {
-      problems.add(
-        '/index',
-        `Index configurations #${first + 1} and #${i + 1} both get the index name "${name}", so two pipelines would ` +
-          'build and query the same Azure AI Search index. Remove the duplicate value (or make the model names differ ' +
-          'in more than letter case).',
-      );
-    } else byName.set(name, i);
+    if (first !== undefined) duplicates.push([first, i, name]);
+    else byName.set(name, i);
   });
+
+  const [firstDuplicate] = duplicates;
+  if (firstDuplicate) {
+    const [a, b, name] = firstDuplicate;
+    const more = duplicates.length > 1 ? ` (${duplicates.length} configurations repeat an earlier one)` : '';
+    problems.add(
+      '/index',
+      `Index configurations #${a + 1} and #${b + 1} both get the index name "${name}"${more}, so pipelines would ` +
+        'build and query the same Azure AI Search index. Remove the duplicate value (or make the model names differ ' +
+        'in more than letter case).',
+    );
+  }
 
   if (longest) {
     const { excess, full, cut, mismatches, parseError } = longest;

@@ -157,6 +157,12 @@ describe('validateConfig', () => {
     expect(problems).toEqual([
       { path: '/index', message: expect.stringContaining('#1 and #2 both get the index name') as string },
     ]);
+    // Many repeats are one problem.
+    Object.assign(config.index.chunking as object, { chunk_size: [300, 400, 500], overlap_size: [10, 20] });
+    const many = validateConfig(config);
+    expect(many).toHaveLength(1);
+    expect(many[0]?.message).toContain('#1 and #7 both get the index name');
+    expect(many[0]?.message).toContain('(6 configurations repeat an earlier one)');
   });
 
   it('refuses semantic search types when the setting says semantic search is off', () => {
