@@ -84,8 +84,8 @@ export function analyzeConfig(config: unknown, options: ValidateOptions = {}): C
   const chunkSizes = numbers(chunking?.chunk_size);
   const overlaps = numbers(chunking?.overlap_size);
   if (chunkSizes && overlaps) {
-    const maxOverlap = Math.max(...overlaps);
-    const minChunk = Math.min(...chunkSizes);
+    const maxOverlap = overlaps.reduce((a, b) => (b > a ? b : a));
+    const minChunk = chunkSizes.reduce((a, b) => (b < a ? b : a));
     if (maxOverlap > minChunk) {
       const tooBig = overlaps.filter((o) => o > minChunk).map(pyNumber);
       problems.add(
