@@ -1,11 +1,11 @@
 /** cancelPipeline: cancels a running job and waits for the cancellation; a finished job is left alone. */
 import { ACTIVITY, type ActivityResult, type CancelPipelineInput, type CancelPipelineOutput } from './contracts';
-import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
+import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
 import { finalStatusOf } from './jobStatus';
 import { mlTarget, workspaceLabel } from './mlTargets';
 import { fail, ok, permanentOrThrow } from './result';
 
-export async function cancelPipeline(
+async function runCancelPipeline(
   input: CancelPipelineInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<CancelPipelineOutput>> {
@@ -42,5 +42,8 @@ export async function cancelPipeline(
     return permanentOrThrow(err, target);
   }
 }
+
+/** cancelPipeline, its logs, failures and errors redacted of secret values. */
+export const cancelPipeline = redacting(runCancelPipeline);
 
 registerActivity(ACTIVITY.cancelPipeline, cancelPipeline);

@@ -8,6 +8,7 @@ import { ACCELERATOR_FIELDS, type Settings } from '../core/settings';
 import { getClients, type Clients } from '../azure/clients';
 import { getSettings } from '../settings';
 import type { ActivityError, ActivityIO, ActivityName, ActivityResult } from './contracts';
+import { redact } from './result';
 
 export interface ActivityDeps {
   settings: Settings;
@@ -43,6 +44,33 @@ export function missingSettings(
 
 /** The standard workspace settings every AzureML call needs. */
 export const WORKSPACE_SETTINGS = ['AML_SUBSCRIPTION_ID', 'AML_RESOURCE_GROUP_NAME', 'AML_WORKSPACE_NAME'] as const;
+
+/**
+ * Wraps an activity so that no secret value of the settings can leave it: its log lines, its failure results
+ * and its thrown errors (message and stack) are redacted — a second line of defence behind messages that are
+ * built from names only.
+ */
+export function redacting<I, O>(fn: Activity<I, O>): Activity<I, O> {
+  return async (input, deps) => {
+    const secrets = secretValues(deps.settings);
+    const clean = (text: string): string => redact(text, secrets);
+    try {
+      const result = await fn(input, { ...deps, log: (message) => deps.log(clean(message)) });
+      if (result.ok) return result;
+      const { error } = result;
+      return {
+        ok: false,
+        error: { ...error, resource: clean(error.resource), reason: clean(error.reason), action: clean(error.action) },
+      };
+    } catch (err) {
+      if (err instanceof Error) {
+        err.message = clean(err.message);
+        if (err.stack) err.stack = clean(err.stack);
+      }
+      throw err;
+    }
+  };
+}
 
 /** Registers an activity with the Functions host; the handler builds its deps from the process's settings. */
 export function registerActivity<N extends ActivityName>(

@@ -14,7 +14,14 @@ import {
   type StepDiagnosis,
   type StepStatus,
 } from './contracts';
-import { missingSettings, registerActivity, secretValues, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
+import {
+  missingSettings,
+  registerActivity,
+  secretValues,
+  WORKSPACE_SETTINGS,
+  type ActivityDeps,
+  redacting,
+} from './deps';
 import { classifyFailure } from './diagnosis/classify';
 import { errorLines, isErrorLog, nodeOfLog, NodeLines } from './diagnosis/extract';
 import { clusterQuery, computeJobQuery, runStatusQuery } from './diagnosis/kql';
@@ -48,7 +55,7 @@ const str = (v: unknown): string => {
 const storageAccountName = (armId: string | undefined): string | undefined =>
   armId ? /\/storageAccounts\/([^/]+)\/?$/i.exec(armId)?.[1] : undefined;
 
-export async function diagnoseFailure(
+async function runDiagnoseFailure(
   input: DiagnoseFailureInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<DiagnoseFailureOutput>> {
@@ -230,5 +237,8 @@ export async function diagnoseFailure(
     partialReasons,
   });
 }
+
+/** diagnoseFailure, its logs, failures and errors redacted of secret values. */
+export const diagnoseFailure = redacting(runDiagnoseFailure);
 
 registerActivity(ACTIVITY.diagnoseFailure, diagnoseFailure);

@@ -16,7 +16,14 @@ import {
   vaultNameOfEndpoint,
   type ArmId,
 } from './computePlan';
-import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
+import {
+  missingSettings,
+  registerActivity,
+  secretValues,
+  WORKSPACE_SETTINGS,
+  type ActivityDeps,
+  redacting,
+} from './deps';
 import { describeError, errorFacts, fail, ok, permanentOrThrow, statusOf, TransientAzureError } from './result';
 
 const LRO_FAILED = /^The long-running operation has failed/;
@@ -24,7 +31,7 @@ const PROVISIONING = new Set(['Creating', 'Updating']);
 /** How long an activity waits for a cluster another attempt is still provisioning. */
 const PROVISIONING_WAIT_MS = 5 * 60_000;
 
-export async function ensureCompute(
+async function runEnsureCompute(
   _input: EnsureComputeInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<EnsureComputeOutput>> {
@@ -96,7 +103,7 @@ export async function ensureCompute(
       if (LRO_FAILED.test(facts.message)) {
         return fail({
           resource: clusterResource,
-          reason: `Provisioning failed: ${describeError(err)
+          reason: `Provisioning failed: ${describeError(err, secretValues(settings))
             .replace(LRO_FAILED, '')
             .replace(/^[.\s]+/, '')}`,
           action:
@@ -237,5 +244,8 @@ async function grantKeyVaultRead(
   log(`ensureCompute: added a secrets get/list access policy on ${id.name} for the cluster identity`);
   return ok('accessPolicy');
 }
+
+/** ensureCompute, its logs, failures and errors redacted of secret values. */
+export const ensureCompute = redacting(runEnsureCompute);
 
 registerActivity(ACTIVITY.ensureCompute, ensureCompute);

@@ -2,12 +2,12 @@
 import type { JobBase } from '@azure/arm-machinelearning';
 import { childRuns } from '../azure/mlflow';
 import { ACTIVITY, type ActivityResult, type FetchMetricsInput, type FetchMetricsOutput } from './contracts';
-import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
+import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
 import { isEvalStep, latestMetrics } from './metrics';
 import { mlTarget, workspaceLabel } from './mlTargets';
 import { fail, ok, permanentOrThrow } from './result';
 
-export async function fetchMetrics(
+async function runFetchMetrics(
   input: FetchMetricsInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<FetchMetricsOutput>> {
@@ -48,5 +48,8 @@ export async function fetchMetrics(
   log(`fetchMetrics: ${Object.keys(metrics).length} metrics from ${evalRuns.length} eval run(s) of ${jobName}`);
   return ok({ jobName, metrics, ...(runId ? { runId } : {}) });
 }
+
+/** fetchMetrics, its logs, failures and errors redacted of secret values. */
+export const fetchMetrics = redacting(runFetchMetrics);
 
 registerActivity(ACTIVITY.fetchMetrics, fetchMetrics);

@@ -11,7 +11,14 @@ import {
   type GetPipelineStatusOutput,
   type StepStatus,
 } from './contracts';
-import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
+import {
+  missingSettings,
+  registerActivity,
+  secretValues,
+  WORKSPACE_SETTINGS,
+  type ActivityDeps,
+  redacting,
+} from './deps';
 import { finalStatusOf, stepRank } from './jobStatus';
 import { mlTarget, workspaceLabel } from './mlTargets';
 import { describeError, fail, ok, permanentOrThrow } from './result';
@@ -33,7 +40,7 @@ export async function stepStatuses(deps: ActivityDeps, jobName: string, job: Job
     .sort((a, b) => stepRank(a.name) - stepRank(b.name) || a.name.localeCompare(b.name));
 }
 
-export async function getPipelineStatus(
+async function runGetPipelineStatus(
   input: GetPipelineStatusInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<GetPipelineStatusOutput>> {
@@ -59,7 +66,9 @@ export async function getPipelineStatus(
   try {
     steps = await stepStatuses(deps, jobName, job);
   } catch (err) {
-    log(`getPipelineStatus: step statuses of ${jobName} unavailable from MLflow (${describeError(err)})`);
+    log(
+      `getPipelineStatus: step statuses of ${jobName} unavailable from MLflow (${describeError(err, secretValues(settings))})`,
+    );
   }
   const times = job.properties as { startTime?: Date | string; endTime?: Date | string };
   const start = steps
@@ -82,5 +91,8 @@ export async function getPipelineStatus(
     ...((end ?? times.endTime) ? { endTime: String(end ?? times.endTime) } : {}),
   });
 }
+
+/** getPipelineStatus, its logs, failures and errors redacted of secret values. */
+export const getPipelineStatus = redacting(runGetPipelineStatus);
 
 registerActivity(ACTIVITY.getPipelineStatus, getPipelineStatus);

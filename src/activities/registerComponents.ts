@@ -6,11 +6,11 @@ import {
   type RegisterComponentsInput,
   type RegisterComponentsOutput,
 } from './contracts';
-import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
+import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
 import { CHECK_WORKSPACE, mlTarget, workspaceLabel } from './mlTargets';
 import { fail, ok, permanentOrThrow, statusOf } from './result';
 
-export async function registerComponents(
+async function runRegisterComponents(
   input: RegisterComponentsInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<RegisterComponentsOutput>> {
@@ -45,5 +45,8 @@ export async function registerComponents(
   log(`registerComponents: ${registered.length} registered, ${existing.length} already present`);
   return ok({ registered, existing });
 }
+
+/** registerComponents, its logs, failures and errors redacted of secret values. */
+export const registerComponents = redacting(runRegisterComponents);
 
 registerActivity(ACTIVITY.registerComponents, registerComponents);

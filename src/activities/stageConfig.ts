@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { AzureBlobDatastore } from '@azure/arm-machinelearning';
 import { ACTIVITY, type ActivityResult, type StageConfigInput, type StageConfigOutput } from './contracts';
-import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
+import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
 import { CHECK_WORKSPACE, mlTarget, workspaceLabel } from './mlTargets';
 import { fail, ok, permanentOrThrow, statusOf } from './result';
 
@@ -16,10 +16,7 @@ export const configBytes = (config: Record<string, unknown>): Buffer =>
 const sameBytes = (a: Uint8Array | undefined, b: Uint8Array): boolean =>
   a !== undefined && a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 
-export async function stageConfig(
-  input: StageConfigInput,
-  deps: ActivityDeps,
-): Promise<ActivityResult<StageConfigOutput>> {
+async function runStageConfig(input: StageConfigInput, deps: ActivityDeps): Promise<ActivityResult<StageConfigOutput>> {
   const { settings, clients, log } = deps;
   const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceLabel(settings));
   if (missing) return fail(missing);
@@ -82,5 +79,8 @@ export async function stageConfig(
   log(`stageConfig: ${uploaded} uploaded, ${input.items.length - uploaded} unchanged in datastore ${storeName}`);
   return ok({ uris });
 }
+
+/** stageConfig, its logs, failures and errors redacted of secret values. */
+export const stageConfig = redacting(runStageConfig);
 
 registerActivity(ACTIVITY.stageConfig, stageConfig);

@@ -7,11 +7,11 @@ import type { JobBase } from '@azure/arm-machinelearning';
 import { sendJson } from '../azure/armRaw';
 import { studioJobUrl, workspaceResourceId } from '../core/settings';
 import { ACTIVITY, type ActivityResult, type SubmitPipelineInput, type SubmitPipelineOutput } from './contracts';
-import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
+import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
 import { CHECK_WORKSPACE, mlTarget, workspaceLabel } from './mlTargets';
 import { fail, ok, permanentOrThrow, statusOf } from './result';
 
-export async function submitPipeline(
+async function runSubmitPipeline(
   input: SubmitPipelineInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<SubmitPipelineOutput>> {
@@ -51,5 +51,8 @@ export async function submitPipeline(
     return permanentOrThrow(err, target);
   }
 }
+
+/** submitPipeline, its logs, failures and errors redacted of secret values. */
+export const submitPipeline = redacting(runSubmitPipeline);
 
 registerActivity(ACTIVITY.submitPipeline, submitPipeline);

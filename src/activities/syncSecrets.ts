@@ -3,12 +3,12 @@
  * convention of the accelerator), writing only the secrets whose latest version differs.
  */
 import { ACTIVITY, type SyncSecretsInput, type SyncSecretsOutput } from './contracts';
-import { registerActivity, missingSettings, secretValues, type ActivityDeps } from './deps';
+import { registerActivity, missingSettings, secretValues, type ActivityDeps, redacting } from './deps';
 import { fail, ok, permanentOrThrow, statusOf, type Target } from './result';
 import { desiredSecrets, needsWrite } from './secretsPlan';
 import type { ActivityResult } from './contracts';
 
-export async function syncSecrets(
+async function runSyncSecrets(
   _input: SyncSecretsInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<SyncSecretsOutput>> {
@@ -68,5 +68,8 @@ export async function syncSecrets(
   log(`syncSecrets: ${written.length} written (${written.join(', ') || 'none'}), ${unchanged.length} unchanged`);
   return ok({ vault, written, unchanged });
 }
+
+/** syncSecrets, its logs, failures and errors redacted of secret values. */
+export const syncSecrets = redacting(runSyncSecrets);
 
 registerActivity(ACTIVITY.syncSecrets, syncSecrets);

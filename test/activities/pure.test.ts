@@ -1,6 +1,7 @@
 /** Unit tests of the activities' pure helpers (no Azure, no emulator). */
 import { RestError } from '@azure/core-rest-pipeline';
-import { ACCELERATOR_FIELDS, type AcceleratorField } from '../../src/core/settings';
+import { ACCELERATOR_FIELDS, parseSettings, type AcceleratorField } from '../../src/core/settings';
+import { redacting, type ActivityDeps } from '../../src/activities/deps';
 import {
   clusterBody,
   computeDrift,
@@ -245,5 +246,25 @@ describe('error classification', () => {
     expect(isLoopbackUrl('https://127.0.0.1:8443')).toBe(true);
     expect(isLoopbackUrl('https://localhost/')).toBe(true);
     expect(isLoopbackUrl('https://kv.vault.azure.net')).toBe(false);
+  });
+});
+
+describe('redacting', () => {
+  const { settings } = parseSettings({
+    OPENAI_API_KEY: 'SECRET-openai-1234',
+    AZURE_SEARCH_ADMIN_KEY: 'SECRET-search-5678',
+  });
+  const logs: string[] = [];
+  const deps = { settings, clients: {} as ActivityDeps['clients'], log: (m: string) => logs.push(m) };
+  it('removes secret values from logs, failure results and thrown errors', async () => {
+    const leaky = redacting<{ fail: boolean }, string>(async (input, d) => {
+      d.log('key is SECRET-openai-1234');
+      if (input.fail) throw new Error('search key SECRET-search-5678 refused');
+      return { ok: false, error: { resource: 'r', reason: 'got SECRET-openai-1234', action: 'a' } };
+    });
+    const result = await leaky({ fail: false }, deps);
+    await expect(leaky({ fail: true }, deps)).rejects.toThrow('search key *** refused');
+    expect(JSON.stringify([result, logs])).not.toMatch(/SECRET-/);
+    expect(logs[0]).toBe('key is ***');
   });
 });
