@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { clusterBody, KEY_VAULT_SECRETS_USER_ROLE, parseVaultId } from '../../src/activities/computePlan';
 import { ensureCompute } from '../../src/activities/ensureCompute';
 import { TransientAzureError } from '../../src/activities/result';
 import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from './emulatorHarness';
@@ -74,6 +76,32 @@ describe('ensureCompute against the emulator', () => {
         h.emulator.traffic().filter((x) => x.method === 'PUT' && /roleAssignments/i.test(x.url))[0]?.requestBody,
       ),
     ).toContain('4633458b-17de-408a-b874-0445c86b69e6');
+  });
+
+  it('accepts a Key Vault Secrets User assignment made by someone else under another name (409 RoleAssignmentExists)', async () => {
+    h.setEnv({ AML_COMPUTE_NAME: 'rag-cluster-rbac-byhand', AML_COMPUTE_INSTANCES_NUMBER: '2' });
+    h.emulator.scenario.setKeyVaultPermissionModel('rbac');
+    const { settings, clients } = h.deps();
+    const cluster = await clients
+      .ml()
+      .computeOperations.beginCreateOrUpdateAndWait(
+        settings.resourceGroup,
+        settings.workspaceName,
+        'rag-cluster-rbac-byhand',
+        clusterBody(settings.compute, settings.workspaceRegion),
+        { updateIntervalInMs: 50 },
+      );
+    const principalId = cluster.identity?.principalId as string;
+    const workspace = await clients.ml().workspaces.get(settings.resourceGroup, settings.workspaceName);
+    const vault = parseVaultId(workspace.keyVault as string)!;
+    const scope = `/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.KeyVault/vaults/${vault.name}`;
+    await clients.authorization(vault.subscriptionId).roleAssignments.create(scope, randomUUID(), {
+      roleDefinitionId: `/subscriptions/${vault.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE}`,
+      principalId,
+      principalType: 'ServicePrincipal',
+    });
+    const out = valueOf(await ensureCompute({}, h.deps()));
+    expect(out).toMatchObject({ created: false, keyVaultAccess: 'alreadyGranted', identityPrincipalId: principalId });
   });
 
   it('retries 429 and 5xx from ARM and still succeeds', async () => {
