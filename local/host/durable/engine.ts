@@ -536,17 +536,27 @@ export class DurableEngine {
     return cached;
   }
 
-  /** Events whose processing makes the library track an extension-driven step (retry timer/attempt, next long-timer interval). */
-  private isSlotEvent(e: HistoryEvent, st: ExecutionState): boolean {
-    let key: number | undefined;
-    if (e.EventType === EventType.TaskFailed || e.EventType === EventType.SubOrchestrationInstanceFailed)
-      key = e.TaskScheduledId;
-    else if (e.EventType === EventType.TimerFired) key = e.TimerId;
-    if (key === undefined) return false;
-    const slot = st.slots[String(key)];
+  /** The slot key an event completes (task or timer id), if it belongs to an extension-driven step. */
+  private slotKey(e: HistoryEvent): string | undefined {
+    if (e.EventType === EventType.TaskFailed || e.EventType === EventType.SubOrchestrationInstanceFailed) {
+      return String(e.TaskScheduledId);
+    }
+    if (e.EventType === EventType.TimerFired) return String(e.TimerId);
+    return undefined;
+  }
+
+  /**
+   * Whether processing `e` makes the library track a follow-up step the extension drives (a retry's back-off timer,
+   * its next attempt, the next interval of a long timer). Such events never resume user code, so any number of
+   * them can end a batch: the library numbers the steps after every new action of the batch, in event order.
+   */
+  private continues(e: HistoryEvent, st: ExecutionState, now: number): boolean {
+    const key = this.slotKey(e);
+    const slot = key === undefined ? undefined : st.slots[key];
     if (!slot) return false;
-    if (slot.kind === 'longtimer') return e.EventType === EventType.TimerFired;
-    return slot.phase === 'task' ? e.EventType !== EventType.TimerFired : e.EventType === EventType.TimerFired;
+    if (slot.kind === 'longtimer') return e.EventType === EventType.TimerFired && slot.finalFireAt > now;
+    if (slot.phase === 'task') return e.EventType !== EventType.TimerFired;
+    return e.EventType === EventType.TimerFired && slot.attempt <= slot.options.maxNumberOfAttempts;
   }
 
   private async runEpisode(id: string): Promise<void> {
@@ -573,6 +583,7 @@ export class DurableEngine {
     let status: RuntimeStatus = row.status;
     const hasStarted = cached.events.length > 0;
     let startEvent: HistoryEvent | undefined;
+    let inSlotRun = false;
     for (const m of messages) {
       if (m.execution_id !== null && m.execution_id !== row.execution_id) {
         consumed.push(m.id);
@@ -606,9 +617,12 @@ export class DurableEngine {
         continue;
       }
       if (status === 'Suspended') continue;
+      // After follow-up-step events, only more of them: an event that may resume user code waits for the next episode.
+      const continues = this.continues(e, st, now);
+      if (inSlotRun && !continues) break;
       consumed.push(m.id);
       batch.push(e);
-      if (this.isSlotEvent(e, st)) break;
+      if (continues) inSlotRun = true;
     }
     const eventsToRun = startEvent ? [startEvent, ...batch] : batch;
     const runnable = eventsToRun.some(
@@ -712,11 +726,14 @@ export class DurableEngine {
     past: HistoryEvent[],
   ): { failure?: { message: string; errorType: string }; continueAs?: ActionJson } {
     const T = Date.parse(started.Timestamp);
-    const lastEvent = batch[batch.length - 1];
-    // A retried task that succeeded needs no more steps.
+    const followUps = batch.filter((e) => this.continues(e, st, T));
     for (const e of batch) {
+      // A retried task that succeeded, a retry that gave up, a long timer's last interval: no more steps.
       if (e.EventType === EventType.TaskCompleted || e.EventType === EventType.SubOrchestrationInstanceCompleted) {
         delete st.slots[String(e.TaskScheduledId)];
+      } else if (!followUps.includes(e)) {
+        const key = this.slotKey(e);
+        if (key !== undefined) delete st.slots[key];
       }
     }
     const flat = flattenActions(state.actions);
@@ -857,9 +874,9 @@ export class DurableEngine {
     }
     if (state.isDone) return { continueAs };
 
-    // The step the extension drives after the batch's last event (see isSlotEvent).
-    if (lastEvent && this.isSlotEvent(lastEvent, st)) {
-      const key = String(lastEvent.EventType === EventType.TimerFired ? lastEvent.TimerId : lastEvent.TaskScheduledId);
+    // The steps the extension drives, numbered after the new actions, in event order (see `continues`).
+    for (const e of followUps) {
+      const key = this.slotKey(e) as string;
       const slot = st.slots[key] as Slot;
       delete st.slots[key];
       if (slot.kind === 'longtimer') {

@@ -76,6 +76,24 @@ test('several retried activities at once, with other tasks in between, keep thei
   }
 });
 
+test('a fan-out of 40 retried activities failing together completes with every attempt count right', async () => {
+  const s = await run('RetryFanOut', { key: 'retry-fan', count: 40 });
+  expect(s.runtimeStatus).toBe('Completed');
+  const expected: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    expected.push((i % 3) + 1);
+    if (i % 7 === 0) expected.push(i + 1);
+  }
+  expect(s.output).toEqual({ results: expected, last: 3 });
+});
+
+test('a retry step and a task that resumes the orchestrator, arriving together, keep their sequence numbers', async () => {
+  for (let i = 0; i < 5; i++) {
+    const s = await run('RetryThenResume', { key: `retry-resume-${i}` });
+    expect(s.output).toEqual({ first: 'Hello first!', next: 'Hello after!', attempt: 2 });
+  }
+});
+
 test('sub-orchestrations: generated and explicit ids, retry, and a failing child surfacing in the parent', async () => {
   const s = await run('Parent', { key: 'parent-child' });
   expect(s.runtimeStatus).toBe('Completed');
