@@ -131,7 +131,8 @@ export class BlobWriter {
     });
   }
 
-  private ensureContainer(container: string): Promise<void> {
+  /** Creates the container unless it exists. */
+  ensureContainer(container: string): Promise<void> {
     let pending = this.containers.get(container);
     if (!pending) {
       pending = this.request('PUT', `${this.accountUrl}/${container}?restype=container`, '', {}).then((status) => {

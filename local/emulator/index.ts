@@ -14,7 +14,7 @@ import { eventRows, type ClusterEvent } from './events';
 import { armError, json } from './http';
 import { identityRoutes } from './identity';
 import { IDS } from './ids';
-import { JobLogWriter } from './jobLogs';
+import { JobLogWriter, LOG_CONTAINER } from './jobLogs';
 import { timeline } from './jobs';
 import { keyVaultRoutes, SecretStore } from './keyvault';
 import { logAnalyticsRoutes } from './logAnalytics';
@@ -49,6 +49,13 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     inMemory: true,
   });
   const blobs = new BlobWriter(azurite.accountUrl, certPath, issuer);
+  // The workspace's storage account has its default datastore container and the run-logs container, as in Azure.
+  try {
+    await Promise.all([blobs.ensureContainer(IDS.datastoreContainer), blobs.ensureContainer(LOG_CONTAINER)]);
+  } catch (err) {
+    await azurite.stop();
+    throw err;
+  }
   let url = '';
   const baseUrl = (): string => url;
   const ml = createMlState();

@@ -1,6 +1,7 @@
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { AzureMachineLearningWorkspaces, type ComputeResource, type JobBase } from '@azure/arm-machinelearning';
+import { BlobServiceClient } from '@azure/storage-blob';
 import type { AzureEmulator } from '../../local/emulator';
 import { createClock } from '../../local/shared/clock';
 import { credential, itMatchesAzureSpecs, startForTest } from './helpers';
@@ -71,6 +72,10 @@ describe('workspace and datastore', () => {
       statusCode: 404,
       code: 'ResourceNotFound',
     });
+    // Its container exists in Azurite, as the workspace's default container does in Azure.
+    const blobs = new BlobServiceClient(emulator.settings.AZURE_STORAGE_BLOB_ENDPOINT!, credential());
+    const container = (d.properties as { containerName: string }).containerName;
+    expect(await blobs.getContainerClient(container).exists()).toBe(true);
   });
 });
 
