@@ -58,6 +58,14 @@ function timeSpan(ms: number): string {
 }
 
 export class InstanceExistsError extends Error {}
+export class RewindError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 export class NotAnOrchestratorError extends Error {}
 
 interface CachedHistory {
@@ -257,6 +265,133 @@ export class DurableEngine {
   purge(id: string): void {
     this.store.transaction(() => this.store.purge(id));
     this.cache.delete(id);
+  }
+
+  /**
+   * Rewind, as the extension does it: a Failed instance goes back to Running and re-runs the activity and
+   * sub-orchestration failures that caused it (failed children are rewound too); an orchestrator exception simply
+   * runs again. Pending work the failure dropped (timers, activities) is restored from the history. Failures of
+   * retried tasks are not rewound (RewindError 501).
+   */
+  rewind(id: string, reason: string | null): void {
+    const touched: string[] = [];
+    this.store.transaction(() => this.rewindInTransaction(id, reason ?? '', this.clock.now(), touched, true));
+    for (const t of touched) {
+      this.cache.delete(t);
+      this.parked.delete(t);
+      this.logger.log('information', `Orchestration instance ${t} rewound.`, { instanceId: t });
+    }
+    this.kick();
+  }
+
+  private rewindInTransaction(id: string, reason: string, now: number, touched: string[], top: boolean): void {
+    const row = this.store.getInstance(id);
+    if (!row) throw new RewindError(404, `No orchestration with instance ID '${id}' found.`);
+    if (row.status !== 'Failed') {
+      if (top) {
+        throw new RewindError(
+          412,
+          `This orchestration has status ${row.status}, but only orchestrations in the "Failed" state can be rewound.`,
+        );
+      }
+      return;
+    }
+    const st = parseExecutionState(row.state);
+    const history = this.store.loadHistory(id);
+    const scheduled = new Map<number, HistoryEvent>();
+    const done = new Set<number>();
+    const fired = new Set<number>();
+    const keep: HistoryEvent[] = [];
+    const rerun: HistoryEvent[] = [];
+    const failedChildren: string[] = [];
+    for (const e of history) {
+      switch (e.EventType) {
+        case EventType.ExecutionCompleted:
+          continue;
+        case EventType.TaskScheduled:
+        case EventType.SubOrchestrationInstanceCreated:
+        case EventType.TimerCreated:
+          scheduled.set(e.EventId, e);
+          break;
+        case EventType.TimerFired:
+          fired.add(e.TimerId ?? -1);
+          break;
+        case EventType.TaskCompleted:
+        case EventType.SubOrchestrationInstanceCompleted:
+          done.add(e.TaskScheduledId ?? -1);
+          break;
+        case EventType.TaskFailed:
+        case EventType.SubOrchestrationInstanceFailed: {
+          const taskId = e.TaskScheduledId ?? -1;
+          if (st.retried?.includes(taskId)) {
+            throw new RewindError(
+              501,
+              `Instance '${id}' failed in a retried task; rewinding retried tasks is not supported locally.`,
+            );
+          }
+          const s = scheduled.get(taskId);
+          if (!s) break;
+          if (e.EventType === EventType.TaskFailed) rerun.push(s);
+          else failedChildren.push(String(s.InstanceId));
+          continue; // the failure is forgotten: the task runs again
+        }
+      }
+      keep.push(e);
+    }
+    this.store.clearHistory(id);
+    this.store.appendHistory(id, 0, keep);
+    this.store.dropPendingWork(id);
+    // Restore what is still pending: activities (re-run ones included), timers, children.
+    for (const [taskId, s] of scheduled) {
+      if (
+        s.EventType === EventType.TaskScheduled &&
+        !done.has(taskId) &&
+        (rerun.includes(s) || !this.hasFailure(history, taskId))
+      ) {
+        this.store.addActivity(id, row.execution_id, taskId, String(s.Name ?? ''), s.Input ?? null);
+      } else if (s.EventType === EventType.TimerCreated && !fired.has(taskId)) {
+        const fireAt = Date.parse(String(s.FireAt));
+        this.store.addMessage(
+          id,
+          row.execution_id,
+          ev(EventType.TimerFired, fireAt, { TimerId: taskId, FireAt: s.FireAt }),
+          fireAt,
+        );
+      } else if (s.EventType === EventType.SubOrchestrationInstanceCreated && !done.has(taskId)) {
+        const child = this.store.getInstance(String(s.InstanceId));
+        if (child?.status === 'Completed') {
+          this.store.addMessage(
+            id,
+            row.execution_id,
+            ev(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: taskId, Result: child.output }),
+            now,
+          );
+        } else if (child && failedChildren.includes(child.instance_id)) {
+          this.rewindInTransaction(child.instance_id, reason, now, touched, false);
+        } else if (!child) {
+          throw new RewindError(
+            501,
+            `Sub-orchestration '${String(s.InstanceId)}' of '${id}' no longer exists; it cannot be rewound.`,
+          );
+        }
+      }
+    }
+    this.store.addMessage(
+      id,
+      row.execution_id,
+      ev(EventType.GenericEvent, now, { Name: 'rewind', Reason: reason }),
+      now,
+    );
+    this.updateRow(row, { status: 'Running', output: null, state: st });
+    touched.push(id);
+  }
+
+  private hasFailure(history: HistoryEvent[], taskId: number): boolean {
+    return history.some(
+      (e) =>
+        (e.EventType === EventType.TaskFailed || e.EventType === EventType.SubOrchestrationInstanceFailed) &&
+        e.TaskScheduledId === taskId,
+    );
   }
 
   private notify(id: string): void {
@@ -770,6 +905,7 @@ export class DurableEngine {
           const input = toJsonText(unwrapProcessedInput(a.input));
           this.scheduleActivity(work, id, name, input, started.Timestamp);
           if (a.actionType === ActionType.CallActivityWithRetry && a.retryOptions) {
+            (st.retried ??= []).push(id);
             st.slots[String(id)] = {
               kind: 'retry',
               sub: false,
@@ -801,6 +937,7 @@ export class DurableEngine {
           }
           this.scheduleChild(work, row, id, name, a.instanceId || undefined, input, started.Timestamp);
           if (a.actionType === ActionType.CallSubOrchestratorWithRetry && a.retryOptions) {
+            (st.retried ??= []).push(id);
             st.slots[String(id)] = {
               kind: 'retry',
               sub: true,
@@ -893,6 +1030,7 @@ export class DurableEngine {
         st.slots[String(nid)] = { ...slot, phase: 'timer', attempt: slot.attempt + 1 };
       } else if (slot.attempt <= slot.options.maxNumberOfAttempts) {
         const nid = st.nextId++;
+        (st.retried ??= []).push(nid);
         if (slot.sub) this.scheduleChild(work, row, nid, slot.name, slot.instanceId, slot.input, started.Timestamp);
         else this.scheduleActivity(work, nid, slot.name, slot.input, started.Timestamp);
         st.slots[String(nid)] = { ...slot, phase: 'task' };
@@ -1024,7 +1162,8 @@ export class DurableEngine {
           status: outcome.kind === 'completed' ? 'Completed' : 'Failed',
           output: outcome.output ?? null,
           custom_status: customStatus,
-          state: st,
+          // A failed episode's actions were not scheduled: keep the state as it was (rewind replays from there).
+          state: outcome.kind === 'failed' ? parseExecutionState(row.state) : st,
         });
         this.notifyParent(row, outcome, now);
         return;

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DurableEngine } from './engine';
-import { InstanceExistsError, NotAnOrchestratorError, errorMessage } from './engine';
+import { InstanceExistsError, NotAnOrchestratorError, RewindError, errorMessage } from './engine';
 import { fromJsonText, toJsonText } from './history';
 import { statusPayload, statusTime } from './status';
 import { TERMINAL_STATUSES, isTerminal, type InstanceQuery, type RuntimeStatus } from './store';
@@ -163,7 +163,13 @@ export class DurableHttpApi {
       case 'resume':
         return this.control(res, url, a, b.toLowerCase() as 'terminate' | 'suspend' | 'resume');
       case 'rewind':
-        return send(res, 501, { Message: 'Rewind is not supported by the local Durable Functions host.' });
+        try {
+          this.engine.rewind(a, url.searchParams.get('reason'));
+        } catch (err) {
+          if (err instanceof RewindError) throw new HttpError(err.status, err.message);
+          throw err;
+        }
+        return send(res, 202);
       case 'restart':
         return this.restart(res, a);
       default:

@@ -32,6 +32,8 @@ export interface ExecutionState {
   known: string[];
   nextId: number;
   slots: Record<string, Slot>;
+  /** Sequence numbers of every attempt of a retried task (rewind does not handle them). */
+  retried?: number[];
 }
 
 export function newExecutionState(): ExecutionState {
@@ -40,7 +42,12 @@ export function newExecutionState(): ExecutionState {
 
 export function parseExecutionState(text: string): ExecutionState {
   const s = JSON.parse(text) as Partial<ExecutionState>;
-  return { known: s.known ?? [], nextId: s.nextId ?? 0, slots: s.slots ?? {} };
+  return {
+    known: s.known ?? [],
+    nextId: s.nextId ?? 0,
+    slots: s.slots ?? {},
+    ...(s.retried ? { retried: s.retried } : {}),
+  };
 }
 
 /** Back-off before the next attempt, as DTFx's RetryInterceptor computes it (attempt counts from 1). */

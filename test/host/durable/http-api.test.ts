@@ -214,6 +214,40 @@ test('purge: single instance (412 while running, then 200, then 404) and by filt
   expect(none.status).toBe(404);
 });
 
+test('rewind re-runs the failures of a failed instance (children too) and restores its pending timers', async () => {
+  await request('POST', `${api}/orchestrators/FlakyChild/http-rewind-1`, { key: 'http-rewind-1', failures: 1 }, auth);
+  const failed = await until('http-rewind-1', done);
+  expect(failed.runtimeStatus).toBe('Failed');
+  expect(
+    (await request('POST', `${api}/instances/http-rewind-1/rewind?reason=try%20again`, undefined, auth)).status,
+  ).toBe(202);
+  expect(await until('http-rewind-1', done)).toMatchObject({
+    runtimeStatus: 'Completed',
+    output: 'child succeeded on attempt 2',
+  });
+
+  await request(
+    'POST',
+    `${api}/orchestrators/ParentOfFlaky/http-rewind-2`,
+    { key: 'http-rewind-2', failures: 1 },
+    auth,
+  );
+  expect((await until('http-rewind-2', done)).runtimeStatus).toBe('Failed');
+  expect((await status('http-rewind-2-child')).body.runtimeStatus).toBe('Failed');
+  expect((await request('POST', `${api}/instances/http-rewind-2/rewind`, undefined, auth)).status).toBe(202);
+  expect(await until('http-rewind-2', done)).toMatchObject({
+    runtimeStatus: 'Completed',
+    output: { child: 'child succeeded on attempt 2' },
+  });
+  expect((await status('http-rewind-2-child')).body.runtimeStatus).toBe('Completed');
+
+  expect((await request('POST', `${api}/instances/http-rewind-2/rewind`, undefined, auth)).status).toBe(412);
+  expect((await request('POST', `${api}/instances/nope/rewind`, undefined, auth)).status).toBe(404);
+  await request('POST', `${api}/orchestrators/RetryFails/http-rewind-3`, undefined, auth);
+  expect((await until('http-rewind-3', done)).runtimeStatus).toBe('Failed');
+  expect((await request('POST', `${api}/instances/http-rewind-3/rewind`, undefined, auth)).status).toBe(501);
+});
+
 test('list: filters by runtimeStatus and created time, pages with top and x-ms-continuation-token', async () => {
   for (let i = 0; i < 5; i++) await request('POST', `${api}/orchestrators/Sequence/http-list-${i}`, ['x'], auth);
   for (let i = 0; i < 5; i++) await until(`http-list-${i}`, done);
