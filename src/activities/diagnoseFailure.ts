@@ -117,12 +117,22 @@ async function runDiagnoseFailure(
       { label: 'AmlComputeJobEvent', kql: computeJobQuery(jobName, runIds) },
       { label: 'AmlComputeClusterEvent', kql: clusterQuery(settings.compute.name) },
     ];
-    for (const q of queries) {
+    // The three queries run at once; their answers are read in order.
+    const answers = queries.map((q) =>
+      clients
+        .logs()
+        .queryWorkspace(settings.logAnalyticsWorkspaceId, q.kql, { duration: 'P7D' })
+        .then(
+          (result) => ({ ok: true as const, result }),
+          (error: unknown) => ({ ok: false as const, error }),
+        ),
+    );
+    for (const [i, q] of queries.entries()) {
       let rows: Row[];
       try {
-        const result = await clients
-          .logs()
-          .queryWorkspace(settings.logAnalyticsWorkspaceId, q.kql, { duration: 'P7D' });
+        const answer = await answers[i]!;
+        if (!answer.ok) throw answer.error;
+        const result = answer.result;
         if (result.status === LogsQueryResultStatus.PartialFailure) {
           const e = result.partialError;
           partialReasons.push(

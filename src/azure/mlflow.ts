@@ -129,6 +129,9 @@ export async function searchRuns(
 /** MLflow string literal: single quotes, backslash-escaped. */
 export const mlflowQuote = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+/** Experiment ids found so far, per MLflow client and experiment name (an experiment's id never changes). */
+const experimentIds = new WeakMap<Client, Map<string, string>>();
+
 /** The step runs of a pipeline job: child runs whose `mlflow.parentRunId` is the job name. */
 export async function childRuns(
   client: Client,
@@ -136,7 +139,13 @@ export async function childRuns(
   jobName: string,
   experimentName: string,
 ): Promise<MlflowRun[]> {
-  const experimentId = await experimentIdByName(client, s, experimentName);
+  let known = experimentIds.get(client);
+  if (!known) {
+    known = new Map();
+    experimentIds.set(client, known);
+  }
+  const experimentId = known.get(experimentName) ?? (await experimentIdByName(client, s, experimentName));
+  if (experimentId) known.set(experimentName, experimentId);
   if (!experimentId) return [];
   return searchRuns(client, s, [experimentId], `tags.mlflow.parentRunId = ${mlflowQuote(jobName)}`);
 }

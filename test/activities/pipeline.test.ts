@@ -119,6 +119,9 @@ describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
 
     const final = await waitFinal(p.jobName);
     expect(final.final).toBe('Completed');
+    // Polling looks the experiment up once (its id never changes), then only searches runs.
+    const lookups = h.emulator.traffic().filter((x) => x.url.includes('/experiments/get-by-name'));
+    expect(lookups.length).toBe(1);
     expect(final.steps.map((s) => s.name)).toEqual(['index', 'query', 'eval']);
     expect(final.steps.every((s) => s.status === 'Completed' && s.runId)).toBe(true);
 
