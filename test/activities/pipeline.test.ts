@@ -100,6 +100,28 @@ describe('stageConfig', () => {
     const text = (await container.getBlobClient(first().configPath).downloadToBuffer()).toString('utf8');
     expect(JSON.parse(text)).toEqual(first().config);
     expect(createHash('md5').update(text).digest('hex')).toHaveLength(32);
+
+    // A changed config is uploaded again (and only that one).
+    const changed = items.map((item, i) => (i === 0 ? { ...item, config: { ...item.config, note: 'changed' } } : item));
+    valueOf(await stageConfig({ items: changed }, h.deps()));
+    expect(h.logs.at(-1)).toMatch(new RegExp(`stageConfig: 1 uploaded, ${items.length - 1} unchanged`));
+  });
+
+  it('names the datastore and the setting when the datastore does not exist', async () => {
+    h.setEnv({ AML_DATASTORE_NAME: 'no_such_store' });
+    try {
+      const result = await stageConfig(
+        { items: [{ jobName: 'j', configPath: 'a/config.json', config: {} }] },
+        h.deps(),
+      );
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.error.statusCode).toBe(404);
+      expect(result.error.resource).toContain('datastore no_such_store');
+      expect(result.error.action).toContain('AML_DATASTORE_NAME');
+    } finally {
+      h.setEnv({ AML_DATASTORE_NAME: undefined });
+    }
   });
 });
 
