@@ -45,7 +45,8 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const azurite = await startAzuriteBlob({
     certPath,
     keyPath,
-    location: path.join(dataDir, 'azurite', randomBytes(4).toString('hex')),
+    // In memory: the folder is only Azurite's working directory (it writes nothing there with --silent).
+    location: dataDir,
     inMemory: true,
   });
   const blobs = new BlobWriter(azurite.accountUrl, certPath, issuer);
@@ -130,7 +131,8 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       services,
       issuer,
       scenario,
-      record: options.recordTraffic ?? true,
+      // Recorded by default under jest (for the spec check), not in long-running `npm start` sessions.
+      record: options.recordTraffic ?? process.env.JEST_WORKER_ID !== undefined,
     });
   } catch (err) {
     await azurite.stop();
