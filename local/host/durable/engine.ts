@@ -16,17 +16,11 @@ import {
   type ActionJson,
   type OrchestratorStateJson,
 } from './actions';
-import {
-  isEntityId,
-  operationEvent,
-  parseSchedulerId,
-  requestMessage,
-  responseEvent,
-  schedulerId,
-  type EntityResultJson,
-} from './entities';
+import { isEntityId, operationEvent, requestMessage, runEntityEpisode, schedulerId } from './entities';
 import { EventType, ev, fromJsonText, iso, toJsonText, type HistoryEvent } from './history';
+import { errorMessage, errorName, normalizeResult, parseOrchestrationFailure, timeSpan } from './invocation';
 import { newExecutionState, parseExecutionState, retryDelay, type ExecutionState, type Slot } from './state';
+import { rewindInTransaction } from './rewind';
 import { DurableStore, isTerminal, type ActivityRow, type InstanceRow, type RuntimeStatus } from './store';
 
 export interface EngineOptions {
@@ -38,34 +32,11 @@ export interface EngineOptions {
   longRunningTimerIntervalMs?: number;
 }
 
-const OUT_OF_PROC_LABEL = '$OutOfProcData$:';
 /** The extension's limit: "The UTF-16 size of the JSON-serialized payload must not exceed 16 KB." */
 const MAX_CUSTOM_STATUS_UTF16_BYTES = 16 * 1024;
 const DAY = 24 * 3600 * 1000;
 
-/** TimeSpan text as the .NET extension sends it (`d.hh:mm:ss`), which moment parses. */
-function timeSpan(ms: number): string {
-  const days = Math.floor(ms / DAY);
-  let rest = ms - days * DAY;
-  const h = Math.floor(rest / 3600000);
-  rest -= h * 3600000;
-  const m = Math.floor(rest / 60000);
-  rest -= m * 60000;
-  const s = Math.floor(rest / 1000);
-  const frac = rest - s * 1000;
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${days}.${p(h)}:${p(m)}:${p(s)}${frac ? '.' + String(frac).padStart(3, '0') : ''}`;
-}
-
 export class InstanceExistsError extends Error {}
-export class RewindError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 export class NotAnOrchestratorError extends Error {}
 
 interface CachedHistory {
@@ -267,131 +238,16 @@ export class DurableEngine {
     this.cache.delete(id);
   }
 
-  /**
-   * Rewind, as the extension does it: a Failed instance goes back to Running and re-runs the activity and
-   * sub-orchestration failures that caused it (failed children are rewound too); an orchestrator exception simply
-   * runs again. Pending work the failure dropped (timers, activities) is restored from the history. Failures of
-   * retried tasks are not rewound (RewindError 501).
-   */
+  /** Rewind (see `rewind.ts`): throws `RewindError` with the HTTP status to answer. */
   rewind(id: string, reason: string | null): void {
     const touched: string[] = [];
-    this.store.transaction(() => this.rewindInTransaction(id, reason ?? '', this.clock.now(), touched, true));
+    this.store.transaction(() => rewindInTransaction(this.store, id, reason ?? '', this.clock.now(), touched, true));
     for (const t of touched) {
       this.cache.delete(t);
       this.parked.delete(t);
       this.logger.log('information', `Orchestration instance ${t} rewound.`, { instanceId: t });
     }
     this.kick();
-  }
-
-  private rewindInTransaction(id: string, reason: string, now: number, touched: string[], top: boolean): void {
-    const row = this.store.getInstance(id);
-    if (!row) throw new RewindError(404, `No orchestration with instance ID '${id}' found.`);
-    if (row.status !== 'Failed') {
-      if (top) {
-        throw new RewindError(
-          412,
-          `This orchestration has status ${row.status}, but only orchestrations in the "Failed" state can be rewound.`,
-        );
-      }
-      return;
-    }
-    const st = parseExecutionState(row.state);
-    const history = this.store.loadHistory(id);
-    const scheduled = new Map<number, HistoryEvent>();
-    const done = new Set<number>();
-    const fired = new Set<number>();
-    const keep: HistoryEvent[] = [];
-    const rerun: HistoryEvent[] = [];
-    const failedChildren: string[] = [];
-    for (const e of history) {
-      switch (e.EventType) {
-        case EventType.ExecutionCompleted:
-          continue;
-        case EventType.TaskScheduled:
-        case EventType.SubOrchestrationInstanceCreated:
-        case EventType.TimerCreated:
-          scheduled.set(e.EventId, e);
-          break;
-        case EventType.TimerFired:
-          fired.add(e.TimerId ?? -1);
-          break;
-        case EventType.TaskCompleted:
-        case EventType.SubOrchestrationInstanceCompleted:
-          done.add(e.TaskScheduledId ?? -1);
-          break;
-        case EventType.TaskFailed:
-        case EventType.SubOrchestrationInstanceFailed: {
-          const taskId = e.TaskScheduledId ?? -1;
-          if (st.retried?.includes(taskId)) {
-            throw new RewindError(
-              501,
-              `Instance '${id}' failed in a retried task; rewinding retried tasks is not supported locally.`,
-            );
-          }
-          const s = scheduled.get(taskId);
-          if (!s) break;
-          if (e.EventType === EventType.TaskFailed) rerun.push(s);
-          else failedChildren.push(String(s.InstanceId));
-          continue; // the failure is forgotten: the task runs again
-        }
-      }
-      keep.push(e);
-    }
-    this.store.clearHistory(id);
-    this.store.appendHistory(id, 0, keep);
-    this.store.dropPendingWork(id);
-    // Restore what is still pending: activities (re-run ones included), timers, children.
-    for (const [taskId, s] of scheduled) {
-      if (
-        s.EventType === EventType.TaskScheduled &&
-        !done.has(taskId) &&
-        (rerun.includes(s) || !this.hasFailure(history, taskId))
-      ) {
-        this.store.addActivity(id, row.execution_id, taskId, String(s.Name ?? ''), s.Input ?? null);
-      } else if (s.EventType === EventType.TimerCreated && !fired.has(taskId)) {
-        const fireAt = Date.parse(String(s.FireAt));
-        this.store.addMessage(
-          id,
-          row.execution_id,
-          ev(EventType.TimerFired, fireAt, { TimerId: taskId, FireAt: s.FireAt }),
-          fireAt,
-        );
-      } else if (s.EventType === EventType.SubOrchestrationInstanceCreated && !done.has(taskId)) {
-        const child = this.store.getInstance(String(s.InstanceId));
-        if (child?.status === 'Completed') {
-          this.store.addMessage(
-            id,
-            row.execution_id,
-            ev(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: taskId, Result: child.output }),
-            now,
-          );
-        } else if (child && failedChildren.includes(child.instance_id)) {
-          this.rewindInTransaction(child.instance_id, reason, now, touched, false);
-        } else if (!child) {
-          throw new RewindError(
-            501,
-            `Sub-orchestration '${String(s.InstanceId)}' of '${id}' no longer exists; it cannot be rewound.`,
-          );
-        }
-      }
-    }
-    this.store.addMessage(
-      id,
-      row.execution_id,
-      ev(EventType.GenericEvent, now, { Name: 'rewind', Reason: reason }),
-      now,
-    );
-    this.updateRow(row, { status: 'Running', output: null, state: st });
-    touched.push(id);
-  }
-
-  private hasFailure(history: HistoryEvent[], taskId: number): boolean {
-    return history.some(
-      (e) =>
-        (e.EventType === EventType.TaskFailed || e.EventType === EventType.SubOrchestrationInstanceFailed) &&
-        e.TaskScheduledId === taskId,
-    );
   }
 
   private notify(id: string): void {
@@ -493,92 +349,17 @@ export class DurableEngine {
     return row && row.input !== null ? { state: row.input, lastOperationTime: row.updated_at } : undefined;
   }
 
-  private async runEntityEpisode(id: string): Promise<void> {
-    const now = this.clock.now();
-    const messages = this.store.readyMessages(id, now);
-    if (messages.length === 0) return;
-    const { name, key } = parseSchedulerId(id);
-    const fn = this.invoker.functions().find((f) => f.triggerType === 'entityTrigger' && f.name.toLowerCase() === name);
-    const ops = messages.map((m) => JSON.parse(m.event) as HistoryEvent);
-    const row = this.store.getInstance(id);
-    let result: EntityResultJson | undefined;
-    let failure: string | undefined;
-    if (!fn) {
-      failure = `The entity function '${name}' doesn't exist, is disabled, or is not an entity function.`;
-    } else {
-      const payload = {
-        self: { name, key },
-        exists: row !== undefined && row.input !== null,
-        state: row?.input ?? undefined,
-        batch: ops.map((o) => ({
-          id: o.RequestId,
-          name: o.Name,
-          signal: o.Signal === true,
-          input: o.Input ?? undefined,
-        })),
-      };
-      try {
-        result = normalizeResult(await this.invoker.invokeTrigger(fn.name, payload)) as EntityResultJson;
-        if (!result || !Array.isArray(result.results))
-          throw new Error(`Entity function '${fn.name}' returned an unexpected result.`);
-      } catch (err) {
-        failure = `Entity function '${fn.name}' failed: ${errorMessage(err)}`;
-        result = undefined;
-      }
-    }
-    if (this.stopped || !this.running) return;
-    const notified = new Set<string>();
-    this.store.transaction(() => {
-      for (const m of messages) this.store.deleteMessage(m.id);
-      if (result) {
-        const state = result.entityExists ? (result.entityState ?? 'null') : null;
-        this.store.putInstance({
-          instance_id: id,
-          name: fn?.name ?? name,
-          execution_id: row?.execution_id ?? 'entity',
-          status: 'Running',
-          input: state,
-          output: null,
-          custom_status: null,
-          created_at: row?.created_at ?? now,
-          updated_at: now,
-          parent_instance_id: null,
-          parent_execution_id: null,
-          parent_task_id: null,
-          state: '{}',
-        });
-        for (const s of result.signals ?? []) {
-          const target = schedulerId(s.target.name, s.target.key);
-          this.store.addMessage(
-            target,
-            null,
-            operationEvent(now, {
-              name: s.name,
-              input: s.input ? s.input : null,
-              requestId: randomUUID(),
-              signal: true,
-            }),
-            now,
-          );
-          notified.add(target);
-        }
-      }
-      ops.forEach((o, i) => {
-        if (o.Signal === true || typeof o.ParentInstanceId !== 'string') return;
-        const r = result?.results[i];
-        const response = failure
-          ? responseEvent(now, String(o.RequestId), JSON.stringify(failure), true)
-          : responseEvent(now, String(o.RequestId), r?.result, r?.isError === true);
-        this.store.addMessage(
-          o.ParentInstanceId,
-          typeof o.ParentExecutionId === 'string' ? o.ParentExecutionId : null,
-          response,
-          now,
-        );
-        notified.add(o.ParentInstanceId);
-      });
-    });
-    if (failure) this.logger.log('error', `Entity ${id}: ${failure}`, { instanceId: id });
+  private async runEntity(id: string): Promise<void> {
+    const notified = await runEntityEpisode(
+      {
+        store: this.store,
+        invoker: this.invoker,
+        logger: this.logger,
+        now: this.clock.now(),
+        isRunning: () => this.running && !this.stopped,
+      },
+      id,
+    );
     for (const target of notified) this.parked.delete(target);
     this.kick();
   }
@@ -695,7 +476,7 @@ export class DurableEngine {
   }
 
   private async runEpisode(id: string): Promise<void> {
-    if (isEntityId(id)) return this.runEntityEpisode(id);
+    if (isEntityId(id)) return this.runEntity(id);
     const now = this.clock.now();
     const row = this.store.getInstance(id);
     const messages = this.store.readyMessages(id, now);
@@ -1329,45 +1110,4 @@ export class DurableEngine {
       },
     );
   }
-}
-
-/** The invoker resolves with the handler's value; accept RPC TypedData-like `{ json }` too. */
-export function normalizeResult(value: unknown): unknown {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === 'json' && typeof (value as { json: unknown }).json === 'string') {
-      return JSON.parse((value as { json: string }).json);
-    }
-  }
-  return value;
-}
-
-export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  if (typeof err === 'string') return err;
-  try {
-    return JSON.stringify(err);
-  } catch {
-    return String(err);
-  }
-}
-
-function errorName(err: unknown): string {
-  return err instanceof Error ? err.name || 'Error' : 'Error';
-}
-
-/** Splits `OrchestrationFailureError`'s message: the error message, then `$OutOfProcData$:` and the state JSON. */
-function parseOrchestrationFailure(err: unknown): { message: string; state?: OrchestratorStateJson } {
-  const message = errorMessage(err);
-  const at = message.indexOf(OUT_OF_PROC_LABEL);
-  if (at < 0) return { message };
-  let state: OrchestratorStateJson | undefined;
-  try {
-    state = JSON.parse(message.slice(at + OUT_OF_PROC_LABEL.length)) as OrchestratorStateJson;
-  } catch {
-    state = undefined;
-  }
-  // The library passes `orchestratorReturned` as the error (so the prefix reads "false"); the message is in the state.
-  const text = typeof state?.error === 'string' && state.error !== '' ? state.error : message.slice(0, at).trimEnd();
-  return { message: text, state };
 }

@@ -4,7 +4,11 @@
  * operation as one batch through the `entityTrigger` function (`durable-functions`' `Entity` payload and result);
  * responses to orchestrators travel as `EventRaised` events named after the request id, as in the real extension.
  */
+import { randomUUID } from 'node:crypto';
+import type { FunctionInvoker, HostLogger } from '../contracts';
 import { EventType, ev, type HistoryEvent } from './history';
+import { errorMessage, normalizeResult } from './invocation';
+import type { DurableStore } from './store';
 
 export function isEntityId(instanceId: string): boolean {
   return instanceId.startsWith('@');
@@ -68,4 +72,103 @@ export interface EntityResultJson {
   entityState?: string;
   results: { isError: boolean; result?: string }[];
   signals: { target: { name: string; key: string }; name: string; input?: string; requestId?: string }[];
+}
+
+export interface EntityEpisodeDeps {
+  store: DurableStore;
+  invoker: FunctionInvoker;
+  logger: HostLogger;
+  now: number;
+  /** False once the host stops: results are then not acknowledged. */
+  isRunning: () => boolean;
+}
+
+/** Runs every ready operation of an entity as one batch; resolves with the instances it sent messages to. */
+export async function runEntityEpisode(deps: EntityEpisodeDeps, id: string): Promise<Set<string>> {
+  const { store, invoker, logger, now } = deps;
+  const notified = new Set<string>();
+  const messages = store.readyMessages(id, now);
+  if (messages.length === 0) return notified;
+  const { name, key } = parseSchedulerId(id);
+  const fn = invoker.functions().find((f) => f.triggerType === 'entityTrigger' && f.name.toLowerCase() === name);
+  const ops = messages.map((m) => JSON.parse(m.event) as HistoryEvent);
+  const row = store.getInstance(id);
+  let result: EntityResultJson | undefined;
+  let failure: string | undefined;
+  if (!fn) {
+    failure = `The entity function '${name}' doesn't exist, is disabled, or is not an entity function.`;
+  } else {
+    const payload = {
+      self: { name, key },
+      exists: row !== undefined && row.input !== null,
+      state: row?.input ?? undefined,
+      batch: ops.map((o) => ({
+        id: o.RequestId,
+        name: o.Name,
+        signal: o.Signal === true,
+        input: o.Input ?? undefined,
+      })),
+    };
+    try {
+      result = normalizeResult(await invoker.invokeTrigger(fn.name, payload)) as EntityResultJson;
+      if (!result || !Array.isArray(result.results))
+        throw new Error(`Entity function '${fn.name}' returned an unexpected result.`);
+    } catch (err) {
+      failure = `Entity function '${fn.name}' failed: ${errorMessage(err)}`;
+      result = undefined;
+    }
+  }
+  if (!deps.isRunning()) return notified;
+  store.transaction(() => {
+    for (const m of messages) store.deleteMessage(m.id);
+    if (result) {
+      const state = result.entityExists ? (result.entityState ?? 'null') : null;
+      store.putInstance({
+        instance_id: id,
+        name: fn?.name ?? name,
+        execution_id: row?.execution_id ?? 'entity',
+        status: 'Running',
+        input: state,
+        output: null,
+        custom_status: null,
+        created_at: row?.created_at ?? now,
+        updated_at: now,
+        parent_instance_id: null,
+        parent_execution_id: null,
+        parent_task_id: null,
+        state: '{}',
+      });
+      for (const s of result.signals ?? []) {
+        const target = schedulerId(s.target.name, s.target.key);
+        store.addMessage(
+          target,
+          null,
+          operationEvent(now, {
+            name: s.name,
+            input: s.input ? s.input : null,
+            requestId: randomUUID(),
+            signal: true,
+          }),
+          now,
+        );
+        notified.add(target);
+      }
+    }
+    ops.forEach((o, i) => {
+      if (o.Signal === true || typeof o.ParentInstanceId !== 'string') return;
+      const r = result?.results[i];
+      const response = failure
+        ? responseEvent(now, String(o.RequestId), JSON.stringify(failure), true)
+        : responseEvent(now, String(o.RequestId), r?.result, r?.isError === true);
+      store.addMessage(
+        o.ParentInstanceId,
+        typeof o.ParentExecutionId === 'string' ? o.ParentExecutionId : null,
+        response,
+        now,
+      );
+      notified.add(o.ParentInstanceId);
+    });
+  });
+  if (failure) logger.log('error', `Entity ${id}: ${failure}`, { instanceId: id });
+  return notified;
 }

@@ -6,7 +6,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DurableEngine } from './engine';
-import { InstanceExistsError, NotAnOrchestratorError, RewindError, errorMessage } from './engine';
+import { InstanceExistsError, NotAnOrchestratorError } from './engine';
+import { errorMessage } from './invocation';
+import { RewindError } from './rewind';
 import { fromJsonText, toJsonText } from './history';
 import { statusPayload, statusTime } from './status';
 import { TERMINAL_STATUSES, isTerminal, type InstanceQuery, type RuntimeStatus } from './store';
