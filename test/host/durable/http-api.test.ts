@@ -196,6 +196,8 @@ test('purge: single instance (412 while running, then 200, then 404) and by filt
   expect((await request('DELETE', `${api}/instances/`, undefined, auth)).status).toBe(400);
   await request('POST', `${api}/orchestrators/Throws/http-purge-failed`, 'x', auth);
   await until('http-purge-failed', done);
+  expect((await status('http-purge-failed')).status).toBe(200);
+  expect((await status('http-purge-failed', '?returnInternalServerErrorOnFailure=true')).status).toBe(500);
   const byFilter = await request(
     'DELETE',
     `${api}/instances/?createdTimeFrom=2000-01-01T00:00:00Z&runtimeStatus=Failed`,
