@@ -75,6 +75,31 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       notFound: () => json(404, { statusCode: 404, message: 'Not found' }),
     },
     {
+      // The workspace's discoveryUrl (no token needed, as in AzureML): where its data-plane services live.
+      name: 'discovery',
+      prefix: /^\/discovery\/?$/,
+      routes: [
+        {
+          method: 'GET',
+          pattern: /^\/discovery\/?$/,
+          handler: () =>
+            json(200, {
+              api: url,
+              catalog: url,
+              experimentation: url,
+              gallery: url,
+              history: url,
+              hyperdrive: url,
+              labeling: url,
+              modelmanagement: url,
+              pipelines: url,
+              studio: 'https://ml.azure.com',
+            }),
+        },
+      ],
+      notFound: () => json(404, { error: { code: 'NotFound', message: 'Not found' } }),
+    },
+    {
       name: 'keyvault',
       prefix: /^\/secrets(\/|$)/,
       audiences: ['https://vault.azure.net'],

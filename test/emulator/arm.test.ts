@@ -59,6 +59,8 @@ describe('workspace and datastore', () => {
     expect(w.storageAccount).toMatch(/\/providers\/Microsoft\.Storage\/storageAccounts\/devstoreaccount1$/);
     expect(w.discoveryUrl).toContain(emulator.url);
     expect(w.mlFlowTrackingUri).toMatch(/^azureml:\/\//);
+    const discovery = (await (await fetch(w.discoveryUrl!)).json()) as Record<string, string>;
+    expect(discovery.history).toBe(emulator.url);
   });
 
   it('describes workspaceblobstore as the Azurite account and 404s others in ARM shape', async () => {
