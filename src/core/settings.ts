@@ -216,13 +216,12 @@ export const studioJobUrl = (s: Settings, jobName: string): string =>
   `${s.endpoints.studio}/runs/${encodeURIComponent(jobName)}?wsid=${encodeURIComponent(workspaceResourceId(s))}`;
 
 /**
- * The settings without the accelerator's field values: safe to put in orchestration input (durable history is
- * visible in the Azure portal) and in outputs. Everything else is configuration, not secret.
+ * The settings without the accelerator's secret values (API keys): safe to put in orchestration input (durable
+ * history is visible in the Azure portal) and in outputs. Everything else is configuration, not secret.
  */
 export function withoutSecrets(settings: Settings): Settings {
-  const accelerator = Object.fromEntries(ACCELERATOR_FIELDS.map(({ field }) => [field, undefined])) as Record<
-    AcceleratorField,
-    string | undefined
-  >;
+  const accelerator = Object.fromEntries(
+    ACCELERATOR_FIELDS.map(({ field, secret }) => [field, secret ? undefined : settings.accelerator[field]]),
+  ) as Record<AcceleratorField, string | undefined>;
   return { ...settings, accelerator };
 }

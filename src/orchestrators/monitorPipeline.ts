@@ -30,7 +30,10 @@ function* monitorPipeline(context: OrchestrationContext): Generator<Task, Pipeli
     if (!context.df.isReplaying) context.log(`[${jobName}] ${message}`);
   };
   const base = { index: input.index, indexName: input.indexName, jobName };
-  const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
+  // A fresh waiter for each wait: a task yielded twice would be scheduled twice (azure-functions-durable-js#574).
+  // The event lands on the newest waiter, or on an earlier one if it arrives while an activity runs.
+  const cancelWaiters: Task[] = [];
+  const cancelRequested = (): boolean => cancelWaiters.some((t) => t.isCompleted);
 
   const finish = (state: MonitorState | undefined, result: Omit<PipelineResult, 'index' | 'indexName' | 'jobName'>) => {
     const finishedAt = nowIso();
@@ -85,13 +88,15 @@ function* monitorPipeline(context: OrchestrationContext): Generator<Task, Pipeli
   publish(state);
 
   for (let pollsThisGeneration = 0; ;) {
-    if (cancel.isCompleted) return yield* cancelJob(state, 'canceled by request', 'Canceled');
+    if (cancelRequested()) return yield* cancelJob(state, 'canceled by request', 'Canceled');
     if (shouldContinueAsNew(pollsThisGeneration, policy)) {
       context.df.continueAsNew({ ...input, state: { ...state, generation: state.generation + 1 } });
       return undefined;
     }
     const deadlineMs = Date.parse(state.deadlineAt);
     const timer = context.df.createTimer(new Date(nextPollAt(nowMs(), state.unchangedPolls, deadlineMs, policy)));
+    const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
+    cancelWaiters.push(cancel);
     const winner = yield context.df.Task.any([timer, cancel]);
     if (winner === cancel) {
       timer.cancel();

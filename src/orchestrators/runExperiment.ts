@@ -1,7 +1,7 @@
 /**
  * runExperiment: the whole experiment. Plans (pure, so replays agree), then syncSecrets → ensureCompute →
  * registerComponents → stageConfig, then one monitorPipeline sub-orchestration per index configuration (at most
- * `maxParallelPipelines` at once, deterministic child ids), then the side-by-side comparison.
+ * `maxParallelPipelines` at once, in waves; deterministic child ids), then the side-by-side comparison.
  *
  * A `cancel` event stops it: no new pipeline starts, every running one is told to cancel its AML job (and, as a
  * backstop, the job is cancelled directly), and the experiment ends Canceled.
@@ -29,6 +29,8 @@ import { activityTask, describeError, transientRetry, unwrap } from './activityC
 import { CANCEL_EVENT, ORCHESTRATION } from './names';
 
 const CANCELED = Symbol('canceled');
+/** Upper bound on the timer waits for a wave to settle after a cancel (each `initialPollSeconds` long). */
+const SETTLE_MAX_WAITS = 200;
 
 function* runExperiment(context: OrchestrationContext): Generator<Task, ExperimentResult, unknown> {
   const input = context.df.getInput<RunExperimentInput>();
@@ -57,7 +59,15 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
     if (error) status.error = error;
     context.df.setCustomStatus(status);
   };
-  const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
+  // A fresh waiter for each wait (a task is never yielded twice); the event lands on the newest waiter, or on an
+  // earlier one when it arrives while none is awaited, hence `cancelRequested`.
+  const cancelWaiters: Task[] = [];
+  const cancelWaiter = (): Task => {
+    const waiter = context.df.waitForExternalEvent(CANCEL_EVENT);
+    cancelWaiters.push(waiter);
+    return waiter;
+  };
+  const cancelRequested = (): boolean => cancelWaiters.some((t) => t.isCompleted);
 
   const result = (pipelines: PipelineResult[], canceled: boolean, error?: string): ExperimentResult => {
     const sorted = [...pipelines].sort((a, b) => a.index - b.index);
@@ -88,10 +98,11 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
     activityInput: ActivityIO[N][0],
   ): Generator<Task, typeof CANCELED | ActivityIO[N][1], unknown> {
     publish(name);
-    if (cancel.isCompleted) return CANCELED;
+    if (cancelRequested()) return CANCELED;
     const task = activityTask(context, activity, activityInput);
-    const winner: unknown = yield context.df.Task.any([task, cancel]);
-    if (winner === cancel) return CANCELED;
+    const waiter = cancelWaiter();
+    const winner: unknown = yield context.df.Task.any([task, waiter]);
+    if (winner === waiter) return CANCELED;
     if (task.isFaulted) throw task.result;
     return unwrap(activity, task.result);
   }
@@ -122,7 +133,10 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
     throw new Error(message, { cause: e });
   }
 
-  // --- pipelines ----------------------------------------------------------------------------------------------
+  // --- pipelines ---------------------------------------------------------------------------------------------
+  // Pipelines start in waves of at most `maxParallel`. A wave is awaited once (Task.all raced with a fresh cancel
+  // waiter): durable-functions for Node re-sends every sub-task of a new Task.any/Task.all to the extension, which
+  // schedules it again (azure-functions-durable-js#574), so no task is ever yielded twice here.
   const policy: PollingPolicy = {
     initialPollSeconds: settings.orchestration.initialPollSeconds,
     maxPollSeconds: settings.orchestration.maxPollSeconds,
@@ -134,12 +148,26 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
     input.request.options?.maxParallelPipelines ?? settings.orchestration.maxParallelPipelines,
   );
   const results: PipelineResult[] = [];
-  const active = new Map<Task, number>();
-  let next = 0;
   let canceled = false;
 
+  const startPipeline = (index: number): Task => {
+    const p = plan.pipelines[index];
+    const childInput: MonitorPipelineInput = {
+      experimentId,
+      index,
+      indexName: p?.indexName ?? '',
+      jobName: p?.jobName ?? '',
+      job: p?.job ?? { properties: {} },
+      policy,
+    };
+    states[index] = 'Running';
+    return context.df.callSubOrchestrator(
+      ORCHESTRATION.monitorPipeline,
+      childInput,
+      monitorInstanceId(experimentId, index),
+    );
+  };
   const record = (task: Task, index: number): void => {
-    active.delete(task);
     const p = plan.pipelines[index];
     const r: PipelineResult =
       task.isCompleted && task.result
@@ -155,55 +183,12 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
     results.push(r);
   };
 
-  publish('running');
-  while (next < total || active.size > 0) {
-    while (!canceled && next < total && active.size < maxParallel) {
-      const p = plan.pipelines[next];
-      if (!p) break;
-      const childInput: MonitorPipelineInput = {
-        experimentId,
-        index: next,
-        indexName: p.indexName,
-        jobName: p.jobName,
-        job: p.job,
-        policy,
-      };
-      const task = context.df.callSubOrchestrator(
-        ORCHESTRATION.monitorPipeline,
-        childInput,
-        monitorInstanceId(experimentId, next),
-      );
-      active.set(task, next);
-      states[next] = 'Running';
-      next += 1;
-    }
-    publish(canceled ? 'canceling' : 'running');
-    if (active.size === 0) break;
-
-    // Children may have finished while we waited on something else: take those first.
-    const finished = [...active].filter(([t]) => t.isCompleted || t.isFaulted);
-    if (finished.length > 0) {
-      for (const [t, i] of finished) record(t, i);
-      continue;
-    }
-    if (!canceled && cancel.isCompleted) {
-      canceled = true;
-    } else {
-      const waitOn = canceled ? [...active.keys()] : [...active.keys(), cancel];
-      const winner = (yield context.df.Task.any(waitOn)) as Task;
-      if (winner !== cancel) {
-        const index = active.get(winner);
-        if (index !== undefined) record(winner, index);
-        continue;
-      }
-      canceled = true;
-    }
-
-    // Cancel requested: tell each running pipeline, and cancel its AML job directly as a backstop.
-    log(`cancel requested: stopping ${active.size} running pipeline(s)`);
+  /** Cancel requested: tell each running pipeline, and cancel its AML job directly as a backstop. */
+  function* cancelRunning(indexes: number[]): Generator<Task, void, unknown> {
+    log(`cancel requested: stopping ${indexes.length} running pipeline(s)`);
     publish('canceling');
     const requests: Task[] = [];
-    for (const i of active.values()) {
+    for (const i of indexes) {
       const p = plan.pipelines[i];
       requests.push(
         context.df.callActivityWithRetry(REQUEST_PIPELINE_CANCEL, transientRetry(), {
@@ -218,6 +203,41 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
     } catch (e) {
       log(`some cancel requests failed: ${describeError(e)}`);
     }
+  }
+
+  /** Waits, with fresh timers, until every task of a wave has settled (after a cancel or a failed child). */
+  function* settle(wave: Task[]): Generator<Task, void, unknown> {
+    for (let i = 0; i < SETTLE_MAX_WAITS && wave.some((t) => !t.isCompleted && !t.isFaulted); i++) {
+      const at = new Date(context.df.currentUtcDateTime.getTime() + policy.initialPollSeconds * 1000);
+      yield context.df.createTimer(at);
+    }
+  }
+
+  publish('running');
+  for (let first = 0; first < total && !canceled; first += maxParallel) {
+    const indexes = allIndexes.slice(first, first + maxParallel);
+    if (cancelRequested()) {
+      canceled = true;
+      break;
+    }
+    const wave = indexes.map(startPipeline);
+    publish('running');
+    const all = context.df.Task.all(wave);
+    const waiter = cancelWaiter();
+    const winner: unknown = yield context.df.Task.any([all, waiter]);
+    if (winner === waiter) {
+      canceled = true;
+      yield* cancelRunning(indexes.filter((_, k) => !wave[k]?.isCompleted && !wave[k]?.isFaulted));
+      yield* settle(wave);
+    } else if (all.isFaulted) {
+      yield* settle(wave);
+    }
+    wave.forEach((task, k) => {
+      const index = indexes[k];
+      if (index === undefined) return;
+      if (task.isCompleted || task.isFaulted) record(task, index);
+    });
+    publish(canceled ? 'canceling' : 'running');
   }
 
   if (canceled) {
