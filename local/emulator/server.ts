@@ -33,6 +33,9 @@ export interface EmulatorServer {
 
 const errorBody = (code: string, message: string): unknown => ({ error: { code, message } });
 
+/** Key Vault's challenge, exactly as recorded. */
+const kvChallenge = `Bearer authorization="https://login.microsoftonline.com/${IDS.tenantId}", resource="https://vault.azure.net"`;
+
 export async function startServer(options: {
   port: number;
   certPath: string;
@@ -55,7 +58,7 @@ export async function startServer(options: {
         return {
           status: 401,
           headers: {
-            'WWW-Authenticate': `Bearer authorization="https://login.microsoftonline.com/${IDS.tenantId}", resource="https://vault.azure.net"`,
+            'WWW-Authenticate': kvChallenge,
           },
           body: errorBody('Unauthorized', 'AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token.'),
         };
@@ -70,7 +73,11 @@ export async function startServer(options: {
     if ('reason' in verified) {
       return {
         status: 401,
-        body: errorBody('InvalidAuthenticationToken', `The access token is invalid: ${verified.reason}.`),
+        ...(service.challenge ? { headers: { 'WWW-Authenticate': kvChallenge } } : {}),
+        body: errorBody(
+          service.challenge ? 'Unauthorized' : 'InvalidAuthenticationToken',
+          `The access token is invalid: ${verified.reason}.`,
+        ),
       };
     }
     if (!service.audiences.some((aud) => audienceMatches(verified.claims.aud, aud))) {

@@ -127,9 +127,9 @@ describe('component versions', () => {
 
 describe('pipeline jobs', () => {
   it('walks NotStarted → … → Completed by virtual time, and a second PUT creates no second run', async () => {
-    // Wide enough windows (≥ 0.3 s real per state) to see every state while polling every 10 ms.
+    // Wide enough windows (≥ 0.45 s real per state) to see every state while polling every 10 ms.
     emulator.scenario.setJobScenario('job-ok', {
-      queueSeconds: 600,
+      queueSeconds: 1500,
       stepSeconds: { index: 300, query: 300, eval: 300 },
     });
     const created = await ml.jobs.createOrUpdate(rg, ws, 'job-ok', pipeline());
