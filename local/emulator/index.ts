@@ -63,8 +63,14 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const vault = createVaultState();
   const clusterEvents: ClusterEvent[] = [];
   const logWriter = new JobLogWriter(blobs);
+  // Best effort: a job read never fails because Azurite did; the problem is reported on stderr (once per job).
+  const logFailuresReported = new Set<string>();
   const materialize = (job: Parameters<JobLogWriter['materialize']>[0]): Promise<void> =>
-    logWriter.materialize(job, clock.now());
+    logWriter.materialize(job, clock.now()).catch((err: unknown) => {
+      if (logFailuresReported.has(job.name)) return;
+      logFailuresReported.add(job.name);
+      console.error(`Azure emulator: could not write the logs of job ${job.name} to Azurite: ${String(err)}`);
+    });
   const allRows = () => eventRows(ml.jobs.values(), clusterEvents, clock.now());
 
   const services: Service[] = [
@@ -169,7 +175,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const ticker = setInterval(() => {
     if (ticking) return;
     ticking = true;
-    void Promise.all([...ml.jobs.values()].map((job) => materialize(job).catch(() => undefined))).finally(() => {
+    void Promise.all([...ml.jobs.values()].map((job) => materialize(job))).finally(() => {
       ticking = false;
     });
   }, 250);
