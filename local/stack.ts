@@ -84,6 +84,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...clock.env(),
     NODE_EXTRA_CA_CERTS: emulator.caCertPath,
     LOCAL_HOST_LOG_LEVEL: 'information',
+    // The host stops when this process goes away (its stdin closes), even when this process is killed.
+    LOCAL_HOST_EXIT_WITH_PARENT: '1',
     ...(options.keys
       ? { LOCAL_HOST_MASTER_KEY: options.keys.master, LOCAL_HOST_FUNCTION_KEY: options.keys.function }
       : {}),
@@ -103,7 +105,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       dataDir,
     ];
     if (options.keys) args.push('--keys');
-    const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const own: string[] = [];
     const onData = (chunk: Buffer): void => {
       own.push(chunk.toString());

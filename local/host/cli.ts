@@ -85,6 +85,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Started by a test or a tool with a pipe on stdin: stop when that parent goes away, even if it was killed.
+  if (process.env.LOCAL_HOST_EXIT_WITH_PARENT === '1') {
+    process.stdin.on('close', () => shutdown('parent exited'));
+    process.stdin.resume();
+  }
 }
 
 if (require.main === module) void main();
