@@ -24,18 +24,6 @@ beforeAll(async () => {
   plan = planFor(h.deps().settings, 'exp-activities');
   // Jobs run on the cluster: the workspace refuses a job whose compute does not exist.
   valueOf(await ensureCompute({}, h.deps()));
-  // A real workspace's default datastore container always exists; make sure the emulator's does.
-  const settings = h.deps().settings;
-  const store = await h
-    .deps()
-    .clients.ml()
-    .datastores.get(settings.resourceGroup, settings.workspaceName, settings.datastoreName);
-  const containerName = (store.properties as { containerName: string }).containerName;
-  await h
-    .deps()
-    .clients.blobService(settings.endpoints.blob as string)
-    .getContainerClient(containerName)
-    .createIfNotExists();
 });
 afterAll(async () => h?.stop());
 afterEach(() => h.emulator.scenario.reset());
