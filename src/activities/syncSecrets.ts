@@ -46,15 +46,24 @@ async function runSyncSecrets(
   const client = clients.secrets();
   const written: string[] = [];
   const unchanged: string[] = [];
+  // Read every current value first (at once), so a refused read fails before anything is written.
+  const reads = await Promise.all(
+    desired.secrets.map((secret) =>
+      client.getSecret(secret.name).then(
+        (bundle) => ({ ok: true as const, value: bundle.value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+    ),
+  );
+  const current = new Map<string, string | undefined>();
+  for (const [i, secret] of desired.secrets.entries()) {
+    const read = reads[i]!;
+    if (read.ok) current.set(secret.name, read.value);
+    else if (statusOf(read.error) === 404) current.set(secret.name, undefined);
+    else return permanentOrThrow(read.error, target(secret.name, 'read'));
+  }
   for (const secret of desired.secrets) {
-    let current: string | undefined;
-    try {
-      current = (await client.getSecret(secret.name)).value;
-    } catch (err) {
-      if (statusOf(err) !== 404) return permanentOrThrow(err, target(secret.name, 'read'));
-      current = undefined;
-    }
-    if (!needsWrite(secret.value, current)) {
+    if (!needsWrite(secret.value, current.get(secret.name))) {
       unchanged.push(secret.name);
       continue;
     }

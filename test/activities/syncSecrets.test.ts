@@ -63,6 +63,17 @@ describe('syncSecrets against the emulator', () => {
     expect(result.error.action).toContain('Key Vault Secrets Officer');
   });
 
+  it('writes nothing when one secret cannot be read (403)', async () => {
+    h.setEnv({ AZURE_LANGUAGE_SERVICE_KEY: 'test-unwritten-language-key' });
+    const before = h.emulator.state.secrets();
+    h.emulator.scenario.inject({ method: 'GET', path: '/secrets/openai-endpoint', status: 403 });
+    const result = await syncSecrets({}, h.deps());
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.resource).toContain('secret openai-endpoint');
+    expect(h.emulator.state.secrets()).toEqual(before);
+  });
+
   it('throws a transient error when the vault keeps failing', async () => {
     h.emulator.scenario.inject({ path: '/secrets/', status: 503, times: 100 });
     await expect(syncSecrets({}, h.deps())).rejects.toBeInstanceOf(TransientAzureError);
