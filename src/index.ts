@@ -2,7 +2,6 @@
  * The app's entry (package.json `main`): importing each module registers its functions with the Functions host.
  */
 import './activities';
-import './activities/requestPipelineCancel';
 import './orchestrators/runExperiment';
 import './orchestrators/monitorPipeline';
 import './functions/startExperiment';

@@ -1,6 +1,6 @@
 /** cancelPipeline: cancels a running job and waits for the cancellation; a finished job is left alone. */
-import { ACTIVITY, type ActivityResult, type CancelPipelineInput, type CancelPipelineOutput } from './contracts';
-import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
+import { type ActivityResult, type CancelPipelineInput, type CancelPipelineOutput } from './contracts';
+import { missingSettings, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
 import { finalStatusOf } from './jobStatus';
 import { mlTarget, workspaceLabel } from './mlTargets';
 import { fail, ok, permanentOrThrow } from './result';
@@ -45,5 +45,3 @@ async function runCancelPipeline(
 
 /** cancelPipeline, its logs, failures and errors redacted of secret values. */
 export const cancelPipeline = redacting(runCancelPipeline);
-
-registerActivity(ACTIVITY.cancelPipeline, cancelPipeline);

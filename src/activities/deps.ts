@@ -2,12 +2,9 @@
  * What every activity receives besides its input: settings, clients and a logger. Handlers build it from the
  * process's settings and client factory; tests build it against the local emulator.
  */
-import type { InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
 import { ACCELERATOR_FIELDS, type Settings } from '../core/settings';
-import { getClients, type Clients } from '../azure/clients';
-import { getSettings } from '../settings';
-import type { ActivityError, ActivityIO, ActivityName, ActivityResult } from './contracts';
+import type { Clients } from '../azure/clients';
+import type { ActivityError, ActivityResult } from './contracts';
 import { redact } from './result';
 
 export interface ActivityDeps {
@@ -70,19 +67,4 @@ export function redacting<I, O>(fn: Activity<I, O>): Activity<I, O> {
       throw err;
     }
   };
-}
-
-/** Registers an activity with the Functions host; the handler builds its deps from the process's settings. */
-export function registerActivity<N extends ActivityName>(
-  name: N,
-  fn: Activity<ActivityIO[N][0], ActivityIO[N][1]>,
-): void {
-  df.app.activity(name, {
-    handler: (input: unknown, context: InvocationContext) =>
-      fn(input as ActivityIO[N][0], {
-        settings: getSettings(),
-        clients: getClients(),
-        log: (message) => context.log(message),
-      }),
-  });
 }

@@ -7,21 +7,13 @@
 import type { JobBase, Workspace } from '@azure/arm-machinelearning';
 import { LogsQueryResultStatus, type LogsTable } from '@azure/monitor-query-logs';
 import {
-  ACTIVITY,
   type ActivityResult,
   type DiagnoseFailureInput,
   type DiagnoseFailureOutput,
   type StepDiagnosis,
   type StepStatus,
 } from './contracts';
-import {
-  missingSettings,
-  registerActivity,
-  secretValues,
-  WORKSPACE_SETTINGS,
-  type ActivityDeps,
-  redacting,
-} from './deps';
+import { missingSettings, secretValues, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
 import { classifyFailure } from './diagnosis/classify';
 import { errorLines, isErrorLog, nodeOfLog, NodeLines } from './diagnosis/extract';
 import { clusterQuery, computeJobQuery, runStatusQuery } from './diagnosis/kql';
@@ -250,5 +242,3 @@ async function runDiagnoseFailure(
 
 /** diagnoseFailure, its logs, failures and errors redacted of secret values. */
 export const diagnoseFailure = redacting(runDiagnoseFailure);
-
-registerActivity(ACTIVITY.diagnoseFailure, diagnoseFailure);

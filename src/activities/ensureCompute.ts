@@ -5,7 +5,7 @@
  */
 import type { AmlCompute, ComputeResource, Workspace } from '@azure/arm-machinelearning';
 import type { Vault } from '@azure/arm-keyvault';
-import { ACTIVITY, type ActivityResult, type EnsureComputeInput, type EnsureComputeOutput } from './contracts';
+import { type ActivityResult, type EnsureComputeInput, type EnsureComputeOutput } from './contracts';
 import {
   clusterBody,
   computeDrift,
@@ -16,14 +16,7 @@ import {
   vaultNameOfEndpoint,
   type ArmId,
 } from './computePlan';
-import {
-  missingSettings,
-  registerActivity,
-  secretValues,
-  WORKSPACE_SETTINGS,
-  type ActivityDeps,
-  redacting,
-} from './deps';
+import { missingSettings, secretValues, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
 import { describeError, errorFacts, fail, ok, permanentOrThrow, statusOf, TransientAzureError } from './result';
 
 const LRO_FAILED = /^The long-running operation has failed/;
@@ -151,15 +144,30 @@ async function runEnsureCompute(
   return ok({ name, created, provisioningState, maxNodes, vmSize, identityPrincipalId, keyVaultAccess, drift });
 }
 
-/** Finds the workspace's vault: its `keyVault` ARM id, else the vault named by AZURE_KEY_VAULT_ENDPOINT. */
-async function findVault(deps: ActivityDeps, workspace: Workspace): Promise<ArmId | undefined> {
+/** Two vault URIs are the same vault (case and trailing slash aside). */
+const sameVaultUri = (a: string | undefined, b: string): boolean =>
+  !!a && a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase();
+
+/**
+ * Finds the vault the accelerator's steps read (`--keyvault`, AZURE_KEY_VAULT_ENDPOINT): the workspace's own vault
+ * when its URI is that endpoint, else the vault with that URI (or name) in the subscription.
+ */
+async function findVault(deps: ActivityDeps, workspace: Workspace): Promise<{ id: ArmId; vault: Vault } | undefined> {
+  const endpoint = deps.settings.keyVaultEndpoint;
   const fromWorkspace = workspace.keyVault ? parseVaultId(workspace.keyVault) : undefined;
-  if (fromWorkspace) return fromWorkspace;
-  const name = vaultNameOfEndpoint(deps.settings.keyVaultEndpoint);
-  if (!name) return undefined;
-  const client = deps.clients.keyVaultManagement(deps.settings.subscriptionId);
-  for await (const vault of client.vaults.listBySubscription()) {
-    if (vault.name?.toLowerCase() === name.toLowerCase() && vault.id) return parseVaultId(vault.id);
+  if (fromWorkspace) {
+    const kv = deps.clients.keyVaultManagement(fromWorkspace.subscriptionId);
+    const vault = await kv.vaults.get(fromWorkspace.resourceGroup, fromWorkspace.name);
+    if (sameVaultUri(vault.properties.vaultUri, endpoint)) return { id: fromWorkspace, vault };
+  }
+  const name = vaultNameOfEndpoint(endpoint)?.toLowerCase();
+  const kv = deps.clients.keyVaultManagement(deps.settings.subscriptionId);
+  for await (const resource of kv.vaults.listBySubscription()) {
+    const id = resource.id ? parseVaultId(resource.id) : undefined;
+    if (!id) continue;
+    if (sameVaultUri(resource.properties?.vaultUri, endpoint) || resource.name?.toLowerCase() === name) {
+      return { id, vault: await kv.vaults.get(id.resourceGroup, id.name) };
+    }
   }
   return undefined;
 }
@@ -175,28 +183,23 @@ async function grantKeyVaultRead(
     404: 'Check AZURE_KEY_VAULT_ENDPOINT and the workspace: the Key Vault was not found.',
     default: 'Check the Key Vault in the Azure portal.',
   };
-  let id: ArmId | undefined;
+  let found: { id: ArmId; vault: Vault } | undefined;
   try {
-    id = await findVault(deps, workspace);
+    found = await findVault(deps, workspace);
   } catch (err) {
     return permanentOrThrow(err, { resource: `Key Vault ${settings.keyVaultEndpoint}`, actions: kvActions });
   }
-  if (!id) {
+  if (!found) {
     return fail({
-      resource: `Key Vault of workspace ${settings.workspaceName}`,
-      reason: 'The workspace names no Key Vault and AZURE_KEY_VAULT_ENDPOINT names no vault in the subscription.',
-      action: 'Set AZURE_KEY_VAULT_ENDPOINT to the vault the accelerator uses.',
+      resource: `Key Vault ${settings.keyVaultEndpoint}`,
+      reason: `No vault with that URI was found in subscription ${settings.subscriptionId} (nor is it workspace ${settings.workspaceName}'s own vault).`,
+      action: "Set AZURE_KEY_VAULT_ENDPOINT to the vault the accelerator uses, in the workspace's subscription.",
     });
   }
+  const { id, vault } = found;
   const resource = `Key Vault ${id.name} (resource group ${id.resourceGroup})`;
   const scope = `/subscriptions/${id.subscriptionId}/resourceGroups/${id.resourceGroup}/providers/Microsoft.KeyVault/vaults/${id.name}`;
   const kv = clients.keyVaultManagement(id.subscriptionId);
-  let vault: Vault;
-  try {
-    vault = await kv.vaults.get(id.resourceGroup, id.name);
-  } catch (err) {
-    return permanentOrThrow(err, { resource, actions: kvActions });
-  }
 
   if (vault.properties.enableRbacAuthorization) {
     const roleDefinitionId = `/subscriptions/${id.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE}`;
@@ -247,5 +250,3 @@ async function grantKeyVaultRead(
 
 /** ensureCompute, its logs, failures and errors redacted of secret values. */
 export const ensureCompute = redacting(runEnsureCompute);
-
-registerActivity(ACTIVITY.ensureCompute, ensureCompute);

@@ -1,8 +1,8 @@
 /** fetchMetrics: the eval step's metrics (latest value of each) from the workspace's MLflow tracking API. */
 import type { JobBase } from '@azure/arm-machinelearning';
 import { childRuns } from '../azure/mlflow';
-import { ACTIVITY, type ActivityResult, type FetchMetricsInput, type FetchMetricsOutput } from './contracts';
-import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
+import { type ActivityResult, type FetchMetricsInput, type FetchMetricsOutput } from './contracts';
+import { missingSettings, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
 import { isEvalStep, latestMetrics } from './metrics';
 import { mlTarget, workspaceLabel } from './mlTargets';
 import { fail, ok, permanentOrThrow } from './result';
@@ -51,5 +51,3 @@ async function runFetchMetrics(
 
 /** fetchMetrics, its logs, failures and errors redacted of secret values. */
 export const fetchMetrics = redacting(runFetchMetrics);
-
-registerActivity(ACTIVITY.fetchMetrics, fetchMetrics);

@@ -5,20 +5,12 @@
 import type { JobBase } from '@azure/arm-machinelearning';
 import { amlStatusOfMlflow, childRuns } from '../azure/mlflow';
 import {
-  ACTIVITY,
   type ActivityResult,
   type GetPipelineStatusInput,
   type GetPipelineStatusOutput,
   type StepStatus,
 } from './contracts';
-import {
-  missingSettings,
-  registerActivity,
-  secretValues,
-  WORKSPACE_SETTINGS,
-  type ActivityDeps,
-  redacting,
-} from './deps';
+import { missingSettings, secretValues, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
 import { finalStatusOf, stepRank } from './jobStatus';
 import { mlTarget, workspaceLabel } from './mlTargets';
 import { describeError, fail, ok, permanentOrThrow } from './result';
@@ -94,5 +86,3 @@ async function runGetPipelineStatus(
 
 /** getPipelineStatus, its logs, failures and errors redacted of secret values. */
 export const getPipelineStatus = redacting(runGetPipelineStatus);
-
-registerActivity(ACTIVITY.getPipelineStatus, getPipelineStatus);

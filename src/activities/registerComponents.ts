@@ -1,12 +1,7 @@
 /** registerComponents: registers the plan's component versions (content-hash versions: a GET finds them). */
 import type { ComponentVersion } from '@azure/arm-machinelearning';
-import {
-  ACTIVITY,
-  type ActivityResult,
-  type RegisterComponentsInput,
-  type RegisterComponentsOutput,
-} from './contracts';
-import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
+import { type ActivityResult, type RegisterComponentsInput, type RegisterComponentsOutput } from './contracts';
+import { missingSettings, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
 import { CHECK_WORKSPACE, mlTarget, workspaceLabel } from './mlTargets';
 import { fail, ok, permanentOrThrow, statusOf } from './result';
 
@@ -48,5 +43,3 @@ async function runRegisterComponents(
 
 /** registerComponents, its logs, failures and errors redacted of secret values. */
 export const registerComponents = redacting(runRegisterComponents);
-
-registerActivity(ACTIVITY.registerComponents, registerComponents);

@@ -24,9 +24,3 @@ export async function requestPipelineCancel(
   context.log(`cancel requested for ${input.instanceId}`);
   return { ok: true, value: { instanceId: input.instanceId } };
 }
-
-df.app.activity(REQUEST_PIPELINE_CANCEL, {
-  extraInputs: [df.input.durableClient()],
-  handler: (input: unknown, context: InvocationContext) =>
-    requestPipelineCancel(input as RequestPipelineCancelInput, context),
-});

@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { AzureBlobDatastore } from '@azure/arm-machinelearning';
-import { ACTIVITY, type ActivityResult, type StageConfigInput, type StageConfigOutput } from './contracts';
-import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
+import { type ActivityResult, type StageConfigInput, type StageConfigOutput } from './contracts';
+import { missingSettings, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
 import { CHECK_WORKSPACE, mlTarget, workspaceLabel } from './mlTargets';
 import { fail, ok, permanentOrThrow, statusOf } from './result';
 
@@ -82,5 +82,3 @@ async function runStageConfig(input: StageConfigInput, deps: ActivityDeps): Prom
 
 /** stageConfig, its logs, failures and errors redacted of secret values. */
 export const stageConfig = redacting(runStageConfig);
-
-registerActivity(ACTIVITY.stageConfig, stageConfig);

@@ -6,8 +6,8 @@
 import type { JobBase } from '@azure/arm-machinelearning';
 import { sendJson } from '../azure/armRaw';
 import { studioJobUrl, workspaceResourceId } from '../core/settings';
-import { ACTIVITY, type ActivityResult, type SubmitPipelineInput, type SubmitPipelineOutput } from './contracts';
-import { missingSettings, registerActivity, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
+import { type ActivityResult, type SubmitPipelineInput, type SubmitPipelineOutput } from './contracts';
+import { missingSettings, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
 import { CHECK_WORKSPACE, mlTarget, workspaceLabel } from './mlTargets';
 import { fail, ok, permanentOrThrow, statusOf } from './result';
 
@@ -54,5 +54,3 @@ async function runSubmitPipeline(
 
 /** submitPipeline, its logs, failures and errors redacted of secret values. */
 export const submitPipeline = redacting(runSubmitPipeline);
-
-registerActivity(ACTIVITY.submitPipeline, submitPipeline);

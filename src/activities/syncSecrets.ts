@@ -2,8 +2,8 @@
  * syncSecrets: copies the accelerator's 17 environment fields into Key Vault secrets (names and `None`
  * convention of the accelerator), writing only the secrets whose latest version differs.
  */
-import { ACTIVITY, type SyncSecretsInput, type SyncSecretsOutput } from './contracts';
-import { registerActivity, missingSettings, secretValues, type ActivityDeps, redacting } from './deps';
+import { type SyncSecretsInput, type SyncSecretsOutput } from './contracts';
+import { missingSettings, secretValues, type ActivityDeps, redacting } from './deps';
 import { fail, ok, permanentOrThrow, statusOf, type Target } from './result';
 import { desiredSecrets, needsWrite } from './secretsPlan';
 import type { ActivityResult } from './contracts';
@@ -80,5 +80,3 @@ async function runSyncSecrets(
 
 /** syncSecrets, its logs, failures and errors redacted of secret values. */
 export const syncSecrets = redacting(runSyncSecrets);
-
-registerActivity(ACTIVITY.syncSecrets, syncSecrets);

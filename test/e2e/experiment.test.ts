@@ -81,7 +81,7 @@ describe('a multi-pipeline experiment', () => {
     expect(reused.status).toBe(409);
 
     const view = await finished(id);
-    expect(view.status).toBe('Completed');
+    expect(view).toMatchObject({ status: 'Completed' });
     expect(view.counts).toMatchObject({ total: 3, Completed: 3 });
     expect(view.pipelines.map((p) => p.jobName)).toEqual(jobs.map((j) => j.jobName));
     expect(view.pipelines[2]?.metrics).toEqual({ fuzzy_score: 70, llm_answer_relevance: expect.closeTo(0.7, 5) });
@@ -120,7 +120,7 @@ describe('a failing pipeline', () => {
     const started = await call('POST', '/experiments', body('e2e-broken'));
     expect(started.status).toBe(202);
     const view = await finished((started.body as { id: string }).id);
-    expect(view.status).toBe('Failed');
+    expect(view).toMatchObject({ status: 'Failed' });
     const diagnosis = view.pipelines[0]?.diagnosis;
     expect(diagnosis?.cause).toBe('openAiQuota');
     expect(diagnosis?.failedStep).toBe('index');
