@@ -4,7 +4,7 @@
  * names the step, the nodes, their error lines (bounded) and the likely cause with a hint.
  * Best effort: a source that cannot answer makes the result `partial` with the reason, never a failure.
  */
-import type { JobBase, Workspace } from '@azure/arm-machinelearning';
+import type { Workspace } from '@azure/arm-machinelearning';
 import { LogsQueryResultStatus, type LogsTable } from '@azure/monitor-query-logs';
 import {
   type ActivityResult,
@@ -13,14 +13,14 @@ import {
   type StepDiagnosis,
   type StepStatus,
 } from './contracts';
-import { missingSettings, secretValues, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
+import { secretValues, type ActivityDeps, redacting } from './deps';
 import { classifyFailure } from './diagnosis/classify';
 import { errorLines, isErrorLog, nodeOfLog, NodeLines } from './diagnosis/extract';
 import { clusterQuery, computeJobQuery, runStatusQuery } from './diagnosis/kql';
 import { stepStatuses } from './getPipelineStatus';
 import { finalStatusOf, stepRank } from './jobStatus';
-import { mlTarget, workspaceLabel } from './mlTargets';
-import { describeError, fail, ok, permanentOrThrow, redact } from './result';
+import { getJob } from './jobs';
+import { describeError, ok, redact } from './result';
 
 /** At most this many bytes are read from the end of one log file. */
 const MAX_LOG_BYTES = 256 * 1024;
@@ -53,25 +53,12 @@ async function runDiagnoseFailure(
 ): Promise<ActivityResult<DiagnoseFailureOutput>> {
   const { settings, clients, log } = deps;
   const { jobName } = input;
-  const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceLabel(settings));
-  if (missing) return fail(missing);
+  const loaded = await getJob(deps, jobName);
+  if (!loaded.ok) return loaded;
+  const { job } = loaded;
   const ml = clients.ml();
   const partialReasons: string[] = [];
   const secrets = secretValues(settings);
-
-  let job: JobBase;
-  try {
-    job = await ml.jobs.get(settings.resourceGroup, settings.workspaceName, jobName);
-  } catch (err) {
-    return permanentOrThrow(
-      err,
-      mlTarget(
-        settings,
-        `pipeline job ${jobName}`,
-        `The job ${jobName} does not exist: it was never submitted or was deleted.`,
-      ),
-    );
-  }
 
   let steps: StepStatus[] = [];
   try {

@@ -1,11 +1,11 @@
 /** fetchMetrics: the eval step's metrics (latest value of each) from the workspace's MLflow tracking API. */
-import type { JobBase } from '@azure/arm-machinelearning';
 import { childRuns } from '../azure/mlflow';
 import { type ActivityResult, type FetchMetricsInput, type FetchMetricsOutput } from './contracts';
-import { missingSettings, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
+import { type ActivityDeps, redacting } from './deps';
 import { isEvalStep, latestMetrics } from './metrics';
-import { mlTarget, workspaceLabel } from './mlTargets';
-import { fail, ok, permanentOrThrow } from './result';
+import { getJob } from './jobs';
+import { workspaceLabel } from './mlTargets';
+import { ok, permanentOrThrow } from './result';
 
 async function runFetchMetrics(
   input: FetchMetricsInput,
@@ -13,21 +13,9 @@ async function runFetchMetrics(
 ): Promise<ActivityResult<FetchMetricsOutput>> {
   const { settings, clients, log } = deps;
   const { jobName } = input;
-  const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceLabel(settings));
-  if (missing) return fail(missing);
-  let job: JobBase;
-  try {
-    job = await clients.ml().jobs.get(settings.resourceGroup, settings.workspaceName, jobName);
-  } catch (err) {
-    return permanentOrThrow(
-      err,
-      mlTarget(
-        settings,
-        `pipeline job ${jobName}`,
-        `The job ${jobName} does not exist: it was never submitted or was deleted.`,
-      ),
-    );
-  }
+  const loaded = await getJob(deps, jobName);
+  if (!loaded.ok) return loaded;
+  const { job } = loaded;
   const experimentName = job.properties.experimentName ?? 'Default';
   let evalRuns;
   try {

@@ -10,10 +10,10 @@ import {
   type GetPipelineStatusOutput,
   type StepStatus,
 } from './contracts';
-import { missingSettings, secretValues, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
+import { secretValues, type ActivityDeps, redacting } from './deps';
 import { finalStatusOf, stepRank } from './jobStatus';
-import { mlTarget, workspaceLabel } from './mlTargets';
-import { describeError, fail, ok, permanentOrThrow } from './result';
+import { getJob } from './jobs';
+import { describeError, ok } from './result';
 
 const iso = (ms: number | undefined): string | undefined => (ms ? new Date(ms).toISOString() : undefined);
 
@@ -36,23 +36,11 @@ async function runGetPipelineStatus(
   input: GetPipelineStatusInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<GetPipelineStatusOutput>> {
-  const { settings, clients, log } = deps;
+  const { settings, log } = deps;
   const { jobName } = input;
-  const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceLabel(settings));
-  if (missing) return fail(missing);
-  let job: JobBase;
-  try {
-    job = await clients.ml().jobs.get(settings.resourceGroup, settings.workspaceName, jobName);
-  } catch (err) {
-    return permanentOrThrow(
-      err,
-      mlTarget(
-        settings,
-        `pipeline job ${jobName}`,
-        `The job ${jobName} does not exist: it was never submitted or was deleted.`,
-      ),
-    );
-  }
+  const loaded = await getJob(deps, jobName);
+  if (!loaded.ok) return loaded;
+  const { job } = loaded;
   const status = job.properties.status ?? 'Unknown';
   let steps: StepStatus[] = [];
   try {
