@@ -10,7 +10,7 @@
  * function keys), --emulator (force the emulator even when Azure settings are present).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startAzureEmulator } from './emulator';
 import { createClock } from './shared/clock';
@@ -77,11 +77,15 @@ async function main(): Promise<void> {
   const env: Record<string, string | undefined> = { ...fileSettings, ...process.env };
   const useEmulator = args.emulator || !env.AML_SUBSCRIPTION_ID;
   let stopEmulator: (() => Promise<void>) | undefined;
+  // Durable state: kept across restarts against Azure; against the emulator (whose Azure state lives in memory) a
+  // fresh folder each time, since orchestrations of an earlier run would look for jobs that no longer exist.
+  const dataDir = resolve(root, useEmulator ? '.local/host-emulated' : '.local/host');
 
   if (useEmulator) {
     const clock = createClock({ speed: args.speed ?? 60 });
     const emulator = await startAzureEmulator({ clock, dataDir: resolve(root, '.local/emulator') });
     stopEmulator = () => emulator.stop();
+    rmSync(dataDir, { recursive: true, force: true });
     for (const [k, v] of Object.entries(DEMO_ACCELERATOR_FIELDS)) env[k] ??= v;
     Object.assign(env, emulator.settings, clock.env(), { NODE_EXTRA_CA_CERTS: emulator.caCertPath });
     console.log(
@@ -90,6 +94,7 @@ async function main(): Promise<void> {
         `  No Azure settings found (AML_SUBSCRIPTION_ID is unset), so the app runs against the LOCAL AZURE EMULATOR`,
         `  at ${emulator.url} (AzureML, Key Vault, Log Analytics, MLflow, blob via Azurite). Nothing reaches Azure.`,
         `  Virtual clock: ${clock.speed}x (a one-hour pipeline takes ${Math.max(1, Math.round(3600 / clock.speed))} s).`,
+        `  The emulated Azure lives in memory: each start begins afresh (durable state in .local/host-emulated).`,
         `  To use real Azure, set AML_SUBSCRIPTION_ID and the other settings (see local.settings.json.example).`,
         '',
       ].join('\n'),
