@@ -2,6 +2,7 @@
  * End to end over real HTTP: the app in the local Functions host, Azure played by the emulator.
  * A multi-pipeline experiment, a failing one, idempotency, the plan endpoint, bad inputs and the secret canary.
  */
+import { assertTrafficMatchesSpecs } from '../../local/emulator/specCheck';
 import { idempotentExperimentId } from '../../src/functions/experimentIds';
 import { body } from './configs';
 import { api, CANARY, startStack, waitFor, type ApiResponse, type Stack } from './stack';
@@ -189,5 +190,12 @@ describe('secrets', () => {
     for (const res of responses) expect(res.text).not.toContain(CANARY);
     expect(stack.logs()).not.toContain(CANARY);
     expect(stack.logs()).toContain('syncSecrets');
+  });
+});
+
+describe('Azure traffic', () => {
+  it("matches Azure's REST specs for every exchange the app had with AzureML, Key Vault and Log Analytics", async () => {
+    const report = await assertTrafficMatchesSpecs(stack.emulator.traffic());
+    if (!report.skipped) expect(report.checked).toBeGreaterThan(20);
   });
 });
