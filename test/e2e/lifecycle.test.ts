@@ -112,3 +112,23 @@ describe('a 48-hour pipeline', () => {
     expect(status.historyEvents?.length).toBeLessThan(150);
   });
 });
+
+describe('the pipeline deadline', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ speed: 3600, env: { PIPELINE_DEADLINE_HOURS: '1' } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('cancels a job still running after PIPELINE_DEADLINE_HOURS and fails the pipeline with that reason', async () => {
+    stack.emulator.scenario.setJobScenario(/^e2e-deadline/, { stepSeconds: { index: 5 * 3600 } });
+    const id = await start(stack, body('e2e-deadline'));
+    const v = await finished(stack, id);
+    expect(v).toMatchObject({ status: 'Failed' });
+    expect(v.pipelines[0]?.error).toMatch(/deadline exceeded.*1 hours.*PIPELINE_DEADLINE_HOURS/);
+    const [job] = jobsOf(stack, 'e2e-deadline');
+    expect(job?.status).toBe('Canceled');
+  });
+});
