@@ -15,6 +15,17 @@ import { apiBase, error, json, readJsonBody } from './http';
 
 const MAX_IDEMPOTENCY_KEY = 200;
 
+/** Settings without which no experiment can run (the plan endpoint works without them, with placeholders). */
+const REQUIRED_TO_RUN = [
+  'AML_SUBSCRIPTION_ID',
+  'AML_RESOURCE_GROUP_NAME',
+  'AML_WORKSPACE_NAME',
+  'AML_WORKSPACE_REGION',
+  'AZURE_KEY_VAULT_ENDPOINT',
+  'AML_CODE_ASSET_ID',
+  'AML_ENVIRONMENT_ID',
+];
+
 export async function startExperiment(
   request: HttpRequest,
   client: df.DurableClient,
@@ -23,6 +34,14 @@ export async function startExperiment(
   const settings = getSettings();
   const body = await readJsonBody(request, settings.http.maxBodyBytes);
   if (!body.ok) return body.response;
+  const unset = REQUIRED_TO_RUN.filter((name) => settings.placeholders.includes(name));
+  if (unset.length > 0) {
+    return error(
+      503,
+      'NotConfigured',
+      `The app cannot run experiments until these app settings are set: ${unset.join(', ')} (see the README's configuration table). POST /api/plan works meanwhile.`,
+    );
+  }
 
   const { problems, request: experiment } = validateExperimentRequest(body.value);
   if (problems.length > 0 || !experiment) {

@@ -59,3 +59,24 @@ describe('with keys configured and a schedule', () => {
     expect(runs.filter((r) => ['Running', 'Pending'].includes(r.status)).length).toBe(1);
   });
 });
+
+describe('an app missing its AzureML settings', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { AML_CODE_ASSET_ID: '', AML_ENVIRONMENT_ID: '' } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('refuses to start experiments, naming the settings, but still plans', async () => {
+    const base = `${stack.host.url}/api`;
+    const res = await api(base, 'POST', '/experiments', body('e2e-unconfigured'));
+    expect(res.status).toBe(503);
+    expect((res.body as { error: { message: string } }).error.message).toMatch(/AML_CODE_ASSET_ID, AML_ENVIRONMENT_ID/);
+    const plan = await api(base, 'POST', '/plan', body('e2e-unconfigured'));
+    expect(plan.status).toBe(200);
+    expect(plan.text).toContain('<AML_CODE_ASSET_ID>');
+    expect(((await api(base, 'GET', '/experiments')).body as { experiments: unknown[] }).experiments).toHaveLength(0);
+  });
+});
