@@ -20,7 +20,7 @@ export class PermanentActivityError extends Error {
     readonly activity: ActivityName,
     readonly detail: ActivityError,
   ) {
-    super(`${activity} failed on ${detail.resource}: ${detail.reason}. ${detail.action}`);
+    super(`${activity} failed on ${detail.resource}: ${detail.reason.replace(/[.\s]+$/, '')}. ${detail.action}`);
     this.name = 'PermanentActivityError';
   }
 }
