@@ -113,6 +113,8 @@ async function main(): Promise<void> {
     root,
     '--port',
     String(args.port),
+    '--data-dir',
+    dataDir,
   ];
   if (args.keys) hostArgs.push('--keys');
   const child = spawn(process.execPath, hostArgs, { stdio: 'inherit', env: env as NodeJS.ProcessEnv, cwd: root });
