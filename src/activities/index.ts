@@ -14,11 +14,7 @@ import { ensureCompute } from './ensureCompute';
 import { fetchMetrics } from './fetchMetrics';
 import { getPipelineStatus } from './getPipelineStatus';
 import { registerComponents } from './registerComponents';
-import {
-  REQUEST_PIPELINE_CANCEL,
-  requestPipelineCancel,
-  type RequestPipelineCancelInput,
-} from './requestPipelineCancel';
+import { RAISE_EVENT, raiseEvent, type RaiseEventInput } from './raiseEvent';
 import { stageConfig } from './stageConfig';
 import { submitPipeline } from './submitPipeline';
 import { syncSecrets } from './syncSecrets';
@@ -45,8 +41,7 @@ registerActivity(ACTIVITY.cancelPipeline, cancelPipeline);
 registerActivity(ACTIVITY.diagnoseFailure, diagnoseFailure);
 registerActivity(ACTIVITY.fetchMetrics, fetchMetrics);
 
-df.app.activity(REQUEST_PIPELINE_CANCEL, {
+df.app.activity(RAISE_EVENT, {
   extraInputs: [df.input.durableClient()],
-  handler: (input: unknown, context: InvocationContext) =>
-    requestPipelineCancel(input as RequestPipelineCancelInput, context),
+  handler: (input: unknown, context: InvocationContext) => raiseEvent(input as RaiseEventInput, context),
 });

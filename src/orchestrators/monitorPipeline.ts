@@ -8,10 +8,11 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { ACTIVITY, type GetPipelineStatusOutput } from '../activities/contracts';
+import { RAISE_EVENT, type RaiseEventInput } from '../activities/raiseEvent';
 import type { MonitorPipelineInput, MonitorState, PipelineResult } from '../core/experiment';
 import { nextPollAt, shouldContinueAsNew } from '../core/polling';
-import { callActivity, describeError, PermanentActivityError } from './activityCalls';
-import { CANCEL_EVENT, ORCHESTRATION } from './names';
+import { callActivity, describeError, PermanentActivityError, transientRetry } from './activityCalls';
+import { CANCEL_EVENT, ORCHESTRATION, PIPELINE_FINISHED_EVENT } from './names';
 
 /** The step running now: the first step that is running, else the last one that started. */
 export function currentStep(steps: GetPipelineStatusOutput['steps']): string | undefined {
@@ -21,7 +22,7 @@ export function currentStep(steps: GetPipelineStatusOutput['steps']): string | u
   return started[started.length - 1]?.name;
 }
 
-function* monitorPipeline(context: OrchestrationContext): Generator<Task, PipelineResult | undefined, unknown> {
+function* watchPipeline(context: OrchestrationContext): Generator<Task, PipelineResult | undefined, unknown> {
   const input = context.df.getInput<MonitorPipelineInput>();
   const { policy, jobName } = input;
   const nowMs = (): number => context.df.currentUtcDateTime.getTime();
@@ -154,6 +155,25 @@ function* monitorPipeline(context: OrchestrationContext): Generator<Task, Pipeli
     }
     if (status.final === 'Canceled') return finish(state, { status: 'Canceled', error: 'the AML job was canceled' });
   }
+}
+
+/**
+ * The orchestrator: watches the pipeline, then tells the experiment that started it (the `pipelineFinished` event
+ * carries the result). The experiment also learns it from this sub-orchestration's completion, should the event be
+ * lost; it only awaits each child once (azure-functions-durable-js#574).
+ */
+function* monitorPipeline(context: OrchestrationContext): Generator<Task, PipelineResult | undefined, unknown> {
+  const result = yield* watchPipeline(context);
+  const parent = context.df.parentInstanceId;
+  if (result && parent) {
+    const event: RaiseEventInput = { instanceId: parent, eventName: PIPELINE_FINISHED_EVENT, data: result };
+    try {
+      yield context.df.callActivityWithRetry(RAISE_EVENT, transientRetry(), event);
+    } catch (e) {
+      if (!context.df.isReplaying) context.log(`[${result.jobName}] could not tell ${parent}: ${describeError(e)}`);
+    }
+  }
+  return result;
 }
 
 df.app.orchestration(ORCHESTRATION.monitorPipeline, monitorPipeline);

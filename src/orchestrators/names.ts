@@ -6,3 +6,6 @@ export const ORCHESTRATION = {
 
 /** External event that asks an experiment, or one of its pipelines, to cancel. */
 export const CANCEL_EVENT = 'cancel';
+
+/** External event a monitorPipeline raises on its experiment when it ends; the payload is its PipelineResult. */
+export const PIPELINE_FINISHED_EVENT = 'pipelineFinished';

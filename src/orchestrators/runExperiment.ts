@@ -1,7 +1,7 @@
 /**
  * runExperiment: the whole experiment. Plans (pure, so replays agree), then syncSecrets → ensureCompute →
  * registerComponents → stageConfig, then one monitorPipeline sub-orchestration per index configuration (at most
- * `maxParallelPipelines` at once, in waves; deterministic child ids), then the side-by-side comparison.
+ * `maxParallelPipelines` at once, deterministic child ids), then the side-by-side comparison.
  *
  * A `cancel` event stops it: no new pipeline starts, every running one is told to cancel its AML job (and, as a
  * backstop, the job is cancelled directly), and the experiment ends Canceled.
@@ -9,7 +9,7 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { ACTIVITY, type ActivityIO, type ActivityName } from '../activities/contracts';
-import { REQUEST_PIPELINE_CANCEL } from '../activities/requestPipelineCancel';
+import { RAISE_EVENT, type RaiseEventInput } from '../activities/raiseEvent';
 import {
   compareMetrics,
   encodePipelineStates,
@@ -26,11 +26,11 @@ import {
 import { planExperiment } from '../core/plan';
 import type { PollingPolicy } from '../core/polling';
 import { activityTask, describeError, transientRetry, unwrap } from './activityCalls';
-import { CANCEL_EVENT, ORCHESTRATION } from './names';
+import { CANCEL_EVENT, ORCHESTRATION, PIPELINE_FINISHED_EVENT } from './names';
 
 const CANCELED = Symbol('canceled');
-/** Upper bound on the timer waits for a wave to settle after a cancel (each `initialPollSeconds` long). */
-const SETTLE_MAX_WAITS = 200;
+/** How long the experiment waits at most between wake-ups while pipelines run (they normally signal their end). */
+const SAFETY_WAKE_UP_MINUTES = 60;
 
 function* runExperiment(context: OrchestrationContext): Generator<Task, ExperimentResult, unknown> {
   const input = context.df.getInput<RunExperimentInput>();
@@ -134,9 +134,10 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
   }
 
   // --- pipelines ---------------------------------------------------------------------------------------------
-  // Pipelines start in waves of at most `maxParallel`. A wave is awaited once (Task.all raced with a fresh cancel
-  // waiter): durable-functions for Node re-sends every sub-task of a new Task.any/Task.all to the extension, which
-  // schedules it again (azure-functions-durable-js#574), so no task is ever yielded twice here.
+  // A sliding window of at most `maxParallel` pipelines. durable-functions for Node re-sends every sub-task of a new
+  // Task.any/Task.all to the extension, which schedules it again (azure-functions-durable-js#574), so a child is
+  // awaited only in the one wait right after its start; after that its end is learnt from the `pipelineFinished`
+  // event it raises (or, should it fail before raising it, from its task's state at the next wake-up).
   const policy: PollingPolicy = {
     initialPollSeconds: settings.orchestration.initialPollSeconds,
     maxPollSeconds: settings.orchestration.maxPollSeconds,
@@ -148,6 +149,10 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
     input.request.options?.maxParallelPipelines ?? settings.orchestration.maxParallelPipelines,
   );
   const results: PipelineResult[] = [];
+  const active = new Map<number, Task>();
+  const finishedWaiters: Task[] = [];
+  const seenWaiters = new Set<Task>();
+  let next = 0;
   let canceled = false;
 
   const startPipeline = (index: number): Task => {
@@ -161,41 +166,59 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
       policy,
     };
     states[index] = 'Running';
-    return context.df.callSubOrchestrator(
+    const task = context.df.callSubOrchestrator(
       ORCHESTRATION.monitorPipeline,
       childInput,
       monitorInstanceId(experimentId, index),
     );
+    active.set(index, task);
+    return task;
   };
-  const record = (task: Task, index: number): void => {
-    const p = plan.pipelines[index];
-    const r: PipelineResult =
-      task.isCompleted && task.result
-        ? (task.result as PipelineResult)
-        : {
-            index,
-            indexName: p?.indexName ?? '',
-            jobName: p?.jobName ?? '',
-            status: 'Failed',
-            error: `monitoring failed: ${describeError(task.result)}`,
-          };
+  const record = (index: number, r: PipelineResult): void => {
+    if (!active.delete(index)) return; // already recorded (a repeated event, or the task after its event)
     states[index] = r.status;
     results.push(r);
+  };
+  const failedChild = (index: number, task: Task): PipelineResult => {
+    const p = plan.pipelines[index];
+    return {
+      index,
+      indexName: p?.indexName ?? '',
+      jobName: p?.jobName ?? '',
+      status: 'Failed',
+      error: `monitoring failed: ${describeError(task.result)}`,
+    };
+  };
+  /** Records every pipeline known to have ended; true when there was any. */
+  const harvest = (): boolean => {
+    const before = results.length;
+    for (const waiter of finishedWaiters) {
+      if (!waiter.isCompleted || seenWaiters.has(waiter)) continue;
+      seenWaiters.add(waiter);
+      const r = waiter.result as PipelineResult | undefined;
+      if (r && typeof r.index === 'number') record(r.index, r);
+    }
+    for (const [index, task] of [...active]) {
+      if (task.isCompleted && task.result) record(index, task.result as PipelineResult);
+      else if (task.isFaulted) record(index, failedChild(index, task));
+    }
+    return results.length > before;
   };
 
   /** Cancel requested: tell each running pipeline, and cancel its AML job directly as a backstop. */
   function* cancelRunning(indexes: number[]): Generator<Task, void, unknown> {
     log(`cancel requested: stopping ${indexes.length} running pipeline(s)`);
     publish('canceling');
+    if (indexes.length === 0) return;
     const requests: Task[] = [];
     for (const i of indexes) {
       const p = plan.pipelines[i];
-      requests.push(
-        context.df.callActivityWithRetry(REQUEST_PIPELINE_CANCEL, transientRetry(), {
-          instanceId: monitorInstanceId(experimentId, i),
-          reason: 'experiment canceled',
-        }),
-      );
+      const cancelChild: RaiseEventInput = {
+        instanceId: monitorInstanceId(experimentId, i),
+        eventName: CANCEL_EVENT,
+        data: { reason: 'experiment canceled' },
+      };
+      requests.push(context.df.callActivityWithRetry(RAISE_EVENT, transientRetry(), cancelChild));
       if (p) requests.push(activityTask(context, ACTIVITY.cancelPipeline, { jobName: p.jobName }));
     }
     try {
@@ -205,39 +228,35 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
     }
   }
 
-  /** Waits, with fresh timers, until every task of a wave has settled (after a cancel or a failed child). */
-  function* settle(wave: Task[]): Generator<Task, void, unknown> {
-    for (let i = 0; i < SETTLE_MAX_WAITS && wave.some((t) => !t.isCompleted && !t.isFaulted); i++) {
-      const at = new Date(context.df.currentUtcDateTime.getTime() + policy.initialPollSeconds * 1000);
-      yield context.df.createTimer(at);
-    }
-  }
-
   publish('running');
-  for (let first = 0; first < total && !canceled; first += maxParallel) {
-    const indexes = allIndexes.slice(first, first + maxParallel);
-    if (cancelRequested()) {
-      canceled = true;
-      break;
-    }
-    const wave = indexes.map(startPipeline);
-    publish('running');
-    const all = context.df.Task.all(wave);
-    const waiter = cancelWaiter();
-    const winner: unknown = yield context.df.Task.any([all, waiter]);
-    if (winner === waiter) {
-      canceled = true;
-      yield* cancelRunning(indexes.filter((_, k) => !wave[k]?.isCompleted && !wave[k]?.isFaulted));
-      yield* settle(wave);
-    } else if (all.isFaulted) {
-      yield* settle(wave);
-    }
-    wave.forEach((task, k) => {
-      const index = indexes[k];
-      if (index === undefined) return;
-      if (task.isCompleted || task.isFaulted) record(task, index);
-    });
+  for (;;) {
+    harvest();
+    const launched: Task[] = [];
+    while (!canceled && next < total && active.size < maxParallel) launched.push(startPipeline(next++));
     publish(canceled ? 'canceling' : 'running');
+    if (active.size === 0) break;
+    if (!canceled && cancelRequested()) {
+      canceled = true;
+      yield* cancelRunning([...active.keys()]);
+      continue;
+    }
+    if (launched.length === 0 && harvest()) continue;
+
+    const finished = context.df.waitForExternalEvent(PIPELINE_FINISHED_EVENT);
+    finishedWaiters.push(finished);
+    // A safety net: wake up now and then to notice a child that ended without raising its event.
+    const wakeUp = context.df.createTimer(
+      new Date(context.df.currentUtcDateTime.getTime() + SAFETY_WAKE_UP_MINUTES * 60_000),
+    );
+    const waitOn = [...launched, finished, wakeUp];
+    const cancel = canceled ? undefined : cancelWaiter();
+    if (cancel) waitOn.push(cancel);
+    const winner: unknown = yield context.df.Task.any(waitOn);
+    if (winner !== wakeUp) wakeUp.cancel();
+    if (cancel && winner === cancel) {
+      canceled = true;
+      yield* cancelRunning([...active.keys()]);
+    }
   }
 
   if (canceled) {

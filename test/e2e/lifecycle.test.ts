@@ -2,6 +2,7 @@
  * End to end: cancel, a host killed mid-experiment, and a 48-hour pipeline whose monitor keeps a bounded history.
  */
 import { monitorInstanceId } from '../../src/core/experiment';
+import { idempotentExperimentId } from '../../src/functions/experimentIds';
 import { body } from './configs';
 import { api, startStack, waitFor, type Stack } from './stack';
 
@@ -62,6 +63,30 @@ describe('experiments that run for hours', () => {
 
     const again = await api(`${stack.host.url}/api`, 'POST', `/experiments/${id}/cancel`);
     expect(again.status).toBe(409);
+  });
+
+  it('keeps maxParallelPipelines running: a pipeline starts as soon as another ends', async () => {
+    const key = `e2e-window-${Date.now()}`;
+    const request = body('e2e-window', [500, 1000, 1500], { maxParallelPipelines: 2 });
+    const planned = await api(
+      `${stack.host.url}/api`,
+      'POST',
+      `/plan?experimentId=${idempotentExperimentId(key)}`,
+      request,
+    );
+    const [slow, fast, third] = (planned.body as { pipelines: { jobName: string }[] }).pipelines.map((p) => p.jobName);
+    stack.emulator.scenario.setJobScenario(slow!, { stepSeconds: { index: 2 * 3600 } });
+    stack.emulator.scenario.setJobScenario(fast!, { stepSeconds: { index: 600, query: 60, eval: 60 } });
+    const res = await api(`${stack.host.url}/api`, 'POST', '/experiments', request, { 'Idempotency-Key': key });
+    expect(res.status).toBe(202);
+    const id = (res.body as { id: string }).id;
+
+    const job = (name: string) => stack.emulator.state.jobs().find((j) => j.name === name);
+    await waitFor(async () => (job(third!) ? true : undefined), 'the third pipeline to start');
+    expect(job(fast!)?.status).toBe('Completed');
+    expect(job(slow!)?.status).toBe('Running'); // the slow one did not hold the third back
+    const v = await finished(stack, id);
+    expect(v).toMatchObject({ status: 'Completed', counts: { Completed: 3 } });
   });
 
   it('a host killed mid-experiment resumes without a second AML job', async () => {
