@@ -3,13 +3,13 @@
  * built into dist/, in the local Functions host as a child process (so it can be killed and restarted). Both share
  * one virtual clock.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AzureEmulator } from './emulator/contracts';
 import { startAzureEmulator } from './emulator';
+import { spawnLocalHost, type SpawnedHost } from './host/spawn';
 import { createClock, type Clock } from './shared/clock';
 
 /** The repository root (the folder with package.json), from the source or the compiled file. */
@@ -38,13 +38,7 @@ export const ACCELERATOR_SETTINGS: Record<string, string> = {
   ...SECRET_SETTINGS,
 };
 
-export interface Host {
-  url: string;
-  logs(): string;
-  /** SIGKILL: nothing is flushed or acknowledged. */
-  kill(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type Host = SpawnedHost;
 
 export interface Stack {
   emulator: AzureEmulator;
@@ -84,8 +78,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...clock.env(),
     NODE_EXTRA_CA_CERTS: emulator.caCertPath,
     LOCAL_HOST_LOG_LEVEL: 'information',
-    // The host stops when this process goes away (its stdin closes), even when this process is killed.
-    LOCAL_HOST_EXIT_WITH_PARENT: '1',
     ...(options.keys
       ? { LOCAL_HOST_MASTER_KEY: options.keys.master, LOCAL_HOST_FUNCTION_KEY: options.keys.function }
       : {}),
@@ -93,56 +85,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   delete env.PORT;
 
-  const launch = async (): Promise<Host> => {
-    const args = [
-      require.resolve('tsx/cli'),
-      join(ROOT, 'local/host/cli.ts'),
-      '--app',
-      ROOT,
-      '--port',
-      '0',
-      '--data-dir',
+  const launch = (): Promise<Host> =>
+    spawnLocalHost({
+      appDir: ROOT,
       dataDir,
-    ];
-    if (options.keys) args.push('--keys');
-    const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const own: string[] = [];
-    const onData = (chunk: Buffer): void => {
-      own.push(chunk.toString());
-      allLogs.push(chunk.toString());
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    const url = await new Promise<string>((resolveUrl, reject) => {
-      const timer = setTimeout(() => reject(new Error(`host did not start in 60 s:\n${own.join('')}`)), 60_000);
-      const check = (): void => {
-        const match = /Host started: (http:\/\/\S+)/.exec(own.join(''));
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolveUrl(match[1]);
-        }
-      };
-      child.stdout?.on('data', check);
-      child.stderr?.on('data', check);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`host exited with ${code}:\n${own.join('')}`));
-      });
+      keys: Boolean(options.keys),
+      env,
+      onOutput: (chunk) => allLogs.push(chunk),
     });
-    return {
-      url,
-      logs: () => own.join(''),
-      async kill() {
-        child.kill('SIGKILL');
-        await exited;
-      },
-      async stop() {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        await exited;
-      },
-    };
-  };
 
   let host = await launch();
   const stack: Stack = {

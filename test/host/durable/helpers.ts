@@ -2,42 +2,25 @@
  * Runs the real local Functions host (`local/host/cli.ts`) with the durable fixture app as a child process, and
  * small HTTP helpers for its durable management API.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnLocalHost, type SpawnedHost } from '../../../local/host/spawn';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const FIXTURE_APP = path.join(REPO, 'test/fixtures/durable-app');
 export const DURABLE = '/runtime/webhooks/durabletask';
 
-export interface HostProcess {
-  url: string;
+export interface HostProcess extends SpawnedHost {
   proc: ChildProcess;
-  logs(): string;
-  /** SIGTERM and wait for exit. */
-  stop(): Promise<void>;
-  /** SIGKILL and wait for exit. */
-  kill(): Promise<void>;
 }
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts the host on a free port and waits until its durable API answers. */
+/** Starts the host on a free port and waits until it has started (its durable extension first). */
 export async function startHost(options: {
   dataDir: string;
   speed?: number;
@@ -49,46 +32,8 @@ export async function startHost(options: {
     ...options.env,
   };
   delete env.LOCAL_CLOCK_EPOCH;
-  const port = await freePort();
-  const url = `http://localhost:${port}`;
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(REPO, 'local/host/cli.ts'),
-      '--app',
-      FIXTURE_APP,
-      '--port',
-      String(port),
-      '--data-dir',
-      options.dataDir,
-    ],
-    { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const deadline = Date.now() + 30000;
-  for (;;) {
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`host exited:\n${output}`);
-    const answered = await fetch(`${url}${DURABLE}/instances?top=1`).then(
-      (r) => r.arrayBuffer().then(() => r.status === 200 || r.status === 401),
-      () => false,
-    );
-    if (answered) break;
-    if (Date.now() > deadline) {
-      proc.kill('SIGKILL');
-      throw new Error(`host did not start in time:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const end = async (signal: NodeJS.Signals): Promise<void> => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
-    await exited;
-  };
-  return { url, proc, logs: () => output, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  const host = await spawnLocalHost({ appDir: FIXTURE_APP, dataDir: options.dataDir, env, startTimeoutMs: 30_000 });
+  return { ...host, proc: host.child };
 }
 
 export interface JsonResponse {
