@@ -5,10 +5,8 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { createHash } from 'node:crypto';
-import type { RunExperimentInput } from '../core/experiment';
-import { planExperiment } from '../core/plan';
+import { planExperimentRequest, type RunExperimentInput } from '../core/experiment';
 import { withoutSecrets } from '../core/settings';
-import { validateExperimentRequest } from '../core/validate';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
 import { requestFingerprint } from './experimentIds';
@@ -56,21 +54,17 @@ export async function runScheduledExperiment(
     );
     return;
   }
-  const { problems, request } = validateExperimentRequest(body);
   const experimentId = `${prefix}-${stamp(new Date())}`;
   const safeSettings = withoutSecrets(settings);
-  const planned = request
-    ? planExperiment({ config: request.config, experimentId, inputs: request.inputs, settings: safeSettings })
-    : undefined;
-  const allProblems =
-    planned && !planned.ok ? planned.problems.map((p) => ({ ...p, path: `/config${p.path}` })) : problems;
-  if (!request || !planned?.ok || allProblems.length > 0) {
+  const planned = planExperimentRequest(body, { experimentId, settings: safeSettings });
+  if (!planned.ok) {
     context.error(
-      `Scheduled experiment not started: '${source}' has ${allProblems.length} problem(s): ` +
-        allProblems.map((p) => `${p.path}: ${p.message}`).join('; '),
+      `Scheduled experiment not started: '${source}' has ${planned.problems.length} problem(s): ` +
+        planned.problems.map((p) => `${p.path}: ${p.message}`).join('; '),
     );
     return;
   }
+  const { request } = planned;
 
   const input: RunExperimentInput = {
     experimentId,

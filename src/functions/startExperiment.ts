@@ -4,10 +4,8 @@
  */
 import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import type { RunExperimentInput } from '../core/experiment';
-import { planExperiment } from '../core/plan';
+import { planExperimentRequest, type RunExperimentInput } from '../core/experiment';
 import { withoutSecrets } from '../core/settings';
-import { validateExperimentRequest } from '../core/validate';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
 import { idempotentExperimentId, newExperimentId, requestFingerprint } from './experimentIds';
@@ -43,8 +41,15 @@ export async function startExperiment(
     );
   }
 
-  const { problems, request: experiment } = validateExperimentRequest(body.value);
-  if (problems.length > 0 || !experiment) {
+  const key = request.headers.get('idempotency-key')?.trim();
+  const safeSettings = withoutSecrets(settings);
+  const planned = planExperimentRequest(body.value, {
+    experimentId: (r) =>
+      key ? idempotentExperimentId(key) : newExperimentId(String(r.config.experiment_name ?? 'experiment')),
+    settings: safeSettings,
+  });
+  if (!planned.ok) {
+    const { problems } = planned;
     return error(
       400,
       'InvalidExperiment',
@@ -52,29 +57,11 @@ export async function startExperiment(
       problems,
     );
   }
-  const key = request.headers.get('idempotency-key')?.trim();
   if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
     return error(400, 'InvalidIdempotencyKey', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters.`);
   }
-
+  const { experimentId, request: experiment } = planned;
   const experimentName = String(experiment.config.experiment_name ?? 'experiment');
-  const experimentId = key ? idempotentExperimentId(key) : newExperimentId(experimentName);
-  const safeSettings = withoutSecrets(settings);
-  const planned = planExperiment({
-    config: experiment.config,
-    experimentId,
-    inputs: experiment.inputs,
-    settings: safeSettings,
-  });
-  if (!planned.ok) {
-    const prefixed = planned.problems.map((p) => ({ ...p, path: `/config${p.path}` }));
-    return error(
-      400,
-      'InvalidExperiment',
-      `The experiment has ${prefixed.length} problem(s); nothing was started.`,
-      prefixed,
-    );
-  }
 
   const fingerprint = requestFingerprint(body.value);
   const base = apiBase(request);
