@@ -12,6 +12,7 @@ import { RAISE_EVENT, type RaiseEventInput } from '../activities/raiseEvent';
 import type { MonitorPipelineInput, MonitorState, PipelineResult } from '../core/experiment';
 import { nextPollAt, shouldContinueAsNew } from '../core/polling';
 import { callActivity, describeError, PermanentActivityError, transientRetry } from './activityCalls';
+import { eventWaiters } from './eventWaiters';
 import { CANCEL_EVENT, ORCHESTRATION, PIPELINE_FINISHED_EVENT } from './names';
 
 /** The step running now: the first step that is running, else the last one that started. */
@@ -31,10 +32,7 @@ function* watchPipeline(context: OrchestrationContext): Generator<Task, Pipeline
     if (!context.df.isReplaying) context.log(`[${jobName}] ${message}`);
   };
   const base = { index: input.index, indexName: input.indexName, jobName };
-  // A fresh waiter for each wait: a task yielded twice would be scheduled twice (azure-functions-durable-js#574).
-  // The event lands on the newest waiter, or on an earlier one if it arrives while an activity runs.
-  const cancelWaiters: Task[] = [];
-  const cancelRequested = (): boolean => cancelWaiters.some((t) => t.isCompleted);
+  const cancelEvents = eventWaiters(context, CANCEL_EVENT);
 
   const finish = (state: MonitorState | undefined, result: Omit<PipelineResult, 'index' | 'indexName' | 'jobName'>) => {
     const finishedAt = nowIso();
@@ -89,15 +87,14 @@ function* watchPipeline(context: OrchestrationContext): Generator<Task, Pipeline
   publish(state);
 
   for (let pollsThisGeneration = 0; ;) {
-    if (cancelRequested()) return yield* cancelJob(state, 'canceled by request', 'Canceled');
+    if (cancelEvents.received()) return yield* cancelJob(state, 'canceled by request', 'Canceled');
     if (shouldContinueAsNew(pollsThisGeneration, policy)) {
       context.df.continueAsNew({ ...input, state: { ...state, generation: state.generation + 1 } });
       return undefined;
     }
     const deadlineMs = Date.parse(state.deadlineAt);
     const timer = context.df.createTimer(new Date(nextPollAt(nowMs(), state.unchangedPolls, deadlineMs, policy)));
-    const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
-    cancelWaiters.push(cancel);
+    const cancel = cancelEvents.next();
     const winner = yield context.df.Task.any([timer, cancel]);
     if (winner === cancel) {
       timer.cancel();

@@ -26,6 +26,7 @@ import {
 import { planExperiment } from '../core/plan';
 import type { PollingPolicy } from '../core/polling';
 import { activityTask, describeError, transientRetry, unwrap } from './activityCalls';
+import { eventWaiters } from './eventWaiters';
 import { CANCEL_EVENT, ORCHESTRATION, PIPELINE_FINISHED_EVENT } from './names';
 
 const CANCELED = Symbol('canceled');
@@ -59,15 +60,7 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
     if (error) status.error = error;
     context.df.setCustomStatus(status);
   };
-  // A fresh waiter for each wait (a task is never yielded twice); the event lands on the newest waiter, or on an
-  // earlier one when it arrives while none is awaited, hence `cancelRequested`.
-  const cancelWaiters: Task[] = [];
-  const cancelWaiter = (): Task => {
-    const waiter = context.df.waitForExternalEvent(CANCEL_EVENT);
-    cancelWaiters.push(waiter);
-    return waiter;
-  };
-  const cancelRequested = (): boolean => cancelWaiters.some((t) => t.isCompleted);
+  const cancelEvents = eventWaiters(context, CANCEL_EVENT);
 
   const result = (pipelines: PipelineResult[], canceled: boolean, error?: string): ExperimentResult => {
     const sorted = [...pipelines].sort((a, b) => a.index - b.index);
@@ -98,9 +91,9 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
     activityInput: ActivityIO[N][0],
   ): Generator<Task, typeof CANCELED | ActivityIO[N][1], unknown> {
     publish(name);
-    if (cancelRequested()) return CANCELED;
+    if (cancelEvents.received()) return CANCELED;
     const task = activityTask(context, activity, activityInput);
-    const waiter = cancelWaiter();
+    const waiter = cancelEvents.next();
     const winner: unknown = yield context.df.Task.any([task, waiter]);
     if (winner === waiter) return CANCELED;
     if (task.isFaulted) throw task.result;
@@ -150,8 +143,7 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
   );
   const results: PipelineResult[] = [];
   const active = new Map<number, Task>();
-  const finishedWaiters: Task[] = [];
-  const seenWaiters = new Set<Task>();
+  const finishedEvents = eventWaiters(context, PIPELINE_FINISHED_EVENT);
   let next = 0;
   let canceled = false;
 
@@ -192,10 +184,7 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
   /** Records every pipeline known to have ended; true when there was any. */
   const harvest = (): boolean => {
     const before = results.length;
-    for (const waiter of finishedWaiters) {
-      if (!waiter.isCompleted || seenWaiters.has(waiter)) continue;
-      seenWaiters.add(waiter);
-      const r = waiter.result as PipelineResult | undefined;
+    for (const r of finishedEvents.take() as (PipelineResult | undefined)[]) {
       if (r && typeof r.index === 'number') record(r.index, r);
     }
     for (const [index, task] of [...active]) {
@@ -235,21 +224,20 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
     while (!canceled && next < total && active.size < maxParallel) launched.push(startPipeline(next++));
     publish(canceled ? 'canceling' : 'running');
     if (active.size === 0) break;
-    if (!canceled && cancelRequested()) {
+    if (!canceled && cancelEvents.received()) {
       canceled = true;
       yield* cancelRunning([...active.keys()]);
       continue;
     }
     if (launched.length === 0 && harvest()) continue;
 
-    const finished = context.df.waitForExternalEvent(PIPELINE_FINISHED_EVENT);
-    finishedWaiters.push(finished);
+    const finished = finishedEvents.next();
     // A safety net: wake up now and then to notice a child that ended without raising its event.
     const wakeUp = context.df.createTimer(
       new Date(context.df.currentUtcDateTime.getTime() + SAFETY_WAKE_UP_MINUTES * 60_000),
     );
     const waitOn = [...launched, finished, wakeUp];
-    const cancel = canceled ? undefined : cancelWaiter();
+    const cancel = canceled ? undefined : cancelEvents.next();
     if (cancel) waitOn.push(cancel);
     const winner: unknown = yield context.df.Task.any(waitOn);
     if (winner !== wakeUp) wakeUp.cancel();
