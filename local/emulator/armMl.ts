@@ -137,7 +137,8 @@ export function mlRoutes(deps: MlDeps): Route[] {
       applicationInsights: `/subscriptions/${IDS.subscriptionId}/resourceGroups/${IDS.resourceGroup}/providers/Microsoft.insights/components/rag-experiments-ai`,
       containerRegistry: `/subscriptions/${IDS.subscriptionId}/resourceGroups/${IDS.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/ragexperimentsacr`,
       discoveryUrl: `${deps.url()}/discovery`,
-      mlFlowTrackingUri: `azureml://${IDS.region}.api.azureml.ms/mlflow/v1.0${workspaceId()}`,
+      // As recorded (test/fixtures/aml/workspace.json), with the emulator's own host as the data-plane host.
+      mlFlowTrackingUri: `azureml://${new URL(deps.url()).host}/mlflow/v1.0${workspaceId()}`,
       provisioningState: 'Succeeded',
       hbiWorkspace: false,
       publicNetworkAccess: 'Enabled',
@@ -372,7 +373,7 @@ export function mlRoutes(deps: MlDeps): Route[] {
         services: {
           Tracking: {
             jobServiceType: 'Tracking',
-            endpoint: `azureml://${IDS.region}.api.azureml.ms/mlflow/v1.0${workspaceId()}?`,
+            endpoint: `azureml://${new URL(deps.url()).host}/mlflow/v1.0${workspaceId()}?`,
           },
           Studio: { jobServiceType: 'Studio', endpoint: studio },
         },

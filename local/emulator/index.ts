@@ -19,6 +19,7 @@ import { timeline } from './jobs';
 import { keyVaultRoutes, SecretStore } from './keyvault';
 import { logAnalyticsRoutes } from './logAnalytics';
 import { mlflowRoutes } from './mlflow';
+import { runHistoryRoutes } from './runHistory';
 import { createScenarioState } from './scenario';
 import { startServer, type Service } from './server';
 import { ensureEmulatorCertificate, repoRoot } from './tls';
@@ -151,6 +152,13 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       routes: mlflowRoutes({ jobs: () => ml.jobs.values(), clock }),
       notFound: (req) => json(404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No MLflow endpoint at ${req.path}` }),
     },
+    {
+      name: 'history',
+      prefix: /^\/history\//,
+      audiences: ['https://ml.azure.com', ...ARM_AUDIENCES],
+      routes: runHistoryRoutes({ jobs: () => ml.jobs.values(), clock }),
+      notFound: (req) => json(404, { error: { code: 'UserError', message: `No run history endpoint at ${req.path}` } }),
+    },
   ];
 
   let server;
@@ -185,7 +193,6 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     AZURE_RESOURCE_MANAGER_ENDPOINT: url,
     AZURE_KEY_VAULT_ENDPOINT: url,
     AZURE_LOG_ANALYTICS_ENDPOINT: url,
-    AML_MLFLOW_ENDPOINT: url,
     AZURE_STORAGE_BLOB_ENDPOINT: azurite.accountUrl,
     AML_SUBSCRIPTION_ID: IDS.subscriptionId,
     AML_RESOURCE_GROUP_NAME: IDS.resourceGroup,

@@ -47,7 +47,34 @@ export interface JobTimeline {
   failure?: { step: string; cause: ScriptedCause };
 }
 
+/** A step run's id: a generated GUID, as AzureML gives pipeline child runs (test/fixtures/aml/SOURCES.md). */
 export const stepRunId = (jobName: string, step: string): string => guidFrom('step-run', jobName, step);
+
+/** What AzureML records about the node a step run ran (test/fixtures/aml/runHistoryChildren.json). */
+export interface StepNode {
+  /** The node's `display_name` in the job body, else its key (`displayName` of the child run). */
+  displayName: string;
+  /** The component's name from the node's `componentId` (`name` / `azureml.moduleName` of the child run). */
+  componentName: string;
+  /** `azureml.moduleid`: the component version's name. */
+  moduleId: string;
+  /** `azureml.nodeid`: an 8-hex graph id, unrelated to the node key. */
+  nodeId: string;
+}
+
+export function stepNodeOf(job: JobRecord, step: string): StepNode {
+  const jobs = (job.body.properties as { jobs?: Record<string, Record<string, unknown>> } | undefined)?.jobs;
+  const node = jobs?.[step] ?? {};
+  const displayName = typeof node.display_name === 'string' && node.display_name ? node.display_name : step;
+  const componentId = typeof node.componentId === 'string' ? node.componentId : '';
+  const m = /\/components\/([^/]+)\/versions\/([^/]+)$/i.exec(componentId);
+  return {
+    displayName,
+    componentName: m?.[1] ?? 'azureml_anonymous',
+    moduleId: m?.[2] ?? guidFrom('module', job.name, step),
+    nodeId: guidFrom('node', job.name, step).slice(0, 8),
+  };
+}
 
 /** Nodes of the parallel index step (IPs as AzureML names node log folders). */
 export const INDEX_NODES = ['10.0.0.4', '10.0.0.5'];

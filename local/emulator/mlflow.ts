@@ -1,12 +1,13 @@
 /**
  * The workspace's MLflow REST API (AzureML tracking): experiments/get-by-name, runs/search (filters on
  * tags.mlflow.parentRunId / rootRunId), runs/get, metrics/get-history. Each pipeline job is a run (run id = job
- * name); each step is a child run; the eval step carries the metrics once the job completed.
+ * name); each step is a child run with a generated GUID as id and the node's display name as run name (the run
+ * history's shape, test/fixtures/aml); the eval step carries the metrics once the job completed.
  */
 import type { Clock } from '../shared/clock';
 import { decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { guidFrom, IDS } from './ids';
-import { timeline, type JobRecord, type StepTimeline } from './jobs';
+import { stepNodeOf, timeline, type JobRecord, type StepTimeline } from './jobs';
 
 export const DEFAULT_METRICS: Record<string, number> = {
   fuzzy_score_mean: 71.4,
@@ -125,11 +126,12 @@ export function mlflowRoutes(deps: { jobs: () => Iterable<JobRecord>; clock: Clo
             step: 0,
           }))
         : [];
+    const node = stepNodeOf(job, step.name);
     return {
       info: {
         run_id: step.runId,
         run_uuid: step.runId,
-        run_name: step.name,
+        run_name: node.displayName,
         experiment_id: expId,
         user_id: IDS.appPrincipalId,
         status,
@@ -142,10 +144,10 @@ export function mlflowRoutes(deps: { jobs: () => Iterable<JobRecord>; clock: Clo
         metrics,
         params: [],
         tags: [
-          { key: 'mlflow.runName', value: step.name },
+          { key: 'mlflow.runName', value: node.displayName },
           { key: 'mlflow.parentRunId', value: job.name },
           { key: 'mlflow.rootRunId', value: job.name },
-          { key: 'azureml.nodeid', value: step.name },
+          { key: 'azureml.nodeid', value: node.nodeId },
           { key: 'azureml.pipeline', value: job.name },
         ],
       },

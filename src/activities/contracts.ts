@@ -97,8 +97,10 @@ export interface SubmitPipelineOutput {
 // --- getPipelineStatus -----------------------------------------------------------------------------------------
 export type FinalStatus = 'Completed' | 'Failed' | 'Canceled';
 export interface StepStatus {
-  /** Step name in the pipeline: `index`, `query` or `eval`. */
+  /** Step name in the pipeline: `index`, `query` or `eval` (from the component the run ran). */
   name: string;
+  /** The run's display name as AzureML shows it (the node's display name). */
+  displayName?: string;
   status: string;
   runId?: string;
   startTime?: string;
@@ -170,7 +172,10 @@ export interface FetchMetricsOutput {
   jobName: string;
   /** Latest value of each metric the eval step logged. */
   metrics: Record<string, number>;
+  /** The eval step run read. */
   runId?: string;
+  /** Set when there are no metrics: which run was read and what it held. */
+  warning?: string;
 }
 
 export interface ActivityIO {

@@ -1,5 +1,5 @@
 /**
- * diagnoseFailure: why a pipeline job failed. Reads the step runs (MLflow), Log Analytics events (run status
+ * diagnoseFailure: why a pipeline job failed. Reads the step runs (run history), Log Analytics events (run status
  * changes, compute job and cluster events) and the failed steps' own log files in the workspace storage, then
  * names the step, the nodes, their error lines (bounded) and the likely cause with a hint.
  * Best effort: a source that cannot answer makes the result `partial` with the reason, never a failure.
@@ -62,9 +62,9 @@ async function runDiagnoseFailure(
 
   let steps: StepStatus[] = [];
   try {
-    steps = await stepStatuses(deps, jobName, job);
+    steps = await stepStatuses(deps, jobName);
   } catch (err) {
-    partialReasons.push(`Step runs unavailable from MLflow: ${describeError(err, secrets)}`);
+    partialReasons.push(`Step runs unavailable from the run history: ${describeError(err, secrets)}`);
   }
   const runIds = steps.flatMap((s) => (s.runId ? [s.runId] : []));
   const stepOfRun = new Map(steps.flatMap((s) => (s.runId ? [[s.runId, s.name] as const] : [])));

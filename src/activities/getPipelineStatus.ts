@@ -1,9 +1,11 @@
 /**
- * getPipelineStatus: the job's status (final only for Completed, Failed, Canceled) and its steps' statuses
- * from the workspace's MLflow tracking API. When MLflow cannot answer, the job status is still returned.
+ * getPipelineStatus: the job's status (final only for Completed, Failed, Canceled) and its steps' statuses from
+ * the workspace's run history (the pipeline run's child runs). When that cannot answer, the job status is still
+ * returned.
  */
-import type { JobBase } from '@azure/arm-machinelearning';
-import { amlStatusOfMlflow, childRuns } from '../azure/mlflow';
+import { dataPlaneClient } from '../azure/dataPlane';
+import { childRunsOf } from '../azure/runHistory';
+import { stepOfRun } from '../core/steps';
 import {
   type ActivityResult,
   type GetPipelineStatusInput,
@@ -15,19 +17,27 @@ import { finalStatusOf, stepRank } from './jobStatus';
 import { getJob } from './jobs';
 import { describeError, ok } from './result';
 
-const iso = (ms: number | undefined): string | undefined => (ms ? new Date(ms).toISOString() : undefined);
+const iso = (time: string | undefined): string | undefined => {
+  const ms = time ? Date.parse(time) : Number.NaN;
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+};
 
-/** The job's step statuses from MLflow, sorted index → query → eval; throws when MLflow fails. */
-export async function stepStatuses(deps: ActivityDeps, jobName: string, job: JobBase): Promise<StepStatus[]> {
-  const experimentName = job.properties.experimentName ?? 'Default';
-  const runs = await childRuns(deps.clients.mlflow(), deps.settings, jobName, experimentName);
+/**
+ * The job's step runs from the run history, each named by its step (`index`, `query`, `eval`: from the component
+ * it ran, see `src/core/steps.ts`; a run of another component keeps its display name), sorted index → query →
+ * eval. Throws when the run history cannot answer.
+ */
+export async function stepStatuses(deps: ActivityDeps, jobName: string): Promise<StepStatus[]> {
+  const client = await dataPlaneClient(deps.settings, deps.clients);
+  const runs = await childRunsOf(client, deps.settings, jobName);
   return runs
     .map((run) => ({
-      name: run.name,
-      status: amlStatusOfMlflow(run.status),
+      name: stepOfRun(run) ?? run.displayName ?? run.runId,
+      status: run.status,
       runId: run.runId,
-      startTime: iso(run.startTime),
-      endTime: iso(run.endTime),
+      ...(run.displayName ? { displayName: run.displayName } : {}),
+      startTime: iso(run.startTimeUtc),
+      endTime: iso(run.endTimeUtc),
     }))
     .sort((a, b) => stepRank(a.name) - stepRank(b.name) || a.name.localeCompare(b.name));
 }
@@ -44,10 +54,10 @@ async function runGetPipelineStatus(
   const status = job.properties.status ?? 'Unknown';
   let steps: StepStatus[] = [];
   try {
-    steps = await stepStatuses(deps, jobName, job);
+    steps = await stepStatuses(deps, jobName);
   } catch (err) {
     log(
-      `getPipelineStatus: step statuses of ${jobName} unavailable from MLflow (${describeError(err, secretValues(settings))})`,
+      `getPipelineStatus: step statuses of ${jobName} unavailable from the run history (${describeError(err, secretValues(settings))})`,
     );
   }
   const times = job.properties as { startTime?: Date | string; endTime?: Date | string };

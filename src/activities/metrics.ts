@@ -25,5 +25,32 @@ export function latestMetrics(runs: readonly { metrics: readonly MetricPoint[] }
   return Object.fromEntries([...best.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, m]) => [k, m.value]));
 }
 
-/** True for the eval step's run name (`eval`, or a name starting `eval_` / `eval-`). */
-export const isEvalStep = (name: string): boolean => /^eval(?:$|[_-])/i.test(name);
+/**
+ * The warning for a Completed pipeline whose evaluation yielded no metrics, naming the run read and what it held;
+ * undefined when there are metrics.
+ */
+export function emptyMetricsWarning(
+  jobName: string,
+  read:
+    | { kind: 'noEvalRun'; childRuns: readonly { runId: string; displayName?: string; name?: string }[] }
+    | { kind: 'noMetrics'; runId: string; displayName?: string; status: string; paramCount: number; tagCount: number }
+    | { kind: 'runMissing'; runId: string; displayName?: string },
+): string {
+  switch (read.kind) {
+    case 'noEvalRun': {
+      const seen = read.childRuns.map((r) => `${r.runId} (${r.displayName ?? '?'}, component ${r.name ?? '?'})`);
+      return (
+        `No metrics: job ${jobName} has no eval step run (${read.childRuns.length} child run(s)` +
+        `${seen.length ? `: ${seen.join('; ')}` : ''}). Check the job in the AzureML studio.`
+      );
+    }
+    case 'runMissing':
+      return `No metrics: the eval step run ${read.runId} (${read.displayName ?? '?'}) of job ${jobName} is not in MLflow.`;
+    case 'noMetrics':
+      return (
+        `No metrics: the eval step run ${read.runId} (${read.displayName ?? '?'}) of job ${jobName} is ` +
+        `${read.status} but logged no metrics (${read.paramCount} params, ${read.tagCount} tags). ` +
+        'Check its user_logs/std_log.txt in the AzureML studio: the evaluation may have found no query results.'
+      );
+  }
+}

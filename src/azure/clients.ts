@@ -35,8 +35,11 @@ export interface Clients {
   logs(): LogsQueryClient;
   /** Blob service of a storage account, authenticated with the token credential (never account keys). */
   blobService(accountUrl: string): BlobServiceClient;
-  /** AzureML MLflow REST API (`settings.endpoints.mlflow`), token scope https://ml.azure.com/.default. */
-  mlflow(): Client;
+  /**
+   * AzureML data plane (MLflow tracking, run history) at `endpoint` (see `src/azure/dataPlane.ts`), token scope
+   * https://ml.azure.com/.default.
+   */
+  mlflow(endpoint: string): Client;
 }
 
 const userAgentOptions = { userAgentPrefix: USER_AGENT_PREFIX };
@@ -64,7 +67,7 @@ export function createClients(settings: Settings, credential: TokenCredential): 
   let ml: AzureMachineLearningWorkspaces | undefined;
   let secrets: SecretClient | undefined;
   let logs: LogsQueryClient | undefined;
-  let mlflow: Client | undefined;
+  const mlflow = new Map<string, Client>();
   const keyVaultManagement = new Map<string, KeyVaultManagementClient>();
   const authorization = new Map<string, AuthorizationManagementClient>();
   const blob = new Map<string, BlobServiceClient>();
@@ -134,12 +137,14 @@ export function createClients(settings: Settings, credential: TokenCredential): 
       }
       return client;
     },
-    mlflow() {
-      mlflow ??= getClient(settings.endpoints.mlflow, credential, {
-        credentials: { scopes: [AML_DATA_PLANE_SCOPE] },
-        userAgentOptions,
-      });
-      return mlflow;
+    mlflow(endpoint) {
+      const key = endpoint.replace(/\/$/, '');
+      let client = mlflow.get(key);
+      if (!client) {
+        client = getClient(key, credential, { credentials: { scopes: [AML_DATA_PLANE_SCOPE] }, userAgentOptions });
+        mlflow.set(key, client);
+      }
+      return client;
     },
   };
 }

@@ -1,21 +1,23 @@
 /**
- * The workspace's MLflow tracking REST API (AzureML data plane): experiment lookup and run search, used to
- * find a pipeline job's step runs (child runs tagged `mlflow.parentRunId = <job name>`).
+ * The workspace's MLflow tracking REST API (AzureML data plane): one run's metrics by its id (the step run ids
+ * come from the run history, `src/azure/runHistory.ts`). In AzureML an MLflow run id is the AzureML run id.
  */
 import { createRestError, type Client } from '@azure-rest/core-client';
 import type { Settings } from '../core/settings';
 
 export interface MlflowRun {
   runId: string;
-  /** Step name (`tags['mlflow.runName']`, else `info.run_name`). */
+  /** Run name: in AzureML the run's display name (`tags['mlflow.runName']`, else `info.run_name`). */
   name: string;
   /** MLflow status: RUNNING, SCHEDULED, FINISHED, FAILED, KILLED. */
   status: string;
   startTime?: number;
   endTime?: number;
   tags: Record<string, string>;
-  /** Metric history as returned by the search (latest value per key). */
+  /** Metrics as MLflow returns them with a run (latest value per key). */
   metrics: { key: string; value: number; timestamp: number; step: number }[];
+  /** How many params the run holds (their values are not kept). */
+  paramCount: number;
 }
 
 /** `/mlflow/v1.0/<workspace ARM id>/api/2.0/mlflow` */
@@ -70,6 +72,7 @@ export function parseRun(raw: unknown): MlflowRun | undefined {
     endTime: num(info.end_time),
     tags,
     metrics,
+    paramCount: Array.isArray(data.params) ? data.params.length : 0,
   };
 }
 
@@ -83,71 +86,10 @@ async function call(client: Client, method: 'get' | 'post', path: string, init: 
   return asRecord(response.body);
 }
 
-/** Experiment id by name, or undefined when the workspace has no such experiment (404 / RESOURCE_DOES_NOT_EXIST). */
-export async function experimentIdByName(client: Client, s: Settings, name: string): Promise<string | undefined> {
-  try {
-    const body = await call(client, 'get', `${mlflowBasePath(s)}/experiments/get-by-name`, {
-      query: { experiment_name: name },
-    });
-    const id = asRecord(body.experiment).experiment_id;
-    return typeof id === 'string' ? id : undefined;
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
-    throw err;
-  }
-}
-
-/** All runs matching `filter` in the experiments (follows page tokens, at most `maxPages` pages of 1000). */
-export async function searchRuns(
-  client: Client,
-  s: Settings,
-  experimentIds: string[],
-  filter: string,
-  maxPages = 10,
-): Promise<MlflowRun[]> {
-  const runs: MlflowRun[] = [];
-  let pageToken: string | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    const body = await call(client, 'post', `${mlflowBasePath(s)}/runs/search`, {
-      body: {
-        experiment_ids: experimentIds,
-        filter,
-        max_results: 1000,
-        ...(pageToken ? { page_token: pageToken } : {}),
-      },
-    });
-    for (const raw of Array.isArray(body.runs) ? body.runs : []) {
-      const run = parseRun(raw);
-      if (run) runs.push(run);
-    }
-    pageToken = typeof body.next_page_token === 'string' && body.next_page_token ? body.next_page_token : undefined;
-    if (!pageToken) break;
-  }
-  return runs;
-}
-
-/** MLflow string literal: single quotes, backslash-escaped. */
-export const mlflowQuote = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-/** Experiment ids found so far, per MLflow client and experiment name (an experiment's id never changes). */
-const experimentIds = new WeakMap<Client, Map<string, string>>();
-
-/** The step runs of a pipeline job: child runs whose `mlflow.parentRunId` is the job name. */
-export async function childRuns(
-  client: Client,
-  s: Settings,
-  jobName: string,
-  experimentName: string,
-): Promise<MlflowRun[]> {
-  let known = experimentIds.get(client);
-  if (!known) {
-    known = new Map();
-    experimentIds.set(client, known);
-  }
-  const experimentId = known.get(experimentName) ?? (await experimentIdByName(client, s, experimentName));
-  if (experimentId) known.set(experimentName, experimentId);
-  if (!experimentId) return [];
-  return searchRuns(client, s, [experimentId], `tags.mlflow.parentRunId = ${mlflowQuote(jobName)}`);
+/** One run by id (`GET runs/get?run_id=`): its latest metric values, params and tags. */
+export async function getRun(client: Client, s: Settings, runId: string): Promise<MlflowRun | undefined> {
+  const body = await call(client, 'get', `${mlflowBasePath(s)}/runs/get`, { query: { run_id: runId } });
+  return parseRun(body.run);
 }
 
 /** AzureML's status vocabulary for an MLflow run status. */

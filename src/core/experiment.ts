@@ -68,6 +68,8 @@ export interface PipelineResult {
   finishedAt?: string;
   durationSeconds?: number;
   metrics?: Record<string, number>;
+  /** A Completed pipeline whose evaluation yielded no metrics: which run was read and what it held. */
+  warning?: string;
   diagnosis?: DiagnoseFailureOutput;
   /** Why the pipeline failed when it is not the job's own failure (deadline, permanent Azure error…). */
   error?: string;

@@ -40,6 +40,8 @@ export interface PipelineView {
   elapsedSeconds?: number;
   studioUrl?: string;
   metrics?: Record<string, number>;
+  /** Set when a Completed pipeline yielded no metrics (see fetchMetrics). */
+  warning?: string;
   diagnosis?: DiagnoseFailureOutput;
   error?: string;
 }
@@ -104,6 +106,7 @@ function pipelineFromResult(result: PipelineResult, fallback: { indexName: strin
     elapsedSeconds: result.durationSeconds,
     studioUrl: result.studioUrl,
     ...(result.metrics ? { metrics: result.metrics } : {}),
+    ...(result.warning ? { warning: result.warning } : {}),
     ...(result.diagnosis ? { diagnosis: result.diagnosis } : {}),
     ...(result.error ? { error: result.error } : {}),
   };

@@ -41,8 +41,11 @@ export interface Endpoints {
   resourceManager: string;
   /** Log Analytics query API, e.g. https://api.loganalytics.io */
   logAnalytics: string;
-  /** AzureML MLflow/run-history REST base, e.g. https://westeurope.api.azureml.ms (derived from the region). */
-  mlflow: string;
+  /**
+   * AzureML data-plane (MLflow, run history) REST base when `AML_MLFLOW_ENDPOINT` overrides it; undefined → the
+   * host of the workspace's own `mlFlowTrackingUri` (src/azure/dataPlane.ts).
+   */
+  mlflow: string | undefined;
   /** Overrides the blob endpoint of the workspace datastore's storage account (Azurite); undefined in Azure. */
   blob: string | undefined;
   /** AzureML studio, for links. */
@@ -166,7 +169,8 @@ export function parseSettings(env: Env): { settings: Settings; problems: Setting
     endpoints: {
       resourceManager: url('AZURE_RESOURCE_MANAGER_ENDPOINT', 'https://management.azure.com'),
       logAnalytics: url('AZURE_LOG_ANALYTICS_ENDPOINT', 'https://api.loganalytics.io'),
-      mlflow: url('AML_MLFLOW_ENDPOINT', `https://${workspaceRegion}.api.azureml.ms`),
+      // Unset: the workspace's own tracking host is used (src/azure/dataPlane.ts).
+      mlflow: optional('AML_MLFLOW_ENDPOINT') ? url('AML_MLFLOW_ENDPOINT', '') : undefined,
       blob: optional('AZURE_STORAGE_BLOB_ENDPOINT'),
       studio: url('AML_STUDIO_ENDPOINT', 'https://ml.azure.com'),
     },

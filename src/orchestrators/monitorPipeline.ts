@@ -136,8 +136,8 @@ function* watchPipeline(context: OrchestrationContext): Generator<Task, Pipeline
 
     if (status.final === 'Completed') {
       try {
-        const { metrics } = yield* callActivity(context, ACTIVITY.fetchMetrics, { jobName });
-        return finish(state, { status: 'Completed', metrics });
+        const { metrics, warning } = yield* callActivity(context, ACTIVITY.fetchMetrics, { jobName });
+        return finish(state, { status: 'Completed', metrics, ...(warning ? { warning } : {}) });
       } catch (e) {
         return finish(state, { status: 'Completed', error: `metrics unavailable: ${describeError(e)}` });
       }

@@ -129,34 +129,73 @@ describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
 
     const final = await waitFinal(p.jobName);
     expect(final.final).toBe('Completed');
-    // Polling looks the experiment up once (its id never changes), then only searches runs.
-    const lookups = h.emulator.traffic().filter((x) => x.url.includes('/experiments/get-by-name'));
-    expect(lookups.length).toBe(1);
+    // Steps are named by the component they ran, although AzureML shows (and MLflow names) them by display name
+    // and gives them GUIDs: the old rule (run name = step name) found no step and no eval run here.
     expect(final.steps.map((s) => s.name)).toEqual(['index', 'query', 'eval']);
-    expect(final.steps.every((s) => s.status === 'Completed' && s.runId)).toBe(true);
+    expect(final.steps.map((s) => s.displayName)).toEqual([
+      expect.stringMatching(/^Index documents for /),
+      'Query documents for the experiment',
+      'Evaluate experiment',
+    ]);
+    expect(final.steps.every((s) => s.status === 'Completed' && /^[0-9a-f-]{36}$/.test(s.runId ?? ''))).toBe(true);
+    // Step runs come from the run history, on the host the workspace names (no AML_MLFLOW_ENDPOINT is set).
+    const children = h.emulator.traffic().filter((x) => x.url.includes(`/runs/${p.jobName}/children`));
+    expect(children.length).toBeGreaterThan(0);
 
     const metrics = valueOf(await fetchMetrics({ jobName: p.jobName }, h.deps()));
     expect(metrics.metrics).toEqual({ bleu_1: 42, fuzzy_score: 0.7 });
     expect(metrics.runId).toBe(final.steps[2]?.runId);
+    expect(metrics.warning).toBeUndefined();
 
-    // MLflow throttling is retried by the client's pipeline: same answers.
-    h.emulator.scenario.inject({ path: /runs\/search/, status: 429, retryAfterSeconds: 0, times: 1 });
-    h.emulator.scenario.inject({ path: /experiments\/get-by-name/, status: 503, times: 1 });
+    // Throttling is retried by the client's pipeline: same answers.
+    h.emulator.scenario.inject({ path: /\/children/, status: 429, retryAfterSeconds: 0, times: 1 });
     expect(valueOf(await getPipelineStatus({ jobName: p.jobName }, h.deps())).steps).toEqual(final.steps);
-    h.emulator.scenario.inject({ path: /runs\/search/, status: 500, times: 1 });
+    h.emulator.scenario.inject({ path: /runs\/get/, status: 500, times: 1 });
     expect(valueOf(await fetchMetrics({ jobName: p.jobName }, h.deps())).metrics).toEqual(metrics.metrics);
 
     // Metrics are what the run is for: an MLflow that keeps failing is a transient fault, not "no metrics".
-    h.emulator.scenario.inject({ path: /runs\/search/, status: 503, times: 100 });
+    h.emulator.scenario.inject({ path: /runs\/get/, status: 503, times: 100 });
     await expect(fetchMetrics({ jobName: p.jobName }, h.deps())).rejects.toBeInstanceOf(TransientAzureError);
   });
 
-  it('reports a non-final status while the job is queued, and still answers when MLflow fails', async () => {
+  it('warns, naming the eval run and what it held, when a Completed job logged no metrics', async () => {
+    const p = first();
+    const name = `${p.jobName}-nometrics`;
+    h.emulator.scenario.setJobScenario(name, { metrics: {} });
+    valueOf(await submitPipeline({ jobName: name, job: p.job }, h.deps()));
+    const final = await waitFinal(name);
+    expect(final.final).toBe('Completed');
+    const out = valueOf(await fetchMetrics({ jobName: name }, h.deps()));
+    expect(out.metrics).toEqual({});
+    expect(out.runId).toBe(final.steps.find((s) => s.name === 'eval')?.runId);
+    expect(out.warning).toContain(`eval step run ${out.runId} (Evaluate experiment) of job ${name}`);
+    expect(out.warning).toContain('logged no metrics');
+  });
+
+  it('uses AML_MLFLOW_ENDPOINT over the workspace tracking URI when it is set', async () => {
+    const p = first();
+    const override = h.emulator.url.replace('127.0.0.1', 'localhost');
+    h.setEnv({ AML_MLFLOW_ENDPOINT: override });
+    try {
+      const before = h.emulator.traffic().length;
+      valueOf(await getPipelineStatus({ jobName: p.jobName }, h.deps()));
+      const hosts = h.emulator
+        .traffic()
+        .slice(before)
+        .filter((x) => x.url.includes('/children'))
+        .map((x) => x.requestHeaders.host);
+      expect(hosts).toEqual([new URL(override).host]);
+    } finally {
+      h.setEnv({ AML_MLFLOW_ENDPOINT: undefined });
+    }
+  });
+
+  it('reports a non-final status while the job is queued, and still answers when the run history fails', async () => {
     const p = plan.pipelines[1] ?? first();
     const name = `${p.jobName}-slow`;
     h.emulator.scenario.setJobScenario(name, { queueSeconds: 360_000 });
     valueOf(await submitPipeline({ jobName: name, job: p.job }, h.deps()));
-    h.emulator.scenario.inject({ path: /mlflow/, status: 500, times: 100 });
+    h.emulator.scenario.inject({ path: /history/, status: 500, times: 100 });
     const status = valueOf(await getPipelineStatus({ jobName: name }, h.deps()));
     expect(status.final).toBeUndefined();
     expect(['NotStarted', 'Queued', 'Preparing']).toContain(status.status);
@@ -187,8 +226,8 @@ describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
     expect(h.emulator.state.jobs().find((j) => j.name === name)?.createdCount).toBe(1);
   });
 
-  it('identifies itself: every ARM and MLflow request carries the app user-agent prefix', async () => {
-    const calls = h.emulator.traffic().filter((x) => x.service === 'arm' || x.service === 'mlflow');
+  it('identifies itself: every ARM, run history and MLflow request carries the app user-agent prefix', async () => {
+    const calls = h.emulator.traffic().filter((x) => ['arm', 'mlflow', 'history'].includes(x.service));
     expect(calls.length).toBeGreaterThan(10);
     const agents = new Set(calls.map((x) => x.requestHeaders['user-agent'] ?? ''));
     for (const agent of agents) expect(agent).toMatch(/^rag-experiment-orchestrator\/0\.1\.0 /);

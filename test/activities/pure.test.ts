@@ -15,11 +15,11 @@ import { classifyFailure } from '../../src/activities/diagnosis/classify';
 import { errorLines, isErrorLog, LIMITS, NodeLines, nodeOfLog } from '../../src/activities/diagnosis/extract';
 import { clusterQuery, computeJobQuery, kqlString, runStatusQuery } from '../../src/activities/diagnosis/kql';
 import { finalStatusOf, stepRank } from '../../src/activities/jobStatus';
-import { isEvalStep, latestMetrics } from '../../src/activities/metrics';
+import { emptyMetricsWarning, latestMetrics } from '../../src/activities/metrics';
 import { describeError, isTransient, permanentOrThrow, redact, TransientAzureError } from '../../src/activities/result';
 import { desiredSecrets, needsWrite, NONE } from '../../src/activities/secretsPlan';
 import { isLoopbackUrl } from '../../src/azure/clients';
-import { mlflowQuote, parseRun } from '../../src/azure/mlflow';
+import { parseRun } from '../../src/azure/mlflow';
 
 const fullAccelerator = (): Record<AcceleratorField, string | undefined> =>
   Object.fromEntries(
@@ -202,8 +202,16 @@ describe('status and metrics', () => {
       },
     ]);
     expect(metrics).toEqual({ bleu: 7, f1: 0.5 });
-    expect(isEvalStep('eval')).toBe(true);
-    expect(isEvalStep('evaluate_x')).toBe(false);
+    const warning = emptyMetricsWarning('job-1', {
+      kind: 'noMetrics',
+      runId: 'r-9',
+      displayName: 'Evaluate experiment',
+      status: 'FINISHED',
+      paramCount: 0,
+      tagCount: 4,
+    });
+    expect(warning).toContain('r-9 (Evaluate experiment) of job job-1 is FINISHED but logged no metrics');
+    expect(warning).toContain('0 params, 4 tags');
   });
   it('parses MLflow runs with tags as lists', () => {
     const run = parseRun({
@@ -214,7 +222,6 @@ describe('status and metrics', () => {
       },
     });
     expect(run).toMatchObject({ runId: 'r1', name: 'index', status: 'FAILED', startTime: 1000, endTime: 2000 });
-    expect(mlflowQuote("a'b")).toBe("'a\\'b'");
   });
 });
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AzureMachineLearningWorkspaces, type JobBase } from '@azure/arm-machinelearning';
 import { LogsQueryClient } from '@azure/monitor-query-logs';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -75,7 +77,7 @@ async function listBlobs(prefix: string): Promise<string[]> {
 async function mlflow(path: string, body?: unknown): Promise<Record<string, unknown>> {
   const token = await credential().getToken('https://ml.azure.com/.default');
   const s = emulator.settings;
-  const url = `${s.AML_MLFLOW_ENDPOINT}/mlflow/v1.0/subscriptions/${s.AML_SUBSCRIPTION_ID}/resourceGroups/${s.AML_RESOURCE_GROUP_NAME}/providers/Microsoft.MachineLearningServices/workspaces/${s.AML_WORKSPACE_NAME}/api/2.0/mlflow/${path}`;
+  const url = `${emulator.url}/mlflow/v1.0/subscriptions/${s.AML_SUBSCRIPTION_ID}/resourceGroups/${s.AML_RESOURCE_GROUP_NAME}/providers/Microsoft.MachineLearningServices/workspaces/${s.AML_WORKSPACE_NAME}/api/2.0/mlflow/${path}`;
   const res = await fetch(url, {
     method: body ? 'POST' : 'GET',
     headers: { Authorization: `Bearer ${token.token}`, 'Content-Type': 'application/json' },
@@ -168,7 +170,7 @@ describe('other scripted causes', () => {
     });
     expect(await Promise.all([runToEnd('job-429'), runToEnd('job-quota')])).toEqual(['Failed', 'Failed']);
     const found = (await mlflow('runs/search', {
-      filter: "tags.mlflow.rootRunId = 'job-429' and tags.azureml.nodeid = 'eval'",
+      filter: "tags.mlflow.rootRunId = 'job-429' and tags.mlflow.runName = 'eval'",
     })) as {
       runs: Run[];
     };
@@ -207,6 +209,79 @@ describe('metrics of a completed job', () => {
       metrics: unknown[];
     };
     expect(history.metrics).toHaveLength(1);
+  });
+});
+
+describe('step runs as AzureML records them (test/fixtures/aml)', () => {
+  const recorded = (
+    JSON.parse(readFileSync(join(__dirname, '../fixtures/aml/runHistoryChildren.json'), 'utf8')) as {
+      value: Record<string, unknown>[];
+    }
+  ).value[0]!;
+  const keysOf = (o: object): string[] => Object.keys(o).sort();
+
+  async function children(jobName: string): Promise<Record<string, unknown>[]> {
+    const token = await credential().getToken('https://ml.azure.com/.default');
+    const s = emulator.settings;
+    const url = `${emulator.url}/history/v1.0/subscriptions/${s.AML_SUBSCRIPTION_ID}/resourceGroups/${s.AML_RESOURCE_GROUP_NAME}/providers/Microsoft.MachineLearningServices/workspaces/${s.AML_WORKSPACE_NAME}/runs/${jobName}/children`;
+    const res = await fetch(url, { headers: { Authorization: `Bearer ${token.token}` } });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { value: Record<string, unknown>[] }).value;
+  }
+
+  it('lists child runs with GUID ids, the node display name and the component name, in the recorded shape', async () => {
+    const rg = emulator.settings.AML_RESOURCE_GROUP_NAME!;
+    const ws = emulator.settings.AML_WORKSPACE_NAME!;
+    const componentId = (name: string): string =>
+      `/subscriptions/${emulator.settings.AML_SUBSCRIPTION_ID}/resourceGroups/${rg}/providers/Microsoft.MachineLearningServices/workspaces/${ws}/components/${name}/versions/abc123`;
+    const named: JobBase = {
+      properties: {
+        ...pipeline.properties,
+        jobs: {
+          index: { componentId: componentId('rag-accelerator-index'), display_name: 'Index documents' },
+          query: { componentId: componentId('rag-accelerator-query') },
+          eval: { componentId: componentId('rag-accelerator-eval'), display_name: 'Evaluate experiment' },
+        },
+      } as JobBase['properties'],
+    };
+    emulator.scenario.setJobScenario('job-named', { queueSeconds: 10 });
+    await ml.jobs.createOrUpdate(rg, ws, 'job-named', named);
+    for (let i = 0; i < 300 && (await ml.jobs.get(rg, ws, 'job-named')).properties.status !== 'Completed'; i++) {
+      await sleep(10);
+    }
+    const runs = await children('job-named');
+    expect(runs.map((r) => [r.displayName, r.name])).toEqual([
+      ['Index documents', 'rag-accelerator-index'],
+      ['query', 'rag-accelerator-query'],
+      ['Evaluate experiment', 'rag-accelerator-eval'],
+    ]);
+    for (const run of runs) {
+      expect(run.runId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(run.runId).not.toBe(run.displayName);
+      expect(run).toMatchObject({ parentRunId: 'job-named', rootRunId: 'job-named', status: 'Completed' });
+      expect(keysOf(run)).toEqual(keysOf(recorded));
+      expect(keysOf(run.properties as object)).toEqual(keysOf(recorded.properties as object));
+      expect(keysOf(run.tags as object)).toEqual(keysOf(recorded.tags as object));
+      expect((run.properties as Record<string, string>)['azureml.nodeid']).toMatch(/^[0-9a-f]{8}$/);
+    }
+    // MLflow names the run by its display name, not by the node key.
+    const evalRun = (await mlflow(`runs/get?run_id=${String(runs[2]!.runId)}`)) as { run: Run };
+    expect(evalRun.run.data.tags).toEqual(
+      expect.arrayContaining([
+        { key: 'mlflow.runName', value: 'Evaluate experiment' },
+        { key: 'mlflow.parentRunId', value: 'job-named' },
+      ]),
+    );
+  });
+
+  it('answers 404 for a run it does not know', async () => {
+    const token = await credential().getToken('https://ml.azure.com/.default');
+    const s = emulator.settings;
+    const res = await fetch(
+      `${emulator.url}/history/v1.0/subscriptions/${s.AML_SUBSCRIPTION_ID}/resourceGroups/${s.AML_RESOURCE_GROUP_NAME}/providers/Microsoft.MachineLearningServices/workspaces/${s.AML_WORKSPACE_NAME}/runs/nope/children`,
+      { headers: { Authorization: `Bearer ${token.token}` } },
+    );
+    expect(res.status).toBe(404);
   });
 });
 
