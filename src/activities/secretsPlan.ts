@@ -2,7 +2,13 @@
  * Pure decisions of syncSecrets (no Azure import): which Key Vault secrets the accelerator needs, with which
  * values, and which of them must be written given the current values.
  */
-import { ACCELERATOR_FIELDS, secretNameOf, type AcceleratorField } from '../core/settings';
+import {
+  ACCELERATOR_FIELDS,
+  envNameOf,
+  isUnresolvedKeyVaultReference,
+  secretNameOf,
+  type AcceleratorField,
+} from '../core/settings';
 
 /** The accelerator's convention for an unset optional field: the reader maps `None` back to unset. */
 export const NONE = 'None';
@@ -36,3 +42,7 @@ export function desiredSecrets(
 
 /** Whether a secret must get a new version: absent (undefined) or holding a different value. */
 export const needsWrite = (desired: string, current: string | undefined): boolean => current !== desired;
+
+/** Fields (environment names) whose value is an unresolved `@Microsoft.KeyVault(` reference: never written. */
+export const unresolvedReferences = (accelerator: Readonly<Record<AcceleratorField, string | undefined>>): string[] =>
+  ACCELERATOR_FIELDS.filter((f) => isUnresolvedKeyVaultReference(accelerator[f.field])).map((f) => envNameOf(f.field));

@@ -5,7 +5,7 @@
 import { type SyncSecretsInput, type SyncSecretsOutput } from './contracts';
 import { missingSettings, secretValues, type ActivityDeps, redacting } from './deps';
 import { fail, ok, permanentOrThrow, statusOf, type Target } from './result';
-import { desiredSecrets, needsWrite } from './secretsPlan';
+import { desiredSecrets, needsWrite, unresolvedReferences } from './secretsPlan';
 import type { ActivityResult } from './contracts';
 
 async function runSyncSecrets(
@@ -18,6 +18,16 @@ async function runSyncSecrets(
   const missing = missingSettings(settings, ['AZURE_KEY_VAULT_ENDPOINT'], resource);
   if (missing) return fail(missing);
 
+  const unresolved = unresolvedReferences(settings.accelerator);
+  if (unresolved.length > 0) {
+    log(`syncSecrets: unresolved Key Vault references, nothing written: ${unresolved.join(', ')}`);
+    return fail({
+      resource,
+      reason: `These app settings are unresolved Key Vault references (@Microsoft.KeyVault(…)), not values: ${unresolved.join(', ')}.`,
+      action:
+        "Fix each reference (secret URI, and the Function App identity's 'Key Vault Secrets User' access to that vault), then run again (nothing was written).",
+    });
+  }
   const desired = desiredSecrets(settings.accelerator);
   if (!desired.ok) {
     log(`syncSecrets: required fields not set, nothing written: ${desired.missing.join(', ')}`);

@@ -229,3 +229,78 @@ export function withoutSecrets(settings: Settings): Settings {
   ) as Record<AcceleratorField, string | undefined>;
   return { ...settings, accelerator };
 }
+
+/**
+ * An App Service Key Vault reference Azure has not resolved: the app then sees the reference text itself
+ * (`@Microsoft.KeyVault(SecretUri=…)`) as the value. Such a value must never be used (nor written to Key Vault).
+ */
+export const isUnresolvedKeyVaultReference = (value: string | undefined): boolean =>
+  value !== undefined && /^\s*@Microsoft\.KeyVault\(/i.test(value);
+
+/** App settings every run needs besides the accelerator's required fields. */
+export const RUN_SETTINGS = [
+  'AML_SUBSCRIPTION_ID',
+  'AML_RESOURCE_GROUP_NAME',
+  'AML_WORKSPACE_NAME',
+  'AML_WORKSPACE_REGION',
+  'AZURE_KEY_VAULT_ENDPOINT',
+  'AML_CODE_ASSET_ID',
+  'AML_ENVIRONMENT_ID',
+] as const;
+
+const runSettingValue = (s: Settings, name: (typeof RUN_SETTINGS)[number]): string => {
+  switch (name) {
+    case 'AML_SUBSCRIPTION_ID':
+      return s.subscriptionId;
+    case 'AML_RESOURCE_GROUP_NAME':
+      return s.resourceGroup;
+    case 'AML_WORKSPACE_NAME':
+      return s.workspaceName;
+    case 'AML_WORKSPACE_REGION':
+      return s.workspaceRegion;
+    case 'AZURE_KEY_VAULT_ENDPOINT':
+      return s.keyVaultEndpoint;
+    case 'AML_CODE_ASSET_ID':
+      return s.codeAssetId;
+    case 'AML_ENVIRONMENT_ID':
+      return s.environmentId;
+  }
+};
+
+export interface RunReadiness {
+  /** Settings a run needs that are not set (environment names). */
+  missing: string[];
+  /** Settings whose value is still an unresolved `@Microsoft.KeyVault(` reference (names only, never values). */
+  unresolved: string[];
+}
+
+/**
+ * What stands between these settings and a run (checked before anything starts, on the HTTP and the schedule
+ * path): the run settings and the accelerator's required fields that are unset, and any run setting or accelerator
+ * field (required or not) that is an unresolved Key Vault reference. Undefined when a run can start.
+ */
+export function runReadiness(s: Settings): RunReadiness | undefined {
+  const missing = new Set<string>(RUN_SETTINGS.filter((name) => s.placeholders.includes(name)));
+  const unresolved = new Set<string>(
+    RUN_SETTINGS.filter((name) => isUnresolvedKeyVaultReference(runSettingValue(s, name))),
+  );
+  for (const { field, required } of ACCELERATOR_FIELDS) {
+    const value = s.accelerator[field];
+    if (required && !value?.trim()) missing.add(envNameOf(field));
+    if (isUnresolvedKeyVaultReference(value)) unresolved.add(envNameOf(field));
+  }
+  if (missing.size === 0 && unresolved.size === 0) return undefined;
+  return { missing: [...missing], unresolved: [...unresolved].filter((n) => !missing.has(n)) };
+}
+
+/** One sentence for a refusal: what is missing, what is unresolved, what to do. */
+export function runReadinessMessage(r: RunReadiness): string {
+  const parts: string[] = [];
+  if (r.missing.length > 0) parts.push(`these app settings are not set: ${r.missing.join(', ')}`);
+  if (r.unresolved.length > 0) {
+    parts.push(
+      `these app settings are unresolved Key Vault references (the app sees "@Microsoft.KeyVault(…)" instead of the secret; check the reference and the app identity's access to that vault): ${r.unresolved.join(', ')}`,
+    );
+  }
+  return `The app cannot run experiments until ${parts.join('; and ')}. See the README's configuration table; POST /api/plan works meanwhile.`;
+}

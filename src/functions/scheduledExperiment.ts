@@ -6,7 +6,7 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { createHash } from 'node:crypto';
 import { planExperimentRequest, type RunExperimentInput } from '../core/experiment';
-import { withoutSecrets } from '../core/settings';
+import { runReadiness, runReadinessMessage, withoutSecrets } from '../core/settings';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
 import { requestFingerprint } from './experimentIds';
@@ -34,6 +34,8 @@ export async function runScheduledExperiment(
   const settings = getSettings();
   const { cron, source } = settings.schedule;
   if (!cron || !source) return;
+  const notReady = runReadiness(settings);
+  if (notReady) return context.error(`Scheduled experiment not started: ${runReadinessMessage(notReady)}`);
   const prefix = schedulePrefix(cron, source);
 
   const running = (await client.getStatusBy({ runtimeStatus: ACTIVE })) ?? [];

@@ -5,24 +5,13 @@
 import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { planExperimentRequest, type RunExperimentInput } from '../core/experiment';
-import { withoutSecrets } from '../core/settings';
+import { runReadiness, runReadinessMessage, withoutSecrets } from '../core/settings';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
 import { idempotentExperimentId, newExperimentId, requestFingerprint } from './experimentIds';
 import { apiBase, error, json, readJsonBody } from './http';
 
 const MAX_IDEMPOTENCY_KEY = 200;
-
-/** Settings without which no experiment can run (the plan endpoint works without them, with placeholders). */
-const REQUIRED_TO_RUN = [
-  'AML_SUBSCRIPTION_ID',
-  'AML_RESOURCE_GROUP_NAME',
-  'AML_WORKSPACE_NAME',
-  'AML_WORKSPACE_REGION',
-  'AZURE_KEY_VAULT_ENDPOINT',
-  'AML_CODE_ASSET_ID',
-  'AML_ENVIRONMENT_ID',
-];
 
 export async function startExperiment(
   request: HttpRequest,
@@ -32,14 +21,8 @@ export async function startExperiment(
   const settings = getSettings();
   const body = await readJsonBody(request, settings.http.maxBodyBytes);
   if (!body.ok) return body.response;
-  const unset = REQUIRED_TO_RUN.filter((name) => settings.placeholders.includes(name));
-  if (unset.length > 0) {
-    return error(
-      503,
-      'NotConfigured',
-      `The app cannot run experiments until these app settings are set: ${unset.join(', ')} (see the README's configuration table). POST /api/plan works meanwhile.`,
-    );
-  }
+  const notReady = runReadiness(settings);
+  if (notReady) return error(503, 'NotConfigured', runReadinessMessage(notReady));
 
   const key = request.headers.get('idempotency-key')?.trim();
   const safeSettings = withoutSecrets(settings);

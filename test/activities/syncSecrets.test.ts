@@ -24,6 +24,21 @@ describe('syncSecrets against the emulator', () => {
     h.setEnv({ OPENAI_API_KEY: 'test-openai_api_key', AZURE_SEARCH_ADMIN_KEY: 'test-azure_search_admin_key' });
   });
 
+  it('never writes an unresolved Key Vault reference, naming the setting and not its text', async () => {
+    const ref = '@Microsoft.KeyVault(SecretUri=https://elsewhere.vault.azure.net/secrets/openai/)';
+    h.setEnv({ OPENAI_API_KEY: ref });
+    const before = h.emulator.state.secrets();
+    const result = await syncSecrets({}, h.deps());
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.reason).toContain('unresolved Key Vault references');
+      expect(result.error.reason).toContain('OPENAI_API_KEY');
+      expect(JSON.stringify(result.error)).not.toContain('elsewhere.vault');
+    }
+    expect(h.emulator.state.secrets()).toEqual(before);
+    h.setEnv({ OPENAI_API_KEY: 'test-openai_api_key' });
+  });
+
   it('writes the 17 secrets once, leaving a seeded identical value alone, then writes nothing', async () => {
     const first = valueOf(await syncSecrets({}, h.deps()));
     expect(first.written).toHaveLength(16);
