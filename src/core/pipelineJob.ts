@@ -5,6 +5,7 @@
  * `${{parent.jobs.index.outputs.index_name}}`). Pure and deterministic: no clock, no randomness.
  */
 import type { StepName } from './components';
+import { jobInputUri } from './dataAsset';
 import { INDEX_STEP } from './components';
 import type { Settings } from './settings';
 import { mlflowTrackingUri, workspaceResourceId } from './settings';
@@ -67,8 +68,10 @@ export function pipelineJobFactory(shared: SharedJobArgs): (p: PerPipelineJobArg
   const suffix = shared.submittedAt ? displayNameSuffix(shared.submittedAt) : undefined;
   const experimentIdTag = tagValue(shared.experimentId);
   const mlflowInput = Object.freeze({ jobInputType: 'literal', value: mlflowTrackingUri(settings) });
-  const dataInput = Object.freeze({ jobInputType: 'uri_folder', uri: shared.inputs.data, mode: 'ReadOnlyMount' });
-  const evalInput = Object.freeze({ jobInputType: 'uri_file', uri: shared.inputs.evalData, mode: 'ReadOnlyMount' });
+  const dataUri = jobInputUri(shared.inputs.data, settings);
+  const evalUri = jobInputUri(shared.inputs.evalData, settings);
+  const dataInput = Object.freeze({ jobInputType: 'uri_folder', uri: dataUri, mode: 'ReadOnlyMount' });
+  const evalInput = Object.freeze({ jobInputType: 'uri_file', uri: evalUri, mode: 'ReadOnlyMount' });
   const outputs = Object.freeze({
     eval_result: Object.freeze({ jobOutputType: 'uri_folder', mode: 'ReadWriteMount' }),
   });

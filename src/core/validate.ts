@@ -7,6 +7,7 @@
  * - the index name round trip (`index_name()` → `from_index_name()`), the only thing the index step receives;
  * - what else makes a run fail: index names Azure AI Search rejects, two combinations with the same index.
  */
+import { parseDataAssetRef } from './dataAsset';
 import type { ExperimentRequest } from './experiment';
 import { expandWithSources, type ExpandedCombination } from './expand';
 import { fullIndexName, INDEX_NAME_MAX, pyLength, pySlice, roundTrip, type RoundTripMismatch } from './naming';
@@ -395,10 +396,13 @@ export function validateExperimentRequest(
     for (const key of INPUT_KEYS) {
       const value = inputs[key];
       if (value === undefined) problems.add(`/inputs/${key}`, `Add "${key}": the URI of ${what[key]}.`);
-      else if (typeof value !== 'string' || !/^(azureml:\/\/|https:\/\/)\S+$/.test(value)) {
+      else if (
+        typeof value !== 'string' ||
+        (!/^(azureml:\/\/|https:\/\/)\S+$/.test(value) && !parseDataAssetRef(value))
+      ) {
         problems.add(
           `/inputs/${key}`,
-          `"${key}" must be an azureml://… or https://… URI of ${what[key]}; got ${describe(value)}.`,
+          `"${key}" must be an azureml://… or https://… URI, or a data asset azureml:<name>:<version> / azureml:<name>@latest, of ${what[key]}; got ${describe(value)}.`,
         );
       }
     }

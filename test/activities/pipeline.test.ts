@@ -216,6 +216,20 @@ describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
     expect(cancelPosts).toHaveLength(1);
   });
 
+  it('submits data asset inputs (azureml:<name>:<version>, @latest) in a body the REST spec accepts', async () => {
+    const assets = planFor(h.deps().settings, 'exp-assets', 'multi.json', {
+      data: 'azureml:rag_docs@latest',
+      evalData: 'azureml:eval_data:1',
+    }).pipelines[0]!;
+    const name = `${assets.jobName}-assets`;
+    valueOf(await submitPipeline({ jobName: name, job: assets.job }, h.deps()));
+    const put = h.emulator.traffic().find((x) => x.method === 'PUT' && x.url.includes(`/jobs/${name}?`));
+    const inputs = (put?.requestBody as { properties: { inputs: Record<string, { uri: string }> } }).properties.inputs;
+    expect(inputs.eval_data_input?.uri).toMatch(/^azureml:\/subscriptions\/.+\/data\/eval_data\/versions\/1$/);
+    expect(inputs.data_input?.uri).toMatch(/\/data\/rag_docs\/versions\/labels\/latest$/);
+    // The file's last test checks this traffic against the REST specs (oav).
+  });
+
   it('retries a throttled submission (429 then 503) without creating a second run', async () => {
     const p = plan.pipelines[2] ?? first();
     const name = `${p.jobName}-retry`;
