@@ -3,6 +3,7 @@
  * Azure-AsyncOperation), component versions (immutable), pipeline jobs (idempotent PUT, simulated lifecycle,
  * cancel as a long-running operation with Location).
  */
+import { assetVersionRoutes, type AssetVersion } from './armAssets';
 import type { Clock } from '../shared/clock';
 import { armError, decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { guidFrom, IDS, storageAccountId, vaultId, workspaceId } from './ids';
@@ -34,6 +35,8 @@ export interface MlState {
   jobs: Map<string, JobRecord>;
   computes: Map<string, ComputeRecord>;
   components: Map<string, Map<string, { body: Record<string, unknown>; created: string }>>;
+  /** Code and environment versions, keyed `codes/<name>/<version>` / `environments/<name>/<version>`. */
+  assets: Map<string, AssetVersion>;
   operations: Map<string, Operation>;
 }
 
@@ -41,6 +44,7 @@ export const createMlState = (): MlState => ({
   jobs: new Map(),
   computes: new Map(),
   components: new Map(),
+  assets: new Map(),
   operations: new Map(),
 });
 
@@ -58,17 +62,17 @@ export interface MlDeps {
 
 const SUB = '([^/]+)';
 const ws = `^/subscriptions/${SUB}/resourceGroups/${SUB}/providers/Microsoft\\.MachineLearningServices/workspaces/${SUB}`;
-const rx = (tail: string): RegExp => new RegExp(`${ws}${tail}/?$`, 'i');
+export const rx = (tail: string): RegExp => new RegExp(`${ws}${tail}/?$`, 'i');
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-const canonical = (value: unknown): string =>
+export const canonical = (value: unknown): string =>
   JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
       : v,
   );
 
-const systemData = (created: string, modified = created): Record<string, unknown> => ({
+export const systemData = (created: string, modified = created): Record<string, unknown> => ({
   createdAt: created,
   createdBy: IDS.appClientId,
   createdByType: 'Application',
@@ -531,6 +535,7 @@ export function mlRoutes(deps: MlDeps): Route[] {
       }),
     },
     { method: 'PUT', pattern: rx('/components/([^/]+)/versions/([^/]+)'), handler: guarded(putComponent) },
+    ...assetVersionRoutes({ clock, guarded, versions: state.assets }),
     { method: 'GET', pattern: rx('/jobs'), handler: guarded(listJobs) },
     { method: 'GET', pattern: rx('/jobs/([^/]+)'), handler: guarded(getJob) },
     { method: 'PUT', pattern: rx('/jobs/([^/]+)'), handler: guarded(putJob) },

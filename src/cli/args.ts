@@ -6,6 +6,11 @@ Commands:
   plan <config.json>       Validate the accelerator config and print the plan as JSON on stdout:
                            {"pipelines":[{"indexName","jobName","config","job"}],"components":[...]}
   validate <config.json>   Validate only; print {"valid":true,"indexNames":[...]} on stdout.
+  publish-accelerator <checkout>
+                           Upload the accelerator checkout's code and register it and its conda environment in the
+                           workspace (content-hashed versions: a second run uploads nothing); print
+                           AML_CODE_ASSET_ID=… and AML_ENVIRONMENT_ID=… on stdout. Exit 2: not a checkout (nothing
+                           uploaded), 3: workspace settings unset, 4: Azure refused.
 
 Options (plan):
   --experiment-id <id>     Experiment id (default: derived from the config's content, so repeated plans are identical)
@@ -58,6 +63,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   const [command, configFile, ...extra] = positional;
   if (!command) return { kind: 'usage', error: 'Name a command: plan or validate.' };
+  if (command === 'publish-accelerator') {
+    return { kind: 'usage', error: 'publish-accelerator takes only the path of an accelerator checkout.' };
+  }
   if (command !== 'plan' && command !== 'validate') return { kind: 'usage', error: `Unknown command "${command}".` };
   if (!configFile) return { kind: 'usage', error: `${command} needs the path of a config.json.` };
   if (extra.length > 0) return { kind: 'usage', error: `Unexpected argument "${extra[0]}".` };

@@ -1,5 +1,6 @@
 /**
- * The planning CLI: `npm run --silent cli -- plan <config.json>` / `validate <config.json>`.
+ * The CLI: `npm run --silent cli -- plan <config.json>` / `validate <config.json>` (planning, offline) and
+ * `publish-accelerator <checkout>` (creates the code and environment versions in the workspace, src/cli/publish.ts).
  * stdout carries only JSON; notes, problems and usage go to stderr. Exit 0 ok, 2 invalid config, 64 usage error.
  */
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import type { Problem } from '../core/types';
 import { validateConfig } from '../core/validate';
 import { writtenFloats } from '../core/writtenFloats';
 import { parseArgs, USAGE, type CliArgs } from './args';
+import { publishAccelerator } from './publish';
 
 export const EXIT = { ok: 0, invalid: 2, usage: 64 } as const;
 
@@ -138,7 +140,18 @@ export function run(argv: readonly string[], env: Env, io: Io): number {
   return EXIT.ok;
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === 'publish-accelerator') {
+  const [checkout, ...extra] = process.argv.slice(3);
+  if (!checkout || extra.length > 0) {
+    process.stderr.write(`publish-accelerator takes one argument: the path of an accelerator checkout.\n\n${USAGE}\n`);
+    process.exitCode = EXIT.usage;
+  } else {
+    const io = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) };
+    void publishAccelerator(checkout, process.env, io).then((code) => {
+      process.exitCode = code;
+    });
+  }
+} else if (require.main === module) {
   const io: Io = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
