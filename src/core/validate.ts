@@ -5,7 +5,8 @@
  *   setting is known) semantic search types need `AZURE_SEARCH_USE_SEMANTIC_SEARCH=true`;
  * - `azureml/pipeline.py`: no `index.sampling.sample_data = true` on AzureML;
  * - the index name round trip (`index_name()` → `from_index_name()`), the only thing the index step receives;
- * - what else makes a run fail: index names Azure AI Search rejects, two combinations with the same index.
+ * - what else makes a run fail: index names Azure AI Search rejects, two combinations with the same index;
+ * - what the step scripts would break on with the staged config (`./stepChecks.ts`).
  */
 import { parseDataAssetRef } from './dataAsset';
 import type { ExperimentRequest } from './experiment';
@@ -13,6 +14,7 @@ import { expandWithSources, type ExpandedCombination } from './expand';
 import { fullIndexName, INDEX_NAME_MAX, pyLength, pySlice, roundTrip, type RoundTripMismatch } from './naming';
 import { pyNumber } from './pyFormat';
 import { pointerSegment, schemaProblems } from './schema';
+import { stepProblems } from './stepChecks';
 import type { ExperimentInputs, Problem } from './types';
 
 export interface ValidateOptions {
@@ -58,6 +60,7 @@ export function analyzeConfig(config: unknown, options: ValidateOptions = {}): C
   }
   const schema = schemaProblems(config);
   for (const p of schema) problems.add(p.path, p.message);
+  for (const p of stepProblems(config)) problems.add(p.path, p.message);
   // Name checks need the values an index name is built from, with the right types; otherwise they would only echo
   // the schema's problems. Other schema problems (a value out of range, a wrong enum) do not stop them.
   let indexWellFormed = nameInputsWellTyped(config.index);
