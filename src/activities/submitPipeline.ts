@@ -5,6 +5,8 @@
  */
 import type { JobBase } from '@azure/arm-machinelearning';
 import { sendJson } from '../azure/armRaw';
+import { trackingUri } from '../azure/dataPlane';
+import { withTrackingUri } from '../core/pipelineJob';
 import { studioJobUrl, workspaceResourceId } from '../core/settings';
 import { type ActivityResult, type SubmitPipelineInput, type SubmitPipelineOutput } from './contracts';
 import { missingSettings, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
@@ -34,12 +36,19 @@ async function runSubmitPipeline(
   } catch (err) {
     if (statusOf(err) !== 404) return permanentOrThrow(err, target);
   }
+  let job;
   try {
-    // Sent as planned, through the client's pipeline: the SDK's serializer drops inputs' `uri` (see armRaw.ts).
+    job = withTrackingUri(input.job, await trackingUri(settings, () => ml));
+  } catch (err) {
+    return permanentOrThrow(err, mlTarget(settings, 'workspace (its MLflow tracking URI)', CHECK_WORKSPACE));
+  }
+  try {
+    // Sent as planned (with the workspace's tracking URI), through the client's pipeline: the SDK's serializer
+    // drops inputs' `uri` (see armRaw.ts).
     const url = `${settings.endpoints.resourceManager}${workspaceResourceId(settings)}/jobs/${encodeURIComponent(
       jobName,
     )}?api-version=${encodeURIComponent(ml.apiVersion)}`;
-    const created = await sendJson(ml, 'PUT', url, input.job);
+    const created = await sendJson(ml, 'PUT', url, job);
     return result(true, created.body as unknown as JobBase);
   } catch (err) {
     if (statusOf(err) !== 409) return permanentOrThrow(err, target);

@@ -16,27 +16,36 @@ export function dataPlaneEndpointOf(trackingUri: string | undefined): string | u
   return m ? `https://${m[1]}` : undefined;
 }
 
-/** Endpoints found so far, per workspace ARM id (a workspace's tracking host does not change). */
+/** Tracking URIs found so far, per workspace ARM id (a workspace's tracking URI does not change). */
 const discovered = new Map<string, string>();
 
 /**
- * The data-plane endpoint: `settings.endpoints.mlflow` when set, else the workspace's `mlFlowTrackingUri` host (one
- * workspace read per process). Throws when the workspace cannot be read or reports no tracking URI.
+ * The workspace's MLflow tracking URI (what the steps get as `--mlflow_tracking_uri`): with `AML_MLFLOW_ENDPOINT`
+ * set, `azureml://<its host>/mlflow/v1.0/<workspace ARM id>`; else the workspace's own `mlFlowTrackingUri` (one
+ * workspace read per process). Throws when the workspace cannot be read or reports none.
  */
-export async function dataPlaneEndpoint(settings: Settings, ml: () => AzureMachineLearningWorkspaces): Promise<string> {
-  if (settings.endpoints.mlflow) return settings.endpoints.mlflow;
+export async function trackingUri(settings: Settings, ml: () => AzureMachineLearningWorkspaces): Promise<string> {
+  if (settings.endpoints.mlflow) {
+    return `azureml://${new URL(settings.endpoints.mlflow).host}/mlflow/v1.0${workspaceResourceId(settings)}`;
+  }
   const key = workspaceResourceId(settings).toLowerCase();
   const known = discovered.get(key);
   if (known) return known;
   const workspace = await ml().workspaces.get(settings.resourceGroup, settings.workspaceName);
-  const endpoint = dataPlaneEndpointOf(workspace.mlFlowTrackingUri);
-  if (!endpoint) {
+  const uri = workspace.mlFlowTrackingUri;
+  if (!uri || !dataPlaneEndpointOf(uri)) {
     throw new Error(
       `The AzureML workspace ${settings.workspaceName} reports no MLflow tracking URI (mlFlowTrackingUri): set AML_MLFLOW_ENDPOINT to its data-plane endpoint (https://<region>.api.azureml.ms, or the private-link host).`,
     );
   }
-  discovered.set(key, endpoint);
-  return endpoint;
+  discovered.set(key, uri);
+  return uri;
+}
+
+/** The data-plane endpoint: `AML_MLFLOW_ENDPOINT` when set, else the host of the workspace's tracking URI. */
+export async function dataPlaneEndpoint(settings: Settings, ml: () => AzureMachineLearningWorkspaces): Promise<string> {
+  if (settings.endpoints.mlflow) return settings.endpoints.mlflow;
+  return dataPlaneEndpointOf(await trackingUri(settings, ml))!;
 }
 
 /** The data-plane REST client for the workspace (see `dataPlaneEndpoint`). */

@@ -191,3 +191,18 @@ export function pipelineJobFactory(shared: SharedJobArgs): (p: PerPipelineJobArg
 export function buildPipelineJob(a: PipelineJobArgs): ArmBody {
   return pipelineJobFactory(a)(a);
 }
+
+/**
+ * The job with the MLflow tracking URI its steps receive replaced by `uri` (the workspace's own, found at submit
+ * time: the plan can only derive it from the region, which private-link and sovereign-cloud workspaces do not use).
+ * Other bodies are returned as they are.
+ */
+export function withTrackingUri(job: ArmBody, uri: string): ArmBody {
+  const props = job.properties as { inputs?: Record<string, unknown> } | undefined;
+  const input = props?.inputs?.mlflow_tracking_uri as { value?: string } | undefined;
+  if (!props?.inputs || !input || input.value === uri) return job;
+  return {
+    ...job,
+    properties: { ...props, inputs: { ...props.inputs, mlflow_tracking_uri: { ...input, value: uri } } },
+  };
+}

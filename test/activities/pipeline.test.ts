@@ -14,6 +14,7 @@ import { stageConfig } from '../../src/activities/stageConfig';
 import { submitPipeline } from '../../src/activities/submitPipeline';
 import type { GetPipelineStatusOutput } from '../../src/activities/contracts';
 import type { Plan } from '../../src/core/types';
+import { withTrackingUri } from '../../src/core/pipelineJob';
 import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from './emulatorHarness';
 import { planFor } from './plans';
 
@@ -122,7 +123,14 @@ describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
     expect(one.studioUrl).toContain(encodeURIComponent(p.jobName));
     // The job is sent as planned: input URIs and modes included (the SDK's serializer would drop them).
     const put = h.emulator.traffic().find((x) => x.method === 'PUT' && x.url.includes(`/jobs/${p.jobName}?`));
-    expect(put?.requestBody).toEqual(JSON.parse(JSON.stringify(p.job)));
+    // The steps' MLflow tracking URI is the workspace's own (its host here is the emulator's), not the region's.
+    const workspace = await h
+      .deps()
+      .clients.ml()
+      .workspaces.get(h.deps().settings.resourceGroup, h.deps().settings.workspaceName);
+    expect(workspace.mlFlowTrackingUri).toMatch(/^azureml:\/\/127\.0\.0\.1:\d+\/mlflow\/v1\.0\/subscriptions\//);
+    expect(put?.requestBody).toEqual(JSON.parse(JSON.stringify(withTrackingUri(p.job, workspace.mlFlowTrackingUri!))));
+    expect(JSON.stringify(p.job)).toContain('westeurope.api.azureml.ms');
     const two = valueOf(await submitPipeline({ jobName: p.jobName, job: p.job }, h.deps()));
     expect(two.created).toBe(false);
     expect(h.emulator.state.jobs().find((j) => j.name === p.jobName)?.createdCount).toBe(1);
