@@ -136,4 +136,25 @@ describe('experiment view', () => {
     expect(experimentStatus('Terminated', undefined)).toBe('Canceled');
     expect(experimentStatus('Pending', undefined)).toBe('Pending');
   });
+
+  it('shows the warning of a Completed pipeline whose evaluation yielded no metrics', () => {
+    const warning =
+      'No metrics: the eval step run 3f2b7c1e (Evaluate experiment) of job exp-aaaa is FINISHED but logged no metrics (0 params, 4 tags).';
+    const result: ExperimentResult = {
+      experimentId: 'exp-demo-3',
+      experimentName: 'demo',
+      status: 'Completed',
+      startedAt: '2026-11-27T10:00:00Z',
+      finishedAt: '2026-11-27T11:00:00Z',
+      pipelines: [{ ...completed(0, {}), warning }],
+      comparison: compareMetrics([completed(0, {})]),
+    };
+    const view = buildExperimentView({
+      parent: { instanceId: 'exp-demo-3', runtimeStatus: 'Completed', output: result },
+      plan: names.slice(0, 1),
+      children: new Map(),
+      nowMs: now,
+    });
+    expect(view.pipelines[0]).toMatchObject({ status: 'Completed', metrics: {}, warning });
+  });
 });
