@@ -1,6 +1,6 @@
 /** POST /api/plan — validates and plans an experiment without touching Azure. Same body as POST /api/experiments. */
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
-import { planExperimentRequest } from '../core/experiment';
+import { planExperimentRequest } from '../core/request';
 import { withoutSecrets } from '../core/settings';
 import { getSettings } from '../settings';
 import { error, json, readJsonBody } from './http';

@@ -5,7 +5,8 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { createHash } from 'node:crypto';
-import { planExperimentRequest, type RunExperimentInput } from '../core/experiment';
+import type { RunExperimentInput } from '../core/experiment';
+import { planExperimentRequest } from '../core/request';
 import { withoutSecrets } from '../core/settings';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';

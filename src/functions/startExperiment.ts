@@ -4,7 +4,8 @@
  */
 import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { planExperimentRequest, type RunExperimentInput } from '../core/experiment';
+import type { RunExperimentInput } from '../core/experiment';
+import { planExperimentRequest } from '../core/request';
 import { withoutSecrets } from '../core/settings';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
