@@ -94,3 +94,17 @@ export function planExperiment(args: PlanArgs): PlanResult {
     },
   };
 }
+
+/**
+ * Each pipeline's index and job names, in plan order, without building job bodies or per-pipeline configs: what the
+ * status view needs. The config was accepted when the experiment started, so no cap applies here.
+ */
+export function planNames(config: unknown, experimentId: string): { indexName: string; jobName: string }[] {
+  const analysis = analyzeConfig(config);
+  if (analysis.problems.length > 0) return [];
+  const experimentName = (config as AcceleratorConfig).experiment_name;
+  return analysis.expanded.map((expanded, i) => ({
+    indexName: analysis.names[i] ?? '',
+    jobName: jobNameFor(experimentName, experimentId, expanded.combination),
+  }));
+}
