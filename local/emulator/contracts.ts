@@ -114,6 +114,13 @@ export interface AzureEmulatorOptions {
   dataDir?: string;
   /** Record every exchange (for `oav` validation in tests); default true in tests. */
   recordTraffic?: boolean;
+  /**
+   * Saves the Azure state (jobs, computes, components, secrets, access) to this JSON file every few seconds and on
+   * stop, and restores it from there at start when it exists (`npm start` between restarts). See persist.ts.
+   */
+  stateFile?: string;
+  /** Azurite's blob port (0 = any free port; default 0). */
+  blobPort?: number;
   /** Secret values set in the emulator's Key Vault before the app starts (e.g. to test "unchanged"). */
   seedSecrets?: Record<string, string>;
 }
