@@ -67,6 +67,8 @@ export function main(): PlanBenchResult {
     AZURE_KEY_VAULT_ENDPOINT: 'https://kv.vault.azure.net',
     AML_CODE_ASSET_ID: 'azureml:code:1',
     AML_ENVIRONMENT_ID: 'azureml:env:1',
+    // 1,000 combinations: the highest cap the app allows.
+    MAX_PIPELINES_PER_EXPERIMENT: '1000',
   });
   const inputs = { data: 'azureml://datastores/ws/paths/docs', evalData: 'azureml://datastores/ws/paths/eval.jsonl' };
   const config = benchConfig();

@@ -8,9 +8,19 @@ import { join } from 'node:path';
 
 const BENCHES = [
   { name: 'plan', file: 'plan.ts', what: 'validate and plan a 1,000-combination config' },
+  {
+    name: 'worst-request',
+    file: 'worst-request.ts',
+    what: 'POST /api/plan: the largest accepted plans and a refused billion-combination config',
+  },
   { name: 'host', file: 'host.ts', what: 'local durable host: fan-out of 1,000 activities, replay of 2,000 events' },
   { name: 'host-http', file: 'host-http.ts', what: 'local host: HTTP requests per second for a trivial function' },
   { name: 'experiment', file: 'experiment.ts', what: 'a simulated 24-pipeline experiment, end to end' },
+  {
+    name: 'chaos',
+    file: 'chaos.ts',
+    what: '20 experiments × 6 pipelines with 20 % of Azure calls failing and 3 host SIGKILLs',
+  },
 ];
 
 const wanted = process.argv.slice(2);

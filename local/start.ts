@@ -6,13 +6,19 @@
  * - Without them it starts the local Azure emulator, points the app at it and says so, with a virtual clock
  *   (default 60×: a one-hour pipeline takes a minute) so a demo experiment finishes while you watch.
  *
+ * State survives restarts: the durable state (.local/host or .local/host-emulated) and, against the emulator, the
+ * emulated Azure state (.local/emulator/state.json: jobs, secrets…, with the virtual time and the ports), so
+ * experiments and their jobs are still there after a restart. `--fresh` wipes both first.
+ *
  * Options: --port N (default PORT or 7071), --speed N (virtual clock speed, emulator mode), --keys (require
- * function keys), --emulator (force the emulator even when Azure settings are present).
+ * function keys), --emulator (force the emulator even when Azure settings are present), --fresh (forget every
+ * experiment and emulated resource).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startAzureEmulator } from './emulator';
+import { epochResuming, readSavedEmulator } from './emulator/persist';
 import { createClock } from './shared/clock';
 
 const root = resolve(__dirname, '..');
@@ -22,10 +28,17 @@ interface Args {
   speed: number | undefined;
   keys: boolean;
   emulator: boolean;
+  fresh: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { port: Number(process.env.PORT ?? 7071), speed: undefined, keys: false, emulator: false };
+  const args: Args = {
+    port: Number(process.env.PORT ?? 7071),
+    speed: undefined,
+    keys: false,
+    emulator: false,
+    fresh: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): number => {
@@ -37,8 +50,9 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--speed') args.speed = value();
     else if (a === '--keys') args.keys = true;
     else if (a === '--emulator') args.emulator = true;
+    else if (a === '--fresh') args.fresh = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm start -- [--port N] [--speed N] [--keys] [--emulator]');
+      console.log('usage: npm start -- [--port N] [--speed N] [--keys] [--emulator] [--fresh]');
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
   }
@@ -77,15 +91,28 @@ async function main(): Promise<void> {
   const env: Record<string, string | undefined> = { ...fileSettings, ...process.env };
   const useEmulator = args.emulator || !env.AML_SUBSCRIPTION_ID;
   let stopEmulator: (() => Promise<void>) | undefined;
-  // Durable state: kept across restarts against Azure; against the emulator (whose Azure state lives in memory) a
-  // fresh folder each time, since orchestrations of an earlier run would look for jobs that no longer exist.
+  // Durable state, kept across restarts (with the emulator's state, against the emulator) unless --fresh.
   const dataDir = resolve(root, useEmulator ? '.local/host-emulated' : '.local/host');
+  const stateFile = resolve(root, '.local/emulator/state.json');
+  if (args.fresh) {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (useEmulator) rmSync(stateFile, { force: true });
+  }
 
   if (useEmulator) {
-    const clock = createClock({ speed: args.speed ?? 60 });
-    const emulator = await startAzureEmulator({ clock, dataDir: resolve(root, '.local/emulator') });
+    // Resume the virtual clock, ports and Azure state of the previous run: the durable state refers to them.
+    const saved = readSavedEmulator(stateFile);
+    const speed = args.speed ?? 60;
+    const epoch = saved ? epochResuming(saved.virtualNow, speed) : undefined;
+    const clock = createClock({ speed, ...(epoch !== undefined ? { epoch } : {}) });
+    const emulator = await startAzureEmulator({
+      clock,
+      dataDir: resolve(root, '.local/emulator'),
+      stateFile,
+      port: saved?.port ?? 0,
+      blobPort: saved?.blobPort ?? 0,
+    });
     stopEmulator = () => emulator.stop();
-    rmSync(dataDir, { recursive: true, force: true });
     for (const [k, v] of Object.entries(DEMO_ACCELERATOR_FIELDS)) env[k] ??= v;
     Object.assign(env, emulator.settings, clock.env(), { NODE_EXTRA_CA_CERTS: emulator.caCertPath });
     console.log(
@@ -94,7 +121,9 @@ async function main(): Promise<void> {
         `  No Azure settings found (AML_SUBSCRIPTION_ID is unset), so the app runs against the LOCAL AZURE EMULATOR`,
         `  at ${emulator.url} (AzureML, Key Vault, Log Analytics, MLflow, blob via Azurite). Nothing reaches Azure.`,
         `  Virtual clock: ${clock.speed}x (a one-hour pipeline takes ${Math.max(1, Math.round(3600 / clock.speed))} s).`,
-        `  The emulated Azure lives in memory: each start begins afresh (durable state in .local/host-emulated).`,
+        saved
+          ? `  Resumed the previous run: ${saved.jobs.length} emulated job(s), its experiments (durable state in .local/host-emulated). \`npm start -- --fresh\` forgets them.`
+          : `  Experiments and emulated Azure state are kept between starts (.local/host-emulated, ${stateFile}); \`--fresh\` wipes them.`,
         `  To use real Azure, set AML_SUBSCRIPTION_ID and the other settings (see local.settings.json.example).`,
         '',
       ].join('\n'),

@@ -22,7 +22,7 @@ export interface ComputeRecord {
   error?: string;
 }
 
-interface Operation {
+export interface Operation {
   id: string;
   kind: 'compute';
   target: string;

@@ -20,6 +20,8 @@ export async function startAzuriteBlob(options: {
   keyPath: string;
   location: string;
   inMemory?: boolean;
+  /** 0 or absent: any free port. */
+  port?: number;
 }): Promise<AzuriteBlob> {
   mkdirSync(options.location, { recursive: true });
   const bin = path.join(repoRoot(), 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
@@ -34,7 +36,7 @@ export async function startAzuriteBlob(options: {
     '--blobHost',
     '127.0.0.1',
     '--blobPort',
-    '0',
+    String(options.port ?? 0),
     ...(options.inMemory ? ['--inMemoryPersistence'] : ['--location', options.location]),
     '--skipApiVersionCheck',
     '--loose',

@@ -41,12 +41,35 @@ export interface FaultInjection {
   times?: number;
 }
 
+/** Faults on a share of requests, chosen by a seeded pseudo-random sequence (the chaos bench). */
+export interface RandomFaults {
+  /** Share of matching requests that fail, from 0 to 1. */
+  rate: number;
+  /** Statuses answered, in turn (e.g. 429, 500, 503). */
+  statuses: number[];
+  /** Retry-After header (seconds) on every injected fault. */
+  retryAfterSeconds?: number;
+  /** Services whose requests may fail; default arm, keyvault, loganalytics, mlflow (not tokens, not discovery). */
+  services?: string[];
+  /**
+   * Share of the faults on writes (PUT, POST, PATCH, DELETE) answered after the request took effect, as when Azure
+   * applies a change and the answer is lost; default 0.5.
+   */
+  afterEffectShare?: number;
+  /** Seed of the pseudo-random sequence; default 1. */
+  seed?: number;
+}
+
 export interface ScenarioControl {
   /** Scenario for jobs whose name matches (substring or RegExp); later calls take precedence. */
   setJobScenario(match: string | RegExp, scenario: JobScenario): void;
   /** Scenario for every other job. */
   setDefaultJobScenario(scenario: JobScenario): void;
   inject(fault: FaultInjection): void;
+  /** Fails a share of all requests (undefined turns it off); see RandomFaults. Cleared by reset(). */
+  setRandomFaults(faults: RandomFaults | undefined): void;
+  /** Faults injected by setRandomFaults so far. */
+  randomFaultCount(): number;
   /** The next compute create/update long-running operation ends Failed with this message. */
   failNextComputeProvisioning(message: string): void;
   /** Key Vault permission model: access policies (default) or Azure RBAC. */
@@ -91,6 +114,13 @@ export interface AzureEmulatorOptions {
   dataDir?: string;
   /** Record every exchange (for `oav` validation in tests); default true in tests. */
   recordTraffic?: boolean;
+  /**
+   * Saves the Azure state (jobs, computes, components, secrets, access) to this JSON file every few seconds and on
+   * stop, and restores it from there at start when it exists (`npm start` between restarts). See persist.ts.
+   */
+  stateFile?: string;
+  /** Azurite's blob port (0 = any free port; default 0). */
+  blobPort?: number;
   /** Secret values set in the emulator's Key Vault before the app starts (e.g. to test "unchanged"). */
   seedSecrets?: Record<string, string>;
 }

@@ -20,6 +20,7 @@ import { keyVaultRoutes, SecretStore } from './keyvault';
 import { logAnalyticsRoutes } from './logAnalytics';
 import { mlflowRoutes } from './mlflow';
 import { runHistoryRoutes } from './runHistory';
+import { readSavedEmulator, restoreEmulator, saveEmulator, type EmulatorParts } from './persist';
 import { createScenarioState } from './scenario';
 import { startServer, type Service } from './server';
 import { ensureEmulatorCertificate, repoRoot } from './tls';
@@ -49,6 +50,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     // In memory: the folder is only Azurite's working directory (it writes nothing there with --silent).
     location: dataDir,
     inMemory: true,
+    port: options.blobPort ?? 0,
   });
   const blobs = new BlobWriter(azurite.accountUrl, certPath, issuer);
   // The workspace's storage account has its default datastore container and the run-logs container, as in Azure.
@@ -63,6 +65,9 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const ml = createMlState();
   const vault = createVaultState();
   const clusterEvents: ClusterEvent[] = [];
+  const parts: EmulatorParts = { ml, vault, secrets, clusterEvents };
+  const saved = options.stateFile ? readSavedEmulator(options.stateFile) : undefined;
+  if (saved) restoreEmulator(saved, parts);
   const logWriter = new JobLogWriter(blobs);
   // Best effort: a job read never fails because Azurite did; the problem is reported on stderr (once per job).
   const logFailuresReported = new Set<string>();
@@ -188,6 +193,27 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     });
   }, 250);
   ticker.unref();
+  const blobPort = Number(new URL(azurite.accountUrl).port);
+  const save = (previous?: string): string | undefined =>
+    options.stateFile
+      ? saveEmulator(
+          options.stateFile,
+          parts,
+          { virtualNow: clock.now(), port: Number(new URL(url).port), blobPort },
+          previous,
+        )
+      : undefined;
+  let savedText = save();
+  const saver = options.stateFile
+    ? setInterval(() => {
+        try {
+          savedText = save(savedText);
+        } catch (err) {
+          console.error(`Azure emulator: could not save its state to ${options.stateFile}: ${String(err)}`);
+        }
+      }, 2000)
+    : undefined;
+  saver?.unref();
 
   const settings: Record<string, string> = {
     AZURE_RESOURCE_MANAGER_ENDPOINT: url,
@@ -236,6 +262,8 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     traffic: () => [...server.traffic],
     async stop() {
       clearInterval(ticker);
+      if (saver) clearInterval(saver);
+      save();
       await server.close();
       await azurite.stop();
     },

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 
-interface SecretVersion {
+export interface SecretVersion {
   version: string;
   value: string;
   contentType?: string;
@@ -54,6 +54,23 @@ export class SecretStore {
 
   summary(): { name: string; versions: number }[] {
     return [...this.secrets.entries()].map(([name, list]) => ({ name, versions: list.length }));
+  }
+
+  /**
+   * Every version of every secret, for saving the emulator's state (`npm start`), values left out: the file is on
+   * disk and the values may be real keys. After a restore, syncSecrets sees a different value and writes a version.
+   */
+  dump(): [string, SecretVersion[]][] {
+    return [...this.secrets.entries()].map(([name, list]) => [
+      name,
+      list.map((v) => ({ ...v, value: '(value not saved across emulator restarts)' })),
+    ]);
+  }
+
+  /** Replaces the store's content with a `dump()`. */
+  load(entries: [string, SecretVersion[]][]): void {
+    this.secrets.clear();
+    for (const [name, list] of entries) this.secrets.set(name, list);
   }
 }
 

@@ -1,5 +1,26 @@
 /** Scriptable behaviour: job scenarios, injected faults, failed provisioning, Key Vault permission model. */
-import type { FaultInjection, JobScenario, ScenarioControl } from './contracts';
+import type { FaultInjection, JobScenario, RandomFaults, ScenarioControl } from './contracts';
+
+/** A random fault for one request: its status, and whether it is answered after the request took effect. */
+export interface RandomFault {
+  status: number;
+  retryAfterSeconds?: number;
+  afterEffect: boolean;
+}
+
+const DEFAULT_FAULT_SERVICES = ['arm', 'keyvault', 'loganalytics', 'mlflow'];
+
+/** mulberry32: a small seeded generator, so a chaos run can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 export interface ScenarioState extends ScenarioControl {
   /** The scenario that applies to a new job of this name. */
@@ -11,6 +32,8 @@ export interface ScenarioState extends ScenarioControl {
   keyVaultModel(): 'accessPolicy' | 'rbac';
   /** Log Analytics queries answer with a PartialError (alongside the tables) while set. */
   logAnalyticsPartialError(): string | undefined;
+  /** The random fault for this request of `service`, if the dice say so. */
+  takeRandomFault(service: string, method: string): RandomFault | undefined;
 }
 
 export function createScenarioState(): ScenarioState {
@@ -20,6 +43,8 @@ export function createScenarioState(): ScenarioState {
   let computeFailure: string | undefined;
   let kvModel: 'accessPolicy' | 'rbac' = 'accessPolicy';
   let partialError: string | undefined;
+  let random: { spec: RandomFaults; next: () => number; turn: number } | undefined;
+  let randomCount = 0;
 
   const matches = (pattern: string | RegExp, value: string): boolean =>
     typeof pattern === 'string' ? value.includes(pattern) : pattern.test(value);
@@ -43,7 +68,25 @@ export function createScenarioState(): ScenarioState {
     setLogAnalyticsPartialError(message) {
       partialError = message ?? undefined;
     },
+    setRandomFaults(faults) {
+      random = faults ? { spec: faults, next: seeded(faults.seed ?? 1), turn: 0 } : undefined;
+    },
+    randomFaultCount: () => randomCount,
+    takeRandomFault(service, method) {
+      if (!random || random.spec.statuses.length === 0) return undefined;
+      if (!(random.spec.services ?? DEFAULT_FAULT_SERVICES).includes(service)) return undefined;
+      if (random.next() >= random.spec.rate) return undefined;
+      const status = random.spec.statuses[random.turn++ % random.spec.statuses.length]!;
+      const write = method !== 'GET' && method !== 'HEAD';
+      randomCount += 1;
+      return {
+        status,
+        ...(random.spec.retryAfterSeconds !== undefined ? { retryAfterSeconds: random.spec.retryAfterSeconds } : {}),
+        afterEffect: write && random.next() < (random.spec.afterEffectShare ?? 0.5),
+      };
+    },
     reset() {
+      random = undefined;
       jobScenarios = [];
       defaultScenario = {};
       faults = [];

@@ -33,6 +33,18 @@ export interface EmulatorServer {
 
 const errorBody = (code: string, message: string): unknown => ({ error: { code, message } });
 
+/** An injected fault's answer: ARM's error shape, with Retry-After when given. */
+function faultResponse(status: number, retryAfterSeconds: number | undefined): EmuResponse {
+  const headers: Record<string, string> = {};
+  if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
+  const code = status === 429 ? 'TooManyRequests' : status >= 500 ? 'InternalServerError' : 'InjectedFault';
+  const message =
+    status === 429
+      ? 'The request is being throttled (injected by the emulator). Retry after the Retry-After delay.'
+      : `Injected fault: HTTP ${status}.`;
+  return { status, headers, body: errorBody(code, message) };
+}
+
 /** Key Vault's challenge, exactly as recorded. */
 const kvChallenge = `Bearer authorization="https://login.microsoftonline.com/${IDS.tenantId}", resource="https://vault.azure.net"`;
 
@@ -104,23 +116,22 @@ export async function startServer(options: {
     if (fault) {
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.status) {
-        const headers: Record<string, string> = {};
-        if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
-        const code =
-          fault.status === 429 ? 'TooManyRequests' : fault.status >= 500 ? 'InternalServerError' : 'InjectedFault';
-        const message =
-          fault.status === 429
-            ? 'The request is being throttled (injected by the emulator). Retry after the Retry-After delay.'
-            : `Injected fault: HTTP ${fault.status}.`;
-        return { service: service.name, response: { status: fault.status, headers, body: errorBody(code, message) } };
+        return { service: service.name, response: faultResponse(fault.status, fault.retryAfterSeconds) };
       }
+    }
+    const chaos = scenario.takeRandomFault(service.name, req.method);
+    if (chaos && !chaos.afterEffect) {
+      return { service: service.name, response: faultResponse(chaos.status, chaos.retryAfterSeconds) };
     }
     const denied = authorize(service, req);
     if (denied) return { service: service.name, response: denied };
     const found = findRoute(service.routes, req);
     if (!found) return { service: service.name, response: service.notFound(req) };
     try {
-      return { service: service.name, response: await found.route.handler(req, found.match) };
+      const response = await found.route.handler(req, found.match);
+      // The change is made, the answer lost: the caller sees only the fault.
+      if (chaos) return { service: service.name, response: faultResponse(chaos.status, chaos.retryAfterSeconds) };
+      return { service: service.name, response };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       return { service: service.name, response: { status: 500, body: errorBody('InternalServerError', message) } };

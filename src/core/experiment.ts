@@ -6,20 +6,9 @@
 import type { DiagnoseFailureOutput } from '../activities/contracts';
 import type { PollingPolicy } from './polling';
 import type { Settings } from './settings';
-import { planExperiment } from './plan';
-import type { ArmBody, ExperimentInputs, Plan, Problem } from './types';
-import { validateExperimentRequest } from './validate';
+import type { ArmBody, ExperimentRequest } from './types';
 
-export interface ExperimentOptions {
-  /** How many pipelines run at once (default: MAX_PARALLEL_PIPELINES). */
-  maxParallelPipelines?: number;
-}
-
-export interface ExperimentRequest {
-  config: Record<string, unknown>;
-  inputs: ExperimentInputs;
-  options?: ExperimentOptions;
-}
+export type { ExperimentOptions, ExperimentRequest } from './types';
 
 export interface RunExperimentInput {
   experimentId: string;
@@ -179,25 +168,3 @@ export const monitorInstanceId = (experimentId: string, index: number): string =
 
 /** Experiment ids: what `POST /api/experiments` generates and the routes accept. */
 export const EXPERIMENT_ID_PATTERN = /^exp-[a-z0-9-]{1,60}$/;
-
-/**
- * Validates an experiment request (`{config, inputs, options}`) and plans it: every problem of both steps, with
- * JSON paths relative to the request body. `experimentId` may depend on the validated request (its name).
- */
-export function planExperimentRequest(
-  body: unknown,
-  args: { experimentId: string | ((request: ExperimentRequest) => string); settings: Settings; submittedAt?: string },
-): { ok: true; request: ExperimentRequest; experimentId: string; plan: Plan } | { ok: false; problems: Problem[] } {
-  const { problems, request } = validateExperimentRequest(body);
-  if (problems.length > 0 || !request) return { ok: false, problems };
-  const experimentId = typeof args.experimentId === 'string' ? args.experimentId : args.experimentId(request);
-  const planned = planExperiment({
-    config: request.config,
-    experimentId,
-    inputs: request.inputs,
-    settings: args.settings,
-    ...(args.submittedAt ? { submittedAt: args.submittedAt } : {}),
-  });
-  if (!planned.ok) return { ok: false, problems: planned.problems.map((p) => ({ ...p, path: `/config${p.path}` })) };
-  return { ok: true, request, experimentId, plan: planned.plan };
-}

@@ -9,7 +9,7 @@ import { configNarrower } from './narrow';
 import { pipelineJobFactory } from './pipelineJob';
 import type { Settings } from './settings';
 import type { AcceleratorConfig, ExperimentInputs, PipelinePlan, PlanResult } from './types';
-import { analyzeConfig, type ValidateOptions } from './validate';
+import { analyzeConfig, type ConfigAnalysis, type ValidateOptions } from './validate';
 
 export interface PlanArgs {
   config: unknown;
@@ -18,6 +18,8 @@ export interface PlanArgs {
   settings: Settings;
   /** ISO time of submission, for display names (`<job_name>_<YYYY_MM_DD_HH_MM_SS>`); omitted → `<job_name>`. */
   submittedAt?: string;
+  /** The config's analysis when the caller already validated it (`validateExperimentRequest`): not redone. */
+  analysis?: ConfigAnalysis;
 }
 
 /** Datastore-relative path of a pipeline's config.json (others rely on this layout). */
@@ -28,15 +30,24 @@ export const configPathFor = (experimentId: string, jobName: string): string =>
 export const configUriFor = (settings: Settings, configPath: string): string =>
   `azureml://datastores/${settings.datastoreName}/paths/${configPath}`;
 
-/** The semantic-search setting the accelerator reads, when the app has it (absent from secret-free settings). */
+/**
+ * Validation options from the settings: the cap (MAX_PIPELINES_PER_EXPERIMENT), the input host allow-list, and the
+ * semantic-search setting the accelerator reads when the app has it (absent from secret-free settings).
+ */
 export function validateOptionsFrom(settings: Settings): ValidateOptions {
+  const options: ValidateOptions = {};
+  if (settings.limits) {
+    options.maxPipelines = settings.limits.maxPipelinesPerExperiment;
+    options.allowedInputHosts = settings.limits.allowedInputHosts;
+  }
   const value = settings.accelerator?.azure_search_use_semantic_search;
-  return value === undefined ? {} : { useSemanticSearch: value.trim().toLowerCase() === 'true' };
+  if (value !== undefined) options.useSemanticSearch = value.trim().toLowerCase() === 'true';
+  return options;
 }
 
 export function planExperiment(args: PlanArgs): PlanResult {
   const { settings, experimentId, inputs } = args;
-  const analysis = analyzeConfig(args.config, validateOptionsFrom(settings));
+  const analysis = args.analysis ?? analyzeConfig(args.config, validateOptionsFrom(settings));
   if (analysis.problems.length > 0) return { ok: false, problems: analysis.problems };
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(experimentId)) {
     return {
@@ -82,4 +93,18 @@ export function planExperiment(args: PlanArgs): PlanResult {
       components: [components.index, components.query, components.eval],
     },
   };
+}
+
+/**
+ * Each pipeline's index and job names, in plan order, without building job bodies or per-pipeline configs: what the
+ * status view needs. The config was accepted when the experiment started, so no cap applies here.
+ */
+export function planNames(config: unknown, experimentId: string): { indexName: string; jobName: string }[] {
+  const analysis = analyzeConfig(config);
+  if (analysis.problems.length > 0) return [];
+  const experimentName = (config as AcceleratorConfig).experiment_name;
+  return analysis.expanded.map((expanded, i) => ({
+    indexName: analysis.names[i] ?? '',
+    jobName: jobNameFor(experimentName, experimentId, expanded.combination),
+  }));
 }

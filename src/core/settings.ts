@@ -6,6 +6,7 @@
  * `plan` works on a fresh machine; anything that talks to Azure calls `requireSettings` first and fails with the
  * names of what is missing.
  */
+import { DEFAULT_MAX_PIPELINES, MAX_PIPELINES_CEILING } from './limits';
 
 /** The accelerator's 17 environment fields, in its own order. Each becomes a Key Vault secret (see ACCELERATOR.md). */
 export const ACCELERATOR_FIELDS = [
@@ -83,6 +84,13 @@ export interface Settings {
   };
   schedule: { cron: string | undefined; source: string | undefined };
   http: { maxBodyBytes: number };
+  /** Guard rails on what one request may order (see docs/planning.md, "Limits"). */
+  limits: {
+    /** MAX_PIPELINES_PER_EXPERIMENT: most index configurations (AzureML pipeline jobs) one experiment may have. */
+    maxPipelinesPerExperiment: number;
+    /** INPUT_URI_ALLOWED_HOSTS: https hosts accepted for inputs besides Azure Storage (`.suffix` for subdomains). */
+    allowedInputHosts: string[];
+  };
   /** The accelerator's fields as set in the environment (undefined when unset). Secret values: never log these. */
   accelerator: Record<AcceleratorField, string | undefined>;
   /** Names of settings that are absent and were replaced by placeholders. */
@@ -183,6 +191,13 @@ export function parseSettings(env: Env): { settings: Settings; problems: Setting
     },
     schedule: { cron: optional('EXPERIMENT_SCHEDULE'), source: optional('EXPERIMENT_SCHEDULE_SOURCE') },
     http: { maxBodyBytes: int('MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024) },
+    limits: {
+      maxPipelinesPerExperiment: int('MAX_PIPELINES_PER_EXPERIMENT', DEFAULT_MAX_PIPELINES, 1, MAX_PIPELINES_CEILING),
+      allowedInputHosts: (optional('INPUT_URI_ALLOWED_HOSTS') ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    },
     accelerator,
     placeholders,
   };

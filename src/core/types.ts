@@ -41,6 +41,19 @@ export interface ExperimentInputs {
   evalData: string;
 }
 
+/** Options of one experiment request. */
+export interface ExperimentOptions {
+  /** How many pipelines run at once (default: MAX_PARALLEL_PIPELINES). */
+  maxParallelPipelines?: number;
+}
+
+/** A validated `POST /api/experiments` body. */
+export interface ExperimentRequest {
+  config: Record<string, unknown>;
+  inputs: ExperimentInputs;
+  options?: ExperimentOptions;
+}
+
 /** An ARM resource body as `@azure/arm-machinelearning` 2.x sends it (api-version 2022-10-01). */
 export type ArmBody = { properties: Record<string, unknown> } & Record<string, unknown>;
 

@@ -8,20 +8,27 @@
  * - what else makes a run fail: index names Azure AI Search rejects, two combinations with the same index;
  * - what the step scripts would break on with the staged config (`./stepChecks.ts`).
  */
-import { parseDataAssetRef } from './dataAsset';
-import type { ExperimentRequest } from './experiment';
 import { expandWithSources, type ExpandedCombination } from './expand';
+import { inputUriProblem } from './inputUris';
+import { capProblem, valueProblems } from './limits';
 import { fullIndexName, INDEX_NAME_MAX, pyLength, pySlice, roundTrip, type RoundTripMismatch } from './naming';
 import { pyNumber } from './pyFormat';
 import { pointerSegment, schemaProblems } from './schema';
 import { stepProblems } from './stepChecks';
-import type { ExperimentInputs, Problem } from './types';
+import type { ExperimentInputs, ExperimentRequest, Problem } from './types';
 
 export interface ValidateOptions {
   /**
    * The accelerator's `AZURE_SEARCH_USE_SEMANTIC_SEARCH` when known (`true` / `false`); undefined skips the check.
    */
   useSemanticSearch?: boolean;
+  /**
+   * MAX_PIPELINES_PER_EXPERIMENT: a config expanding to more index configurations is refused, counted from the list
+   * lengths before anything is expanded (other checks are skipped then). Undefined: no cap.
+   */
+  maxPipelines?: number;
+  /** INPUT_URI_ALLOWED_HOSTS: https hosts accepted for inputs besides Azure Storage. */
+  allowedInputHosts?: readonly string[];
 }
 
 /** A validated config: its combinations and their index names (reused by the planner). */
@@ -58,6 +65,9 @@ export function analyzeConfig(config: unknown, options: ValidateOptions = {}): C
     problems.add('', `The config must be a JSON object (the accelerator's config.json); got ${describe(config)}.`);
     return { problems: problems.list, expanded: [], names: [] };
   }
+  // The cost cap first, from list lengths: a config of millions of combinations is refused in microseconds.
+  const cap = options.maxPipelines === undefined ? undefined : capProblem(config, options.maxPipelines);
+  if (cap) return { problems: [cap], expanded: [], names: [] };
   const schema = schemaProblems(config);
   for (const p of schema) problems.add(p.path, p.message);
   for (const p of stepProblems(config)) problems.add(p.path, p.message);
@@ -85,9 +95,14 @@ export function analyzeConfig(config: unknown, options: ValidateOptions = {}): C
   const sampling = index && isRecord(index.sampling) ? index.sampling : undefined;
 
   // Config.validate_inputs: max(overlap_size) > min(chunk_size) is refused.
+  const values = valueProblems(config);
+  for (const p of values) problems.add(p.path, p.message);
+  // A refused size or dimension would only show up again as a malformed index name ("cs--5").
+  if (values.some((p) => p.path.startsWith('/index/'))) indexWellFormed = false;
   const chunkSizes = numbers(chunking?.chunk_size);
   const overlaps = numbers(chunking?.overlap_size);
-  if (chunkSizes && overlaps) {
+  // Only between sizes that are themselves valid: advice like "at most -5" helps nobody.
+  if (chunkSizes && overlaps && chunkSizes.every((c) => c >= 1) && overlaps.every((o) => o >= 0)) {
     const maxOverlap = overlaps.reduce((a, b) => (b > a ? b : a));
     const minChunk = chunkSizes.reduce((a, b) => (b < a ? b : a));
     if (maxOverlap > minChunk) {
@@ -358,12 +373,13 @@ const OPTION_KEYS = new Set(['maxParallelPipelines']);
 /**
  * Validates the body of `POST /api/experiments`: `{"config": <accelerator config>, "inputs": {"data": <uri>,
  * "evalData": <uri>}, "options": {"maxParallelPipelines"?: 1..500}}`. JSON pointers are relative to the body.
- * `request` is set only when there is no problem.
+ * `request` and `analysis` (the config's expansion and names, for the planner) are set only when there is no problem,
+ * so a request is validated once.
  */
 export function validateExperimentRequest(
   body: unknown,
   options: ValidateOptions = {},
-): { problems: Problem[]; request?: ExperimentRequest } {
+): { problems: Problem[]; request?: ExperimentRequest; analysis?: ConfigAnalysis } {
   const problems = new Problems();
   if (!isRecord(body)) {
     problems.add(
@@ -379,7 +395,11 @@ export function validateExperimentRequest(
   }
 
   if (!('config' in body)) problems.add('/config', 'Add the required key "config": the accelerator\'s config.json.');
-  else for (const p of validateConfig(body.config, options)) problems.add(`/config${p.path}`, p.message);
+  let analysis: ConfigAnalysis | undefined;
+  if ('config' in body) {
+    analysis = analyzeConfig(body.config, options);
+    for (const p of analysis.problems) problems.add(`/config${p.path}`, p.message);
+  }
 
   const inputs = body.inputs;
   if (inputs === undefined) {
@@ -399,14 +419,11 @@ export function validateExperimentRequest(
     for (const key of INPUT_KEYS) {
       const value = inputs[key];
       if (value === undefined) problems.add(`/inputs/${key}`, `Add "${key}": the URI of ${what[key]}.`);
-      else if (
-        typeof value !== 'string' ||
-        (!/^(azureml:\/\/|https:\/\/)\S+$/.test(value) && !parseDataAssetRef(value))
-      ) {
-        problems.add(
-          `/inputs/${key}`,
-          `"${key}" must be an azureml://… or https://… URI, or a data asset azureml:<name>:<version> / azureml:<name>@latest, of ${what[key]}; got ${describe(value)}.`,
-        );
+      else if (typeof value !== 'string') {
+        problems.add(`/inputs/${key}`, `"${key}" must be a URI (string) of ${what[key]}; got ${describe(value)}.`);
+      } else {
+        const refused = inputUriProblem(value, options.allowedInputHosts);
+        if (refused) problems.add(`/inputs/${key}`, `"${key}" (${what[key]}) is refused: ${refused}`);
       }
     }
   }
@@ -440,5 +457,5 @@ export function validateExperimentRequest(
     inputs: { data: okInputs.data, evalData: okInputs.evalData },
   };
   if (isRecord(opts)) request.options = { ...opts } as ExperimentRequest['options'];
-  return { problems: [], request };
+  return { problems: [], request, analysis };
 }

@@ -2,7 +2,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { CANCEL_EVENT } from '../orchestrators/names';
-import { apiBase, error, json } from './http';
+import { clientAnswersErrors, apiBase, error, json } from './http';
 import { getExperimentStatus } from './loadExperiment';
 
 const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
@@ -28,5 +28,5 @@ df.app.client.http('cancelExperiment', {
   route: 'experiments/{id}/cancel',
   methods: ['POST'],
   authLevel: 'function',
-  handler: cancelExperiment,
+  handler: clientAnswersErrors(cancelExperiment),
 });

@@ -1,5 +1,6 @@
 /** Experiment ids (the runExperiment instance ids) and request fingerprints. */
 import { createHash, randomBytes } from 'node:crypto';
+import { stableJson } from '../core/stableJson';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -18,5 +19,8 @@ export const newExperimentId = (experimentName: string): string =>
 /** The id an Idempotency-Key maps to: the same key always names the same experiment. */
 export const idempotentExperimentId = (key: string): string => `exp-key-${sha256(key).slice(0, 24)}`;
 
-/** Fingerprint of a request body, to tell a reused Idempotency-Key with a different body. */
-export const requestFingerprint = (body: unknown): string => sha256(JSON.stringify(body)).slice(0, 32);
+/**
+ * Fingerprint of a request body, to tell a reused Idempotency-Key with a different body: a hash of its canonical JSON
+ * (keys sorted, no whitespace), so the same body with its keys in another order or other spacing is the same request.
+ */
+export const requestFingerprint = (body: unknown): string => sha256(stableJson(body)).slice(0, 32);

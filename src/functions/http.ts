@@ -1,7 +1,8 @@
 /**
  * Small helpers shared by the HTTP triggers: reading a JSON body safely, and answering with errors users can act on.
  */
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { DurableClient } from 'durable-functions';
 import type { Problem } from '../core/types';
 
 export interface ErrorBody {
@@ -47,7 +48,8 @@ export async function readJsonBody(request: HttpRequest, maxBytes: number): Prom
   if (declared > maxBytes) return tooLarge();
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > maxBytes) return tooLarge();
-  const text = bytes.toString('utf8');
+  // A UTF-8 byte order mark (Windows editors, PowerShell's Set-Content) is not JSON, but it is not the user's mistake.
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() === '') {
     return { ok: false, response: error(400, 'InvalidJson', 'The request body is empty: send a JSON object.') };
   }
@@ -68,4 +70,43 @@ export function apiBase(request: HttpRequest): string {
   const host = request.headers.get('x-forwarded-host') ?? url.host;
   const prefix = url.pathname.startsWith('/api/') ? '/api' : '';
   return `${proto}://${host}${prefix}`;
+}
+
+const failed = (request: HttpRequest, context: InvocationContext, e: unknown): HttpResponseInit => {
+  context.error(`${request.method} ${new URL(request.url).pathname} failed: ${(e as Error)?.stack ?? String(e)}`);
+  return error(
+    500,
+    'InternalError',
+    `The request failed unexpectedly (invocation ${context.invocationId}). Retry it (with the same ` +
+      'Idempotency-Key, a retried start never starts a second experiment); the app logs under that invocation id say why.',
+  );
+};
+
+/**
+ * Wraps an HTTP handler so that an unexpected error is a JSON 500 naming the invocation (for the logs), never an
+ * empty body. The error itself is logged, not returned: it may carry URLs of the durable API (with the system key).
+ */
+export function answersErrors(
+  handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>,
+): (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (e) {
+      return failed(request, context, e);
+    }
+  };
+}
+
+/** `answersErrors` for handlers with a durable client. */
+export function clientAnswersErrors(
+  handler: (request: HttpRequest, client: DurableClient, context: InvocationContext) => Promise<HttpResponseInit>,
+): (request: HttpRequest, client: DurableClient, context: InvocationContext) => Promise<HttpResponseInit> {
+  return async (request, client, context) => {
+    try {
+      return await handler(request, client, context);
+    } catch (e) {
+      return failed(request, context, e);
+    }
+  };
 }

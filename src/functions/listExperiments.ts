@@ -4,7 +4,7 @@ import * as df from 'durable-functions';
 import { countPipelineStates, decodePipelineStates, type RunExperimentInput } from '../core/experiment';
 import { experimentStatus } from '../core/experimentView';
 import { ORCHESTRATION } from '../orchestrators/names';
-import { error, json } from './http';
+import { clientAnswersErrors, error, json } from './http';
 
 const clampInt = (raw: string | null, fallback: number, min: number, max: number): number | undefined => {
   if (raw === null) return fallback;
@@ -47,5 +47,5 @@ df.app.client.http('listExperiments', {
   route: 'experiments',
   methods: ['GET'],
   authLevel: 'function',
-  handler: listExperiments,
+  handler: clientAnswersErrors(listExperiments),
 });

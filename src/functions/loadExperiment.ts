@@ -10,7 +10,7 @@ import {
   type RunExperimentInput,
 } from '../core/experiment';
 import { buildExperimentView, type ExperimentView, type OrchestrationSnapshot } from '../core/experimentView';
-import { planExperiment } from '../core/plan';
+import { planNames } from '../core/plan';
 import { ORCHESTRATION } from '../orchestrators/names';
 
 /** Concurrent status reads of pipeline sub-orchestrations. */
@@ -47,16 +47,8 @@ const snapshot = (s: df.DurableOrchestrationStatus): OrchestrationSnapshot => ({
   output: s.output,
 });
 
-function planNames(input: RunExperimentInput | undefined): { indexName: string; jobName: string }[] {
-  if (!input) return [];
-  const planned = planExperiment({
-    config: input.request.config,
-    experimentId: input.experimentId,
-    inputs: input.request.inputs,
-    settings: input.settings,
-  });
-  return planned.ok ? planned.plan.pipelines.map((p) => ({ indexName: p.indexName, jobName: p.jobName })) : [];
-}
+const namesOf = (input: RunExperimentInput | undefined): { indexName: string; jobName: string }[] =>
+  input ? planNames(input.request.config, input.experimentId) : [];
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -74,11 +66,16 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 export async function loadExperiment(
   client: df.DurableClient,
   status: df.DurableOrchestrationStatus,
-  options: { pipelineDetails: boolean },
+  options: {
+    pipelineDetails: boolean;
+    /** Only these pipelines' sub-orchestrations are read (a page of the list); all when absent. */
+    range?: { skip: number; top: number };
+  },
 ): Promise<LoadedExperiment> {
   const input = status.input as RunExperimentInput | undefined;
   const parent = snapshot(status);
-  const plan = planNames(input);
+  const plan = namesOf(input);
+  const { skip, top } = options.range ?? { skip: 0, top: Number.MAX_SAFE_INTEGER };
   const children = new Map<number, OrchestrationSnapshot>();
 
   const custom = status.customStatus as { pipelines?: unknown } | undefined;
@@ -86,7 +83,7 @@ export async function loadExperiment(
   if (options.pipelineDetails && !finalOutput && typeof custom?.pipelines === 'string') {
     const started = decodePipelineStates(custom.pipelines)
       .map((state, index) => ({ state, index }))
-      .filter((p) => p.state !== 'Pending');
+      .filter((p) => p.state !== 'Pending' && p.index >= skip && p.index < skip + top);
     const reads = await mapLimited(started, CHILD_READS, async ({ index }) => {
       try {
         return { index, status: await client.getStatus(monitorInstanceId(status.instanceId, index)) };

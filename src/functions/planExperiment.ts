@@ -1,12 +1,20 @@
-/** POST /api/plan — validates and plans an experiment without touching Azure. Same body as POST /api/experiments. */
+/**
+ * POST /api/plan — validates and plans an experiment without touching Azure. Same body and same rules as
+ * POST /api/experiments (the cap included). The answer is a summary (index and job names, components); `?full=true`
+ * adds each pipeline's narrowed config and PipelineJob body.
+ */
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
-import { planExperimentRequest } from '../core/experiment';
+import { planExperimentRequest } from '../core/request';
 import { withoutSecrets } from '../core/settings';
 import { getSettings } from '../settings';
-import { error, json, readJsonBody } from './http';
+import { answersErrors, error, json, readJsonBody } from './http';
 
 export async function planEndpoint(request: HttpRequest): Promise<HttpResponseInit> {
   const settings = withoutSecrets(getSettings());
+  const full = request.query.get('full');
+  if (full !== null && full !== 'true' && full !== 'false') {
+    return error(400, 'InvalidQuery', `full must be true or false; got '${full}'.`);
+  }
   const body = await readJsonBody(request, settings.http.maxBodyBytes);
   if (!body.ok) return body.response;
   const experimentId = request.query.get('experimentId') ?? 'exp-plan';
@@ -19,15 +27,17 @@ export async function planEndpoint(request: HttpRequest): Promise<HttpResponseIn
       planned.problems,
     );
   }
+  const { plan } = planned;
   return json(200, {
     experimentId,
-    pipelines: planned.plan.pipelines.map((p) => ({
-      indexName: p.indexName,
-      jobName: p.jobName,
-      config: p.config,
-      job: p.job,
-    })),
-    components: planned.plan.components,
+    pipelineCount: plan.pipelines.length,
+    pipelines: plan.pipelines.map((p) =>
+      full === 'true'
+        ? { indexName: p.indexName, jobName: p.jobName, config: p.config, job: p.job }
+        : { indexName: p.indexName, jobName: p.jobName },
+    ),
+    components:
+      full === 'true' ? plan.components : plan.components.map((c) => ({ name: c.name, version: c.version, id: c.id })),
     ...(settings.placeholders.length > 0 ? { placeholders: settings.placeholders } : {}),
   });
 }
@@ -36,5 +46,5 @@ app.http('planExperiment', {
   route: 'plan',
   methods: ['POST'],
   authLevel: 'function',
-  handler: planEndpoint,
+  handler: answersErrors(planEndpoint),
 });

@@ -5,12 +5,10 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { createHash } from 'node:crypto';
-import { planExperimentRequest, type RunExperimentInput } from '../core/experiment';
-import { runReadiness, runReadinessMessage, withoutSecrets } from '../core/settings';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
-import { requestFingerprint } from './experimentIds';
 import { readScheduleSource } from './scheduleSource';
+import { prepareStart } from './startPath';
 
 const ACTIVE = [
   df.OrchestrationRuntimeStatus.Pending,
@@ -34,8 +32,6 @@ export async function runScheduledExperiment(
   const settings = getSettings();
   const { cron, source } = settings.schedule;
   if (!cron || !source) return;
-  const notReady = runReadiness(settings);
-  if (notReady) return context.error(`Scheduled experiment not started: ${runReadinessMessage(notReady)}`);
   const prefix = schedulePrefix(cron, source);
 
   const running = (await client.getStatusBy({ runtimeStatus: ACTIVE })) ?? [];
@@ -49,36 +45,35 @@ export async function runScheduledExperiment(
 
   let body: unknown;
   try {
-    body = JSON.parse(await readScheduleSource(source));
+    body = JSON.parse((await readScheduleSource(source)).replace(/^\uFEFF/, ''));
   } catch (e) {
     context.error(
       `Scheduled experiment not started: cannot read EXPERIMENT_SCHEDULE_SOURCE '${source}': ${(e as Error).message}`,
     );
     return;
   }
-  const experimentId = `${prefix}-${stamp(new Date())}`;
-  const safeSettings = withoutSecrets(settings);
-  const planned = planExperimentRequest(body, { experimentId, settings: safeSettings });
-  if (!planned.ok) {
+  // The same start path as POST /api/experiments: settings a run needs, the cap, the input-URI policy.
+  const decision = prepareStart(body, {
+    settings,
+    experimentId: `${prefix}-${stamp(new Date())}`,
+    trigger: 'schedule',
+    submittedAt: new Date().toISOString(),
+  });
+  if (decision.kind === 'notConfigured') {
+    context.error(`Scheduled experiment not started: ${decision.message}`);
+    return;
+  }
+  if (decision.kind === 'invalid') {
     context.error(
-      `Scheduled experiment not started: '${source}' has ${planned.problems.length} problem(s): ` +
-        planned.problems.map((p) => `${p.path}: ${p.message}`).join('; '),
+      `Scheduled experiment not started: '${source}' has ${decision.problems.length} problem(s): ` +
+        decision.problems.map((p) => `${p.path}: ${p.message}`).join('; '),
     );
     return;
   }
-  const { request } = planned;
-
-  const input: RunExperimentInput = {
-    experimentId,
-    request,
-    settings: safeSettings,
-    submittedAt: new Date().toISOString(),
-    trigger: 'schedule',
-    requestHash: requestFingerprint(body),
-  };
-  await client.startNew(ORCHESTRATION.runExperiment, { instanceId: experimentId, input });
+  const { input, plan } = decision;
+  await client.startNew(ORCHESTRATION.runExperiment, { instanceId: input.experimentId, input });
   context.log(
-    `Scheduled experiment ${experimentId} started (${planned.plan.pipelines.length} pipeline(s))${timer.isPastDue ? '; this run was past due' : ''}.`,
+    `Scheduled experiment ${input.experimentId} started (${plan.pipelines.length} pipeline(s))${timer.isPastDue ? '; this run was past due' : ''}.`,
   );
 }
 

@@ -1,15 +1,19 @@
 /**
  * POST /api/experiments — validates and plans the experiment, then starts runExperiment. Nothing starts when the
- * body or the config is invalid: 400 lists every problem with its JSON path.
+ * body or the config is invalid: 400 lists every problem with its JSON path. Same rules as the schedule
+ * (`startPath.ts`): the settings a run needs, MAX_PIPELINES_PER_EXPERIMENT, the input-URI policy.
  */
 import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { planExperimentRequest, type RunExperimentInput } from '../core/experiment';
-import { runReadiness, runReadinessMessage, withoutSecrets } from '../core/settings';
+import type { RunExperimentInput } from '../core/experiment';
+import type { Plan } from '../core/types';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
-import { idempotentExperimentId, newExperimentId, requestFingerprint } from './experimentIds';
-import { apiBase, error, json, readJsonBody } from './http';
+import { idempotentExperimentId, newExperimentId } from './experimentIds';
+import { clientAnswersErrors, apiBase, error, json, readJsonBody } from './http';
+// Registers the 405 answers of every route (src/index.ts imports this module).
+import './methodNotAllowed';
+import { prepareStart } from './startPath';
 
 const MAX_IDEMPOTENCY_KEY = 200;
 
@@ -21,18 +25,21 @@ export async function startExperiment(
   const settings = getSettings();
   const body = await readJsonBody(request, settings.http.maxBodyBytes);
   if (!body.ok) return body.response;
-  const notReady = runReadiness(settings);
-  if (notReady) return error(503, 'NotConfigured', runReadinessMessage(notReady));
-
   const key = request.headers.get('idempotency-key')?.trim();
-  const safeSettings = withoutSecrets(settings);
-  const planned = planExperimentRequest(body.value, {
+  if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
+    return error(400, 'InvalidIdempotencyKey', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters.`);
+  }
+
+  const decision = prepareStart(body.value, {
+    settings,
     experimentId: (r) =>
       key ? idempotentExperimentId(key) : newExperimentId(String(r.config.experiment_name ?? 'experiment')),
-    settings: safeSettings,
+    trigger: 'http',
+    submittedAt: new Date().toISOString(),
   });
-  if (!planned.ok) {
-    const { problems } = planned;
+  if (decision.kind === 'notConfigured') return error(503, 'NotConfigured', decision.message);
+  if (decision.kind === 'invalid') {
+    const { problems } = decision;
     return error(
       400,
       'InvalidExperiment',
@@ -40,61 +47,50 @@ export async function startExperiment(
       problems,
     );
   }
-  if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
-    return error(400, 'InvalidIdempotencyKey', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters.`);
-  }
-  const { experimentId, request: experiment } = planned;
-  const experimentName = String(experiment.config.experiment_name ?? 'experiment');
-
-  const fingerprint = requestFingerprint(body.value);
-  const base = apiBase(request);
-  const accepted = (status: number): HttpResponseInit => {
-    const statusUri = `${base}/experiments/${experimentId}`;
-    return json(
-      status,
-      {
-        id: experimentId,
-        statusUri,
-        cancelUri: `${statusUri}/cancel`,
-        experimentName,
-        pipelines: planned.plan.pipelines.map((p) => ({ indexName: p.indexName, jobName: p.jobName })),
-      },
-      { Location: statusUri, 'Retry-After': '30' },
-    );
-  };
+  const { input, plan } = decision;
+  const accepted = (status: number): HttpResponseInit => acceptedResponse(request, status, input, plan);
 
   if (key) {
-    const existing = await findExisting(client, experimentId);
+    const existing = await findExisting(client, input.experimentId);
     if (existing) {
-      if (existing.requestHash !== fingerprint) {
+      if (existing.requestHash !== input.requestHash) {
         return error(
           409,
           'IdempotencyKeyReused',
-          `Idempotency-Key '${key}' was already used for experiment ${experimentId} with a different body. Use a new key to start another experiment.`,
+          `Idempotency-Key '${key}' was already used for experiment ${input.experimentId} with a different body ` +
+            '(bodies are compared as canonical JSON: key order and whitespace do not matter). Use a new key to start ' +
+            'another experiment.',
         );
       }
-      context.log(`Idempotency-Key matched existing experiment ${experimentId}`);
+      context.log(`Idempotency-Key matched existing experiment ${input.experimentId}`);
       return accepted(200);
     }
   }
 
-  const input: RunExperimentInput = {
-    experimentId,
-    request: experiment,
-    settings: safeSettings,
-    submittedAt: new Date().toISOString(),
-    trigger: 'http',
-    requestHash: fingerprint,
-  };
   try {
-    await client.startNew(ORCHESTRATION.runExperiment, { instanceId: experimentId, input });
+    await client.startNew(ORCHESTRATION.runExperiment, { instanceId: input.experimentId, input });
   } catch (e) {
     // A concurrent request with the same key may have started it a moment ago.
-    if (key && (await findExisting(client, experimentId))) return accepted(200);
+    if (key && (await findExisting(client, input.experimentId))) return accepted(200);
     throw e;
   }
-  context.log(`started experiment ${experimentId} with ${planned.plan.pipelines.length} pipeline(s)`);
+  context.log(`started experiment ${input.experimentId} with ${plan.pipelines.length} pipeline(s)`);
   return accepted(202);
+}
+
+function acceptedResponse(request: HttpRequest, status: number, input: RunExperimentInput, plan: Plan) {
+  const statusUri = `${apiBase(request)}/experiments/${input.experimentId}`;
+  return json(
+    status,
+    {
+      id: input.experimentId,
+      statusUri,
+      cancelUri: `${statusUri}/cancel`,
+      experimentName: String(input.request.config.experiment_name ?? 'experiment'),
+      pipelines: plan.pipelines.map((p) => ({ indexName: p.indexName, jobName: p.jobName })),
+    },
+    { Location: statusUri, 'Retry-After': '30' },
+  );
 }
 
 async function findExisting(client: df.DurableClient, instanceId: string): Promise<RunExperimentInput | undefined> {
@@ -110,5 +106,5 @@ df.app.client.http('startExperiment', {
   route: 'experiments',
   methods: ['POST'],
   authLevel: 'function',
-  handler: startExperiment,
+  handler: clientAnswersErrors(startExperiment),
 });

@@ -29,6 +29,16 @@ export function testSettings(overrides: Record<string, string> = {}): Settings {
   }).settings;
 }
 
+/** The accelerator's required settings (OpenAI, Search), as a run needs them. */
+export const ACCELERATOR_SETTINGS = {
+  OPENAI_API_KEY: 'k',
+  OPENAI_API_VERSION: '2024-02-01',
+  OPENAI_ENDPOINT: 'https://o.openai.azure.com',
+  AZURE_SEARCH_SERVICE_ENDPOINT: 'https://s.search.windows.net',
+  AZURE_SEARCH_ADMIN_KEY: 'k2',
+  AZURE_SEARCH_USE_SEMANTIC_SEARCH: 'True',
+};
+
 export const INPUTS = {
   data: 'azureml://datastores/workspaceblobstore/paths/docs/',
   evalData: 'azureml://datastores/workspaceblobstore/paths/eval/qa.jsonl',

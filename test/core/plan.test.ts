@@ -8,7 +8,7 @@ import type { Plan } from '../../src/core/types';
 import { validateConfig } from '../../src/core/validate';
 import { fixture, INPUTS, testSettings } from './helpers';
 
-const settings = testSettings();
+const settings = testSettings({ MAX_PIPELINES_PER_EXPERIMENT: '1000' });
 const WS =
   '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-rag/providers/Microsoft.MachineLearningServices/workspaces/ws-rag';
 

@@ -1,14 +1,6 @@
 import { runReadiness, runReadinessMessage } from '../../src/core/settings';
-import { testSettings } from './helpers';
+import { ACCELERATOR_SETTINGS as ACCELERATOR, testSettings } from './helpers';
 
-const ACCELERATOR = {
-  OPENAI_API_KEY: 'k',
-  OPENAI_API_VERSION: '2024-02-01',
-  OPENAI_ENDPOINT: 'https://o.openai.azure.com',
-  AZURE_SEARCH_SERVICE_ENDPOINT: 'https://s.search.windows.net',
-  AZURE_SEARCH_ADMIN_KEY: 'k2',
-  AZURE_SEARCH_USE_SEMANTIC_SEARCH: 'True',
-};
 const REF = '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/openai-key/)';
 
 describe('runReadiness (checked before a run starts, HTTP and schedule alike)', () => {

@@ -76,7 +76,12 @@ describe('an app missing its AzureML settings', () => {
     expect((res.body as { error: { message: string } }).error.message).toMatch(/AML_CODE_ASSET_ID, AML_ENVIRONMENT_ID/);
     const plan = await api(base, 'POST', '/plan', body('e2e-unconfigured'));
     expect(plan.status).toBe(200);
-    expect(plan.text).toContain('<AML_CODE_ASSET_ID>');
+    expect((plan.body as { placeholders: string[] }).placeholders).toEqual(
+      expect.arrayContaining(['AML_CODE_ASSET_ID', 'AML_ENVIRONMENT_ID']),
+    );
+    expect((await api(base, 'POST', '/plan?full=true', body('e2e-unconfigured'))).text).toContain(
+      '<AML_CODE_ASSET_ID>',
+    );
     expect(((await api(base, 'GET', '/experiments')).body as { experiments: unknown[] }).experiments).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { planExperimentRequest } from '../../src/core/experiment';
+import { planExperimentRequest } from '../../src/core/request';
 import { parseSettings } from '../../src/core/settings';
 
 const config = JSON.parse(readFileSync(join(__dirname, '../fixtures/e2e/config.sample.json'), 'utf8')) as Record<
