@@ -1,7 +1,7 @@
 /** GET /api/experiments/{id} — the experiment's read-only progress view. */
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import * as df from 'durable-functions';
-import { error, json } from './http';
+import { apiBase, error, json } from './http';
 import { getExperimentStatus, loadExperiment } from './loadExperiment';
 
 export async function getExperiment(request: HttpRequest, client: df.DurableClient): Promise<HttpResponseInit> {
@@ -10,7 +10,7 @@ export async function getExperiment(request: HttpRequest, client: df.DurableClie
   if (!status) return error(404, 'ExperimentNotFound', `No experiment with id '${id}'.`);
   const details = request.query.get('pipelines') !== 'false';
   const { view } = await loadExperiment(client, status, { pipelineDetails: details });
-  return json(200, view);
+  return json(200, { ...view, reportUri: `${apiBase(request)}/experiments/${view.id}/report` });
 }
 
 df.app.client.http('getExperiment', {
