@@ -24,9 +24,20 @@ export function barSizeClass(value: number, max: number): string {
   return `s-${Math.min(LONGEST_BAR, Math.round((value / max) * LONGEST_BAR))}`;
 }
 
+/** More bars than this cannot be read: a chart then shows the highest ones (the table has every pipeline). */
+export const CHART_MAX_BARS = 30;
+
 export function metricChart(model: ReportModel, metric: string): string {
-  const rows = model.rows.filter((r) => typeof r.metrics[metric] === 'number' && Number.isFinite(r.metrics[metric]));
-  if (rows.length === 0) return '';
+  const all = model.rows.filter((r) => typeof r.metrics[metric] === 'number' && Number.isFinite(r.metrics[metric]));
+  if (all.length === 0) return '';
+  const rows =
+    all.length <= CHART_MAX_BARS
+      ? all
+      : [...all].sort((a, b) => (b.metrics[metric] as number) - (a.metrics[metric] as number)).slice(0, CHART_MAX_BARS);
+  const caption =
+    rows.length < all.length
+      ? `${escapeHtml(metric)} <span class="note">(the ${rows.length} highest of ${all.length})</span>`
+      : escapeHtml(metric);
   const max = Math.max(...rows.map((r) => r.metrics[metric] as number));
   const body = rows
     .map((r) => {
@@ -41,7 +52,7 @@ export function metricChart(model: ReportModel, metric: string): string {
     .join('\n');
   return `<figure class="chart" data-metric="${escapeHtml(metric)}">
 <table class="charts-css bar show-labels show-heading data-outside show-primary-axis data-spacing-2">
-<caption>${escapeHtml(metric)}</caption>
+<caption>${caption}</caption>
 <thead><tr><th scope="col">Index configuration</th><th scope="col">${escapeHtml(metric)}</th></tr></thead>
 <tbody>
 ${body}

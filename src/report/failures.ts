@@ -10,7 +10,7 @@ function diagnosisSteps(row: ReportRow): string {
         .filter((n) => n.lines.length > 0)
         .map(
           (n) =>
-            `<h5>Node ${escapeHtml(n.node)}</h5>\n<pre class="log">${n.lines.map((l) => escapeHtml(l)).join('\n')}</pre>`,
+            `<h5>${n.node === 'job' ? 'Job' : `Node ${escapeHtml(n.node)}`}</h5>\n<pre class="log">${n.lines.map((l) => escapeHtml(l)).join('\n')}</pre>`,
         )
         .join('\n');
       return `<h4>Step ${escapeHtml(step.step)} (${escapeHtml(step.status)})</h4>\n${nodes}`;

@@ -35,7 +35,9 @@ export function progressCell(row: ReportRow): string {
       `${step}<span class="visually-hidden">: ${states[step]}</span></li>`,
   ).join('');
   const job =
-    row.status === 'Running' && row.jobStatus ? ` <span class="job-status">(${escapeHtml(row.jobStatus)})</span>` : '';
+    row.status === 'Running' && row.jobStatus && row.jobStatus !== row.status
+      ? ` <span class="job-status">(${escapeHtml(row.jobStatus)})</span>`
+      : '';
   return (
     `<span class="status status-${row.status.toLowerCase()}">${row.status}</span>${job}` +
     `<ol class="steps" aria-label="steps">${steps}</ol>`

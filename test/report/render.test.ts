@@ -97,6 +97,21 @@ describe('the comparison', () => {
     expect(chart).not.toContain('cs 1500');
   });
 
+  it('draws at most the 30 highest values of a metric when there are more pipelines', () => {
+    const view = completedView();
+    const template = view.pipelines[0]!;
+    view.pipelines = Array.from({ length: 40 }, (_, i) => ({
+      ...template,
+      indexName: name(100 + i),
+      metrics: { fuzzy_score: i },
+    }));
+    const chart = metricChart(reportModel(view), 'fuzzy_score');
+    expect(chart.match(/<tr/g)).toHaveLength(31);
+    expect(chart).toContain('(the 30 highest of 40)');
+    expect(chart).toContain('<th scope="row">cs 139</th>');
+    expect(chart).not.toContain('<th scope="row">cs 109</th>');
+  });
+
   it('scales bars to the largest value of each metric', () => {
     expect(barSizeClass(71.23, 71.23)).toBe('s-75');
     expect(barSizeClass(50, 100)).toBe('s-38');
