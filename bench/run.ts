@@ -21,6 +21,7 @@ const BENCHES = [
     file: 'chaos.ts',
     what: '20 experiments × 6 pipelines with 20 % of Azure calls failing and 3 host SIGKILLs',
   },
+  { name: 'report', file: 'report.ts', what: 'render the report page and CSV of a 500-pipeline experiment' },
 ];
 
 const wanted = process.argv.slice(2);

@@ -10,3 +10,5 @@ import './functions/listExperiments';
 import './functions/cancelExperiment';
 import './functions/planExperiment';
 import './functions/scheduledExperiment';
+import './functions/report';
+import './functions/reportAssets';

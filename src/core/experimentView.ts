@@ -57,6 +57,8 @@ export interface ExperimentView {
   pipelines: PipelineView[];
   comparison?: Comparison;
   error?: string;
+  /** The HTML report of this experiment (`GET /api/experiments/{id}/report`), set by the status endpoint. */
+  reportUri?: string;
 }
 
 const iso = (value: string | Date | undefined): string | undefined =>

@@ -33,7 +33,7 @@ export async function getExperiment(request: HttpRequest, client: df.DurableClie
   if (!status) return error(404, 'ExperimentNotFound', `No experiment with id '${id}'.`);
   if (pipelinesParam === 'false') {
     const { view } = await loadExperiment(client, status, { pipelineDetails: false });
-    return json(200, countsOnly(view));
+    return json(200, { ...countsOnly(view), reportUri: reportUri(request, view.id) });
   }
   const { view } = await loadExperiment(client, status, { pipelineDetails: true, range: { skip, top } });
   const total = view.pipelines.length;
@@ -41,8 +41,15 @@ export async function getExperiment(request: HttpRequest, client: df.DurableClie
   if (skip + top < total) {
     page.nextUri = `${apiBase(request)}/experiments/${id}?skip=${skip + top}&top=${top}`;
   }
-  return json(200, { ...view, pipelines: view.pipelines.slice(skip, skip + top), page });
+  return json(200, {
+    ...view,
+    pipelines: view.pipelines.slice(skip, skip + top),
+    page,
+    reportUri: reportUri(request, view.id),
+  });
 }
+
+const reportUri = (request: HttpRequest, id: string): string => `${apiBase(request)}/experiments/${id}/report`;
 
 /** The view without the per-pipeline list and comparison rows: counts, phase, status and the best per metric. */
 function countsOnly(view: ExperimentView): Omit<ExperimentView, 'pipelines' | 'comparison'> & {

@@ -4,17 +4,7 @@
  */
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { error } from './http';
-
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
-const ALL: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-
-/** The app's routes and the methods each takes (kept next to the registrations' own `methods`). */
-export const ROUTE_METHODS: readonly { name: string; route: string; allow: readonly Method[] }[] = [
-  { name: 'experiments', route: 'experiments', allow: ['GET', 'POST'] },
-  { name: 'experiment', route: 'experiments/{id}', allow: ['GET'] },
-  { name: 'cancel', route: 'experiments/{id}/cancel', allow: ['POST'] },
-  { name: 'plan', route: 'plan', allow: ['POST'] },
-];
+import { ALL_METHODS as ALL, ROUTE_METHODS, type Method } from './routeMethods';
 
 export function methodNotAllowed(allow: readonly Method[]) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
