@@ -60,22 +60,12 @@ async function main(): Promise<void> {
     console.error((err as Error).message);
     process.exit(2);
   }
-  let host: RunningHost;
-  try {
-    host = await startHost({ appDir: args.app, port: args.port, keys: args.keys || undefined, dataDir: args.dataDir });
-  } catch (err) {
-    console.error(`The local Functions host could not start: ${(err as Error).message}`);
-    process.exit(1);
-  }
+  // Signals are handled from the first moment: one that arrives while the host is still starting stops it as soon as
+  // it has started (before this, a SIGTERM in that window killed the process with 143 instead of a clean stop).
+  let host: RunningHost | undefined;
   let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) {
-      console.error(`${signal} again: exiting now.`);
-      process.exit(130);
-    }
-    stopping = true;
-    console.log(`Application is shutting down (${signal})...`);
-    host.stop().then(
+  const stop = (running: RunningHost): void => {
+    running.stop().then(
       () => process.exit(0),
       (err: unknown) => {
         console.error(`Error while stopping the host: ${(err as Error).message}`);
@@ -83,8 +73,24 @@ async function main(): Promise<void> {
       },
     );
   };
+  const shutdown = (signal: string): void => {
+    if (stopping) {
+      console.error(`${signal} again: exiting now.`);
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`Application is shutting down (${signal})...`);
+    if (host) stop(host);
+  };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  try {
+    host = await startHost({ appDir: args.app, port: args.port, keys: args.keys || undefined, dataDir: args.dataDir });
+  } catch (err) {
+    console.error(`The local Functions host could not start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  if (stopping) stop(host);
   // Started by a test or a tool with a pipe on stdin: stop when that parent goes away, even if it was killed.
   if (process.env.LOCAL_HOST_EXIT_WITH_PARENT === '1') {
     process.stdin.on('close', () => shutdown('parent exited'));

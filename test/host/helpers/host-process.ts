@@ -10,7 +10,6 @@ import path from 'node:path';
 export const REPO = path.resolve(__dirname, '../../..');
 export const FIXTURE_APP = path.join(REPO, 'test/fixtures/host-app');
 export const CLI = path.join(REPO, 'local/host/cli.ts');
-const TSX = require.resolve('tsx/cli');
 
 export interface HostProcess {
   child: ChildProcess;
@@ -54,7 +53,8 @@ function baseEnv(): Record<string, string> {
 export async function spawnHost(options: SpawnOptions = {}): Promise<HostProcess> {
   const env = { ...baseEnv(), ...options.env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  const child = spawn(process.execPath, [TSX, options.script ?? CLI, ...(options.args ?? [])], {
+  // tsx as a loader, not its CLI: one process, so a signal reaches the script itself with no relay to race.
+  const child = spawn(process.execPath, ['--import', 'tsx', options.script ?? CLI, ...(options.args ?? [])], {
     cwd: options.cwd ?? REPO,
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
