@@ -29,6 +29,9 @@ IHost host = new HostBuilder()
             // Short polling so a run takes minutes, one partition to spare a loaded machine.
             options.StorageProvider["partitionCount"] = 1;
             options.StorageProvider["maxQueuePollingInterval"] = "00:00:01";
+            // Messages a killed worker had dequeued come back after this (default 5 minutes; 1 minute is the least allowed): the crash scenario.
+            options.StorageProvider["controlQueueVisibilityTimeout"] = "00:01:00";
+            options.StorageProvider["workItemQueueVisibilityTimeout"] = "00:01:00";
             options.MaxConcurrentActivityFunctions = 4;
             options.MaxConcurrentOrchestratorFunctions = 4;
         });
