@@ -103,6 +103,14 @@ export const management = {
     if (!res.ok) throw new Error(`status of ${instanceId} answered ${res.status}: ${await res.text()}`);
     return (await res.json()) as InstanceStatus;
   },
+  async terminate(instanceId: string, reason: string): Promise<void> {
+    const url = new URL(
+      `instances/${encodeURIComponent(instanceId)}/terminate?reason=${encodeURIComponent(reason)}`,
+      RPC_BASE,
+    );
+    const res = await fetch(url, { method: 'POST' });
+    if (res.status !== 202) throw new Error(`terminating ${instanceId} answered ${res.status}: ${await res.text()}`);
+  },
   async raise(instanceId: string, eventName: string, data: unknown): Promise<void> {
     const res = await fetch(new URL(`instances/${encodeURIComponent(instanceId)}/raiseEvent/${eventName}`, RPC_BASE), {
       method: 'POST',

@@ -32,9 +32,11 @@ const CANCELED = Symbol('canceled');
 /**
  * How long the experiment waits at most between wake-ups while pipelines run. Pipelines signal their end with an
  * event, failures included; a child that ends without one (terminated, or its event lost) is noticed at the next
- * wake-up, from its task's state: within minutes, not hours.
+ * wake-up, from its task's state: two of the longest poll intervals, at least 30 s and at most 5 minutes.
  */
-export const SAFETY_WAKE_UP_MINUTES = 5;
+export function safetyWakeUpMs(policy: PollingPolicy): number {
+  return Math.min(5 * 60_000, Math.max(30_000, 2 * policy.maxPollSeconds * 1000));
+}
 
 export function* runExperiment(context: OrchestrationContext): Generator<Task, ExperimentResult, unknown> {
   const input = context.df.getInput<RunExperimentInput>();
@@ -236,9 +238,7 @@ export function* runExperiment(context: OrchestrationContext): Generator<Task, E
 
     const finished = finishedEvents.next();
     // A safety net: wake up now and then to notice a child that ended without raising its event.
-    const wakeUp = context.df.createTimer(
-      new Date(context.df.currentUtcDateTime.getTime() + SAFETY_WAKE_UP_MINUTES * 60_000),
-    );
+    const wakeUp = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + safetyWakeUpMs(policy)));
     const waitOn = [...launched, finished, wakeUp];
     const cancel = canceled ? undefined : cancelEvents.next();
     if (cancel) waitOn.push(cancel);

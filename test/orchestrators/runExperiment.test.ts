@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ActionType } from '../../local/host/durable/actions';
 import { planExperimentRequest, type PipelineResult, type RunExperimentInput } from '../../src/core/experiment';
 import { parseSettings, withoutSecrets } from '../../src/core/settings';
-import { runExperiment, SAFETY_WAKE_UP_MINUTES } from '../../src/orchestrators/runExperiment';
+import { runExperiment, safetyWakeUpMs } from '../../src/orchestrators/runExperiment';
 import { Replay, type Scheduled } from './replay';
 
 const SETUP = ['syncSecrets', 'ensureCompute', 'registerComponents', 'stageConfig'];
@@ -53,6 +53,15 @@ function result(r: Replay, child: Scheduled, status: PipelineResult['status']): 
   return { index: input.index, indexName: input.indexName, jobName: input.jobName, status };
 }
 
+describe('safetyWakeUpMs', () => {
+  it('is two of the longest poll intervals, from 30 s to 5 minutes', () => {
+    const policy = { initialPollSeconds: 5, maxPollSeconds: 60, pollsPerGeneration: 20, deadlineHours: 72 };
+    expect(safetyWakeUpMs(policy)).toBe(120_000);
+    expect(safetyWakeUpMs({ ...policy, maxPollSeconds: 4 })).toBe(30_000);
+    expect(safetyWakeUpMs({ ...policy, maxPollSeconds: 3600 })).toBe(300_000);
+  });
+});
+
 describe('runExperiment', () => {
   it('starts at most maxParallelPipelines pipelines, and the next as soon as one reports its end', async () => {
     const r = await setUp([500, 700, 900], 2);
@@ -66,8 +75,8 @@ describe('runExperiment', () => {
     const r = await setUp([500], 1);
     const [timer] = r.find(ActionType.CreateTimer);
     expect(timer).toBeDefined();
-    expect(Date.parse(String(timer!.fireAt)) - r.now).toBe(SAFETY_WAKE_UP_MINUTES * 60_000);
-    expect(SAFETY_WAKE_UP_MINUTES).toBeLessThanOrEqual(5);
+    // Default policy: polls up to every 300 s, so a wake-up every 5 minutes.
+    expect(Date.parse(String(timer!.fireAt)) - r.now).toBe(5 * 60_000);
   });
 
   it('notices a pipeline that failed without raising its event at the next wake-up, and finishes', async () => {
@@ -84,7 +93,7 @@ describe('runExperiment', () => {
     );
     expect(meanwhile.isDone).toBe(false);
     const fireAt = Date.parse(String(wakeUp!.fireAt));
-    expect(fireAt - failedAt).toBeLessThanOrEqual(SAFETY_WAKE_UP_MINUTES * 60_000);
+    expect(fireAt - failedAt).toBeLessThanOrEqual(5 * 60_000);
     const done = await r.episode([r.timerFired(wakeUp!)], fireAt);
     expect(done.isDone).toBe(true);
     const output = done.output as { status: string; pipelines: PipelineResult[] };
