@@ -2,8 +2,7 @@
  * The app's entry (package.json `main`): importing each module registers its functions with the Functions host.
  */
 import './activities';
-import './orchestrators/runExperiment';
-import './orchestrators/monitorPipeline';
+import './orchestrators';
 import './functions/startExperiment';
 import './functions/getExperiment';
 import './functions/listExperiments';

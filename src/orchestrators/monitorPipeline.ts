@@ -5,7 +5,6 @@
  * History stays bounded however long the job runs: after `pollsPerGeneration` polls the orchestration continues as
  * new, carrying its state in the input. A `cancel` event, or the overall deadline, cancels the AML job.
  */
-import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { ACTIVITY, type GetPipelineStatusOutput } from '../activities/contracts';
 import { RAISE_EVENT, type RaiseEventInput } from '../activities/raiseEvent';
@@ -13,7 +12,7 @@ import type { MonitorPipelineInput, MonitorState, PipelineResult } from '../core
 import { nextPollAt, shouldContinueAsNew } from '../core/polling';
 import { callActivity, describeError, PermanentActivityError, transientRetry } from './activityCalls';
 import { eventWaiters } from './eventWaiters';
-import { CANCEL_EVENT, ORCHESTRATION, PIPELINE_FINISHED_EVENT } from './names';
+import { CANCEL_EVENT, PIPELINE_FINISHED_EVENT } from './names';
 
 /** The step running now: the first step that is running, else the last one that started. */
 export function currentStep(steps: GetPipelineStatusOutput['steps']): string | undefined {
@@ -155,12 +154,35 @@ function* watchPipeline(context: OrchestrationContext): Generator<Task, Pipeline
 }
 
 /**
+ * Watches the pipeline; should the watching itself fail (a bug, a bad input), the failure becomes the pipeline's
+ * result, so the experiment hears of it through its event at once instead of at its next safety wake-up.
+ */
+function* watchOrReportFailure(context: OrchestrationContext): Generator<Task, PipelineResult | undefined, unknown> {
+  try {
+    return yield* watchPipeline(context);
+  } catch (e) {
+    const input = context.df.getInput<MonitorPipelineInput>();
+    const error = `monitoring failed: ${describeError(e)}`;
+    if (!context.df.isReplaying) context.log(`[${input.jobName}] ${error}`);
+    context.df.setCustomStatus({ jobName: input.jobName, status: 'Failed', error });
+    return {
+      index: input.index,
+      indexName: input.indexName,
+      jobName: input.jobName,
+      status: 'Failed',
+      finishedAt: context.df.currentUtcDateTime.toISOString(),
+      error,
+    };
+  }
+}
+
+/**
  * The orchestrator: watches the pipeline, then tells the experiment that started it (the `pipelineFinished` event
  * carries the result). The experiment also learns it from this sub-orchestration's completion, should the event be
  * lost; it only awaits each child once (azure-functions-durable-js#574).
  */
-function* monitorPipeline(context: OrchestrationContext): Generator<Task, PipelineResult | undefined, unknown> {
-  const result = yield* watchPipeline(context);
+export function* monitorPipeline(context: OrchestrationContext): Generator<Task, PipelineResult | undefined, unknown> {
+  const result = yield* watchOrReportFailure(context);
   const parent = context.df.parentInstanceId;
   if (result && parent) {
     const event: RaiseEventInput = { instanceId: parent, eventName: PIPELINE_FINISHED_EVENT, data: result };
@@ -172,5 +194,3 @@ function* monitorPipeline(context: OrchestrationContext): Generator<Task, Pipeli
   }
   return result;
 }
-
-df.app.orchestration(ORCHESTRATION.monitorPipeline, monitorPipeline);

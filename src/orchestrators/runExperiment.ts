@@ -6,7 +6,6 @@
  * A `cancel` event stops it: no new pipeline starts, every running one is told to cancel its AML job (and, as a
  * backstop, the job is cancelled directly), and the experiment ends Canceled.
  */
-import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { ACTIVITY, type ActivityIO, type ActivityName } from '../activities/contracts';
 import { RAISE_EVENT, type RaiseEventInput } from '../activities/raiseEvent';
@@ -30,10 +29,16 @@ import { eventWaiters } from './eventWaiters';
 import { CANCEL_EVENT, ORCHESTRATION, PIPELINE_FINISHED_EVENT } from './names';
 
 const CANCELED = Symbol('canceled');
-/** How long the experiment waits at most between wake-ups while pipelines run (they normally signal their end). */
-const SAFETY_WAKE_UP_MINUTES = 60;
+/**
+ * How long the experiment waits at most between wake-ups while pipelines run. Pipelines signal their end with an
+ * event, failures included; a child that ends without one (terminated, or its event lost) is noticed at the next
+ * wake-up, from its task's state: two of the longest poll intervals, at least 30 s and at most 5 minutes.
+ */
+export function safetyWakeUpMs(policy: PollingPolicy): number {
+  return Math.min(5 * 60_000, Math.max(30_000, 2 * policy.maxPollSeconds * 1000));
+}
 
-function* runExperiment(context: OrchestrationContext): Generator<Task, ExperimentResult, unknown> {
+export function* runExperiment(context: OrchestrationContext): Generator<Task, ExperimentResult, unknown> {
   const input = context.df.getInput<RunExperimentInput>();
   const { experimentId, settings } = input;
   const startedAt = context.df.currentUtcDateTime.toISOString();
@@ -233,9 +238,7 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
 
     const finished = finishedEvents.next();
     // A safety net: wake up now and then to notice a child that ended without raising its event.
-    const wakeUp = context.df.createTimer(
-      new Date(context.df.currentUtcDateTime.getTime() + SAFETY_WAKE_UP_MINUTES * 60_000),
-    );
+    const wakeUp = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + safetyWakeUpMs(policy)));
     const waitOn = [...launched, finished, wakeUp];
     const cancel = canceled ? undefined : cancelEvents.next();
     if (cancel) waitOn.push(cancel);
@@ -255,5 +258,3 @@ function* runExperiment(context: OrchestrationContext): Generator<Task, Experime
   log(`finished: ${final.status}`);
   return final;
 }
-
-df.app.orchestration(ORCHESTRATION.runExperiment, runExperiment);

@@ -269,3 +269,18 @@ test('inputs and outputs travel as JSON: a Date becomes a string and undefined v
     input: { at: '2024-01-02T00:00:00.000Z' },
   });
 });
+
+test('a terminated child reaches its parent as the real engine sends it (reason, no details): the parent fails', async () => {
+  const id = await startOrchestration(host, 'AwaitChild');
+  await waitFor(host, `${id}-child`, (s) => s.runtimeStatus === 'Running');
+  const res = await request('POST', `${host.url}${DURABLE}/instances/${id}-child/terminate?reason=stopped`);
+  expect(res.status).toBe(202);
+  const s = await waitFor(host, id);
+  // Extension 3.19.0 writes SubOrchestrationInstanceFailed { Reason: <reason>, Details: null } (npm run
+  // conformance); durable-functions 3.5.0 cannot parse it, so the parent's try/catch never sees it.
+  expect(s.runtimeStatus).toBe('Failed');
+  expect(String(s.output)).toMatch(/could not parse its exception data/);
+  const h = await getStatus(host, id, '?showHistory=true');
+  const failed = (h.historyEvents ?? []).find((e) => e.EventType === 'SubOrchestrationInstanceFailed');
+  expect(failed).toMatchObject({ Reason: 'stopped', Details: null });
+});
