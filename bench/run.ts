@@ -11,6 +11,7 @@ const BENCHES = [
   { name: 'host', file: 'host.ts', what: 'local durable host: fan-out of 1,000 activities, replay of 2,000 events' },
   { name: 'host-http', file: 'host-http.ts', what: 'local host: HTTP requests per second for a trivial function' },
   { name: 'experiment', file: 'experiment.ts', what: 'a simulated 24-pipeline experiment, end to end' },
+  { name: 'cold-start', file: 'coldStart.ts', what: 'loading the deployed entry vs durable-functions alone' },
 ];
 
 const wanted = process.argv.slice(2);

@@ -2,8 +2,9 @@
  * The workspace's MLflow tracking REST API (AzureML data plane): experiment lookup and run search, used to
  * find a pipeline job's step runs (child runs tagged `mlflow.parentRunId = <job name>`).
  */
-import { createRestError, type Client } from '@azure-rest/core-client';
+import type { Client } from '@azure-rest/core-client';
 import type { Settings } from '../core/settings';
+import { restCoreClient } from './sdk';
 
 export interface MlflowRun {
   runId: string;
@@ -79,7 +80,7 @@ async function call(client: Client, method: 'get' | 'post', path: string, init: 
     method === 'get'
       ? await request.get({ queryParameters: init.query as Record<string, string> })
       : await request.post({ body: init.body, contentType: 'application/json' });
-  if (!/^2\d\d$/.test(response.status)) throw createRestError(response);
+  if (!/^2\d\d$/.test(response.status)) throw restCoreClient().createRestError(response);
   return asRecord(response.body);
 }
 
