@@ -102,8 +102,12 @@ describe('the unzipped package, alone', () => {
   let stack: Stack;
   afterAll(async () => stack?.close());
 
-  it('runs an experiment end to end in the Functions host (SDK clients loaded on first use)', async () => {
-    stack = await startStack({ appDir: unzipped });
+  it('runs an experiment end to end in the Functions host (SDK clients loaded on first use), refusing a 5-field schedule', async () => {
+    // A five-field cron: the app starts, logs why there is no schedule, and serves requests.
+    stack = await startStack({
+      appDir: unzipped,
+      env: { EXPERIMENT_SCHEDULE: '0 3 * * *', EXPERIMENT_SCHEDULE_SOURCE: 'examples/experiment.json' },
+    });
     const base = `${stack.host.url}/api`;
     const invalid = body('package-smoke');
     (invalid.config as Record<string, unknown>).index = { chunking: { chunk_size: 'big' } };
@@ -122,5 +126,8 @@ describe('the unzipped package, alone', () => {
     expect(view.pipelines).toHaveLength(2);
     for (const p of view.pipelines) expect(Object.keys(p.metrics ?? {}).length).toBeGreaterThan(0);
     expect(stack.logs()).not.toContain(CANARY);
+    expect(stack.logs()).toContain(
+      "EXPERIMENT_SCHEDULE is not valid, so no scheduled experiment will run: '0 3 * * *' has 5 fields",
+    );
   });
 });
