@@ -22,6 +22,7 @@ const BENCHES = [
     what: '20 experiments × 6 pipelines with 20 % of Azure calls failing and 3 host SIGKILLs',
   },
   { name: 'report', file: 'report.ts', what: 'render the report page and CSV of a 500-pipeline experiment' },
+  { name: 'cold-start', file: 'coldStart.ts', what: 'loading the deployed entry vs durable-functions alone' },
 ];
 
 const wanted = process.argv.slice(2);

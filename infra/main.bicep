@@ -17,8 +17,27 @@ metadata description = 'Runs the RAG Experiment Accelerator\'s AzureML pipelines
 @maxLength(40)
 param environmentName string
 
-@description('Optional. Region of the resources.')
-param location string = resourceGroup().location
+// Regions with Flex Consumption, the Durable Task Scheduler and AzureML (the regions of Microsoft's Durable
+// Functions azd quickstart, each of which also has AzureML; sources in docs/deploy.md, "Regions").
+@description('Optional. Region of the resources: one with Flex Consumption, the Durable Task Scheduler and AzureML.')
+@allowed([
+  'australiaeast'
+  'centralus'
+  'eastasia'
+  'eastus2'
+  'northcentralus'
+  'northeurope'
+  'southeastasia'
+  'swedencentral'
+  'uksouth'
+  'westus2'
+])
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
 
 @description('Optional. Object id of the deploying user or group (azd\'s AZURE_PRINCIPAL_ID): gets the Durable Task dashboard role and Key Vault secret access. Empty: none.')
 param principalId string = ''
@@ -33,6 +52,13 @@ param principalType string = 'User'
 
 @description('Optional. Tags for every resource.')
 param tags tagsType = {}
+
+@description('Optional. dev: throw-away (purge protection off, so `azd down --purge` then `azd up` reuses the names); prod: purge protection on.')
+@allowed([
+  'dev'
+  'prod'
+])
+param environmentType string = 'dev'
 
 @description('Optional. Suffix that makes the default resource names unique.')
 param resourceToken string = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
@@ -62,8 +88,11 @@ param applicationInsightsName string = 'appi-${resourceToken}'
 @description('Optional. Name of the key vault (AZURE_KEY_VAULT_ENDPOINT; the accelerator\'s secrets live here).')
 param keyVaultName string = 'kv-${resourceToken}'
 
-@description('Optional. Purge protection on the key vault (recommended; a purge-protected vault cannot be purged by `azd down --purge` and its name stays taken until the retention ends).')
-param keyVaultEnablePurgeProtection bool = true
+@description('Optional. Purge protection on the key vault (default: on for prod, off for dev). A purge-protected vault cannot be purged by `azd down --purge`: its name stays taken until the retention ends.')
+param keyVaultEnablePurgeProtection bool = environmentType == 'prod'
+
+@description('Optional. Name of the app\'s user-assigned managed identity.')
+param appIdentityName string = 'id-${resourceToken}'
 
 @description('Optional. Name of the Durable Task Scheduler.')
 param durableTaskSchedulerName string = 'dts-${resourceToken}'
@@ -220,6 +249,22 @@ param sourceSecretUris {
   AZURE_LANGUAGE_SERVICE_KEY: string?
   AZURE_DOCUMENT_INTELLIGENCE_ADMIN_KEY: string?
 } = {}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The app's identity, first: its role assignments are all made before the function app exists
+// ---------------------------------------------------------------------------------------------------------------
+
+module appIdentity 'modules/user-assigned-identity.bicep' = {
+  name: 'app-identity'
+  params: {
+    name: appIdentityName
+    location: location
+    tags: allTags
+  }
+}
+
+var appPrincipalId = appIdentity.outputs.principalId
+var appClientId = appIdentity.outputs.clientId
 
 // ---------------------------------------------------------------------------------------------------------------
 // Monitoring
@@ -379,16 +424,20 @@ module functionApp 'modules/function-app.bicep' = {
     planName: appServicePlanName
     storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
+    identityResourceId: appIdentity.outputs.resourceId
     nodeVersion: '22'
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }
+  // The app starts only once its identity may read its package and host storage, its vault and its task hub.
   dependsOn: [
     storage
+    storageRoles
+    keyVaultRoles
+    taskHubRoles
+    applicationInsightsRoles
   ]
 }
-
-var appPrincipalId = functionApp.outputs.systemAssignedMIPrincipalId
 
 // ---------------------------------------------------------------------------------------------------------------
 // AzureML workspace (new or existing), diagnostics, cluster and the app's roles on them
@@ -421,6 +470,29 @@ module mlWorkspace 'modules/ml-workspace.bicep' = if (createMlWorkspace) {
   }
 }
 
+// The new workspace's own identity: explicit roles on its storage (identity-based system datastores, blob and file
+// shares) and on its vault (the secrets it keeps there), rather than relying on what workspace creation grants.
+module mlStorageWorkspaceRoles 'modules/rbac/storage-account.bicep' = if (createMlWorkspace) {
+  name: 'rbac-ml-storage-workspace'
+  params: {
+    storageAccountName: mlStorageAccountName
+    roleAssignments: [
+      {
+        roleDefinitionId: builtInRoleIds.storageBlobDataContributor
+        principalId: mlWorkspace.?outputs.?principalId ?? ''
+        principalType: 'ServicePrincipal'
+        description: 'AzureML workspace: its identity-based blob datastores.'
+      }
+      {
+        roleDefinitionId: builtInRoleIds.storageFileDataPrivilegedContributor
+        principalId: mlWorkspace.?outputs.?principalId ?? ''
+        principalType: 'ServicePrincipal'
+        description: 'AzureML workspace: its file share datastore (code snapshots).'
+      }
+    ]
+  }
+}
+
 module mlSetup 'modules/ml-workspace-setup.bicep' = {
   name: 'ml-workspace-setup'
   scope: resourceGroup(workspaceResourceGroupName)
@@ -447,32 +519,26 @@ module storageRoles 'modules/rbac/storage-account.bicep' = {
   name: 'rbac-storage'
   params: {
     storageAccountName: storageAccountName
-    roleAssignments: concat(
-      [
-        {
-          roleDefinitionId: builtInRoleIds.storageBlobDataOwner
-          principalId: appPrincipalId
-          principalType: 'ServicePrincipal'
-          description: 'Functions host storage (AzureWebJobsStorage) and the deployment package container.'
-        }
-      ],
-      useScheduler
-        ? []
-        : [
-            {
-              roleDefinitionId: builtInRoleIds.storageQueueDataContributor
-              principalId: appPrincipalId
-              principalType: 'ServicePrincipal'
-              description: 'Durable Functions Azure Storage backend: work-item and control queues.'
-            }
-            {
-              roleDefinitionId: builtInRoleIds.storageTableDataContributor
-              principalId: appPrincipalId
-              principalType: 'ServicePrincipal'
-              description: 'Durable Functions Azure Storage backend: history and instances tables.'
-            }
-          ]
-    )
+    roleAssignments: [
+      {
+        roleDefinitionId: builtInRoleIds.storageBlobDataOwner
+        principalId: appPrincipalId
+        principalType: 'ServicePrincipal'
+        description: 'Functions host storage (AzureWebJobsStorage) and the deployment package container.'
+      }
+      {
+        roleDefinitionId: builtInRoleIds.storageQueueDataContributor
+        principalId: appPrincipalId
+        principalType: 'ServicePrincipal'
+        description: 'Functions host queues (AzureWebJobsStorage); the Durable Functions Azure Storage backend\'s queues.'
+      }
+      {
+        roleDefinitionId: builtInRoleIds.storageTableDataContributor
+        principalId: appPrincipalId
+        principalType: 'ServicePrincipal'
+        description: 'Functions host tables (AzureWebJobsStorage); the Durable Functions Azure Storage backend\'s tables.'
+      }
+    ]
   }
   dependsOn: [
     storage
@@ -516,6 +582,16 @@ module keyVaultRoles 'modules/rbac/key-vault.bicep' = {
           description: 'Pipeline steps read the accelerator\'s secrets.'
         }
       ],
+      createMlWorkspace
+        ? [
+            {
+              roleDefinitionId: builtInRoleIds.keyVaultSecretsOfficer
+              principalId: mlWorkspace.?outputs.?principalId ?? ''
+              principalType: 'ServicePrincipal'
+              description: 'AzureML workspace: the secrets it keeps in its vault (connections, datastore credentials).'
+            }
+          ]
+        : [],
       deployerGetsAccess
         ? [
             {
@@ -528,7 +604,10 @@ module keyVaultRoles 'modules/rbac/key-vault.bicep' = {
         : []
     )
   }
+  // The linter sees keyVault reached through mlWorkspace, but that module is skipped for an existing workspace:
+  // the vault must still exist before its role assignments.
   dependsOn: [
+    #disable-next-line no-unnecessary-dependson
     keyVault
   ]
 }
@@ -593,7 +672,7 @@ module taskHubRoles 'modules/rbac/durable-task-hub.bicep' = if (useScheduler) {
 // ---------------------------------------------------------------------------------------------------------------
 
 var schedulerConnectionString = useScheduler
-  ? 'Endpoint=${scheduler.?outputs.?endpoint ?? ''};Authentication=ManagedIdentity'
+  ? 'Endpoint=${scheduler.?outputs.?endpoint ?? ''};Authentication=ManagedIdentity;ClientID=${appClientId}'
   : ''
 
 var keyVaultReferences = reduce(
@@ -612,9 +691,14 @@ var durableStorageOverrides = useScheduler
     }
 
 var baseAppSettings = {
+  // The app runs as its user-assigned identity: every identity-based connection names its client id, and
+  // DefaultAzureCredential picks it up from AZURE_CLIENT_ID.
+  AZURE_CLIENT_ID: appClientId
   AzureWebJobsStorage__accountName: storage.outputs.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: appClientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.outputs.connectionString
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${appClientId};Authorization=AAD'
   TASKHUB_NAME: taskHubName
   DURABLE_TASK_SCHEDULER_CONNECTION_STRING: schedulerConnectionString
   AML_SUBSCRIPTION_ID: subscription().subscriptionId
@@ -649,12 +733,8 @@ module appSettings 'modules/function-app-settings.bicep' = {
     functionAppName: functionAppName
     appSettings: union(baseAppSettings, durableStorageOverrides, keyVaultReferences)
   }
-  // Settings restart the app: give it its roles first so Key Vault references and the backends resolve.
   dependsOn: [
-    storageRoles
-    keyVaultRoles
-    taskHubRoles
-    applicationInsightsRoles
+    functionApp
   ]
 }
 

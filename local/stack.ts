@@ -58,6 +58,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Require keys: master and function key given here. */
   keys?: { master: string; function: string };
+  /** The app folder the host loads (default: the repository, i.e. its dist/; a deployment package unzipped). */
+  appDir?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -87,7 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const launch = (): Promise<Host> =>
     spawnLocalHost({
-      appDir: ROOT,
+      appDir: options.appDir ?? ROOT,
       dataDir,
       keys: Boolean(options.keys),
       env,

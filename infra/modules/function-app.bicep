@@ -1,7 +1,7 @@
-// Function App on the Flex Consumption plan (Linux, Node), system-assigned identity, HTTPS only, TLS 1.2, no basic
-// publishing credentials. Code is deployed into a blob container of the host storage account, read with the app's
-// identity. App settings are applied separately (function-app-settings.bicep) because some of them depend on
-// resources that need this app's identity first.
+// Function App on the Flex Consumption plan (Linux, Node), running as a user-assigned identity made beforehand
+// (user-assigned-identity.bicep), HTTPS only, TLS 1.2, no basic publishing credentials. Code is deployed into a blob
+// container of the host storage account, read with that identity; Key Vault references resolve with it too. App
+// settings are applied separately (function-app-settings.bicep).
 import { tagsType } from 'types.bicep'
 
 @description('Required. Name of the function app.')
@@ -24,6 +24,9 @@ param storageAccountName string
 
 @description('Required. Blob container (in the host storage account) that holds the deployment package.')
 param deploymentContainerName string
+
+@description('Required. Resource id of the app\'s user-assigned identity.')
+param identityResourceId string
 
 @description('Optional. Node.js major version.')
 @allowed([
@@ -69,13 +72,16 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
   tags: union(tags ?? {}, appTags)
   kind: 'functionapp,linux'
   identity: {
-    type: 'SystemAssigned'
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityResourceId}': {}
+    }
   }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
     publicNetworkAccess: 'Enabled'
-    keyVaultReferenceIdentity: 'SystemAssigned'
+    keyVaultReferenceIdentity: identityResourceId
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
@@ -88,7 +94,8 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
           type: 'blobContainer'
           value: '${storageAccount.properties.primaryEndpoints.blob}${deploymentContainerName}'
           authentication: {
-            type: 'SystemAssignedIdentity'
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityResourceId
           }
         }
       }
@@ -127,6 +134,3 @@ output name string = site.name
 
 @description('The app\'s HTTPS URL.')
 output uri string = 'https://${site.properties.defaultHostName}'
-
-@description('The principal id of the app\'s system-assigned identity.')
-output systemAssignedMIPrincipalId string = site.identity.principalId

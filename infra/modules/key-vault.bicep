@@ -1,4 +1,5 @@
-// Key Vault with Azure RBAC authorization (no access policies), soft delete and purge protection (AVM conventions).
+// Key Vault with Azure RBAC authorization (no access policies), soft delete and optional purge protection (AVM
+// conventions).
 import { tagsType } from 'types.bicep'
 
 @description('Required. Name of the key vault (3-24 letters, digits and hyphens).')

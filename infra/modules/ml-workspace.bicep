@@ -53,5 +53,8 @@ output resourceId string = workspace.id
 @description('The name of the workspace.')
 output name string = workspace.name
 
+@description('The principal id of the workspace\'s system-assigned identity.')
+output principalId string = workspace.identity.principalId
+
 @description('The location of the workspace.')
 output location string = workspace.location

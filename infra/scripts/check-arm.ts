@@ -115,7 +115,11 @@ export function checkArmTemplate(template: unknown, options: CheckOptions = {}):
       }
     }
     if (!lower(obj(resource['identity'])['type']).includes('assigned')) {
-      report('managed-identity', where, 'Give the app a managed identity (identity.type SystemAssigned).');
+      report(
+        'managed-identity',
+        where,
+        'Give the app a managed identity (identity.type UserAssigned or SystemAssigned).',
+      );
     }
     const deploymentAuth = obj(
       obj(obj(obj(properties['functionAppConfig'])['deployment'])['storage'])['authentication'],
@@ -124,7 +128,7 @@ export function checkArmTemplate(template: unknown, options: CheckOptions = {}):
       report(
         'managed-identity',
         where,
-        'Flex Consumption deployment storage must authenticate with the app identity (SystemAssignedIdentity), not a connection string.',
+        'Flex Consumption deployment storage must authenticate with the app identity (UserAssignedIdentity or SystemAssignedIdentity), not a connection string.',
       );
     }
     for (const policy of ['ftp', 'scm']) {

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AzureEmulator } from '../emulator/contracts';
-import { planExperimentRequest, type RunExperimentInput } from '../../src/core/experiment';
+import type { RunExperimentInput } from '../../src/core/experiment';
+import { planExperimentRequest } from '../../src/core/request';
 import { parseSettings, withoutSecrets } from '../../src/core/settings';
 import type { Bridge } from './bridge';
 import type { HarnessProcess } from './harness';

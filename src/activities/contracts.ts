@@ -18,6 +18,7 @@ export const ACTIVITY = {
   cancelPipeline: 'cancelPipeline',
   diagnoseFailure: 'diagnoseFailure',
   fetchMetrics: 'fetchMetrics',
+  raiseEvent: 'raiseEvent',
 } as const;
 
 export type ActivityName = (typeof ACTIVITY)[keyof typeof ACTIVITY];
@@ -178,6 +179,17 @@ export interface FetchMetricsOutput {
   warning?: string;
 }
 
+// --- raiseEvent ------------------------------------------------------------------------------------------------
+/** An external event to raise on an orchestration instance (orchestrators cannot raise events themselves). */
+export interface RaiseEventInput {
+  instanceId: string;
+  eventName: string;
+  data: unknown;
+}
+export interface RaiseEventOutput {
+  instanceId: string;
+}
+
 export interface ActivityIO {
   syncSecrets: [SyncSecretsInput, SyncSecretsOutput];
   ensureCompute: [EnsureComputeInput, EnsureComputeOutput];
@@ -188,4 +200,5 @@ export interface ActivityIO {
   cancelPipeline: [CancelPipelineInput, CancelPipelineOutput];
   diagnoseFailure: [DiagnoseFailureInput, DiagnoseFailureOutput];
   fetchMetrics: [FetchMetricsInput, FetchMetricsOutput];
+  raiseEvent: [RaiseEventInput, RaiseEventOutput];
 }

@@ -5,7 +5,8 @@
  * Best effort: a source that cannot answer makes the result `partial` with the reason, never a failure.
  */
 import type { Workspace } from '@azure/arm-machinelearning';
-import { LogsQueryResultStatus, type LogsTable } from '@azure/monitor-query-logs';
+import type { LogsTable } from '@azure/monitor-query-logs';
+import { monitorQueryLogs } from '../azure/sdk';
 import {
   type ActivityResult,
   type DiagnoseFailureInput,
@@ -112,7 +113,7 @@ async function runDiagnoseFailure(
         const answer = await answers[i]!;
         if (!answer.ok) throw answer.error;
         const result = answer.result;
-        if (result.status === LogsQueryResultStatus.PartialFailure) {
+        if (result.status === monitorQueryLogs().LogsQueryResultStatus.PartialFailure) {
           const e = result.partialError;
           partialReasons.push(
             `Log Analytics answered ${q.label} in part: ${clean([e.code, e.message].filter(Boolean).join(': '))}`,

@@ -6,20 +6,15 @@
  */
 import * as df from 'durable-functions';
 import type { InvocationContext } from '@azure/functions';
-import type { ActivityResult } from './contracts';
+import { ACTIVITY, type ActivityResult, type RaiseEventInput, type RaiseEventOutput } from './contracts';
 
-export const RAISE_EVENT = 'raiseEvent';
-
-export interface RaiseEventInput {
-  instanceId: string;
-  eventName: string;
-  data: unknown;
-}
+export const RAISE_EVENT = ACTIVITY.raiseEvent;
+export type { RaiseEventInput } from './contracts';
 
 export async function raiseEvent(
   input: RaiseEventInput,
   context: InvocationContext,
-): Promise<ActivityResult<{ instanceId: string }>> {
+): Promise<ActivityResult<RaiseEventOutput>> {
   const client = df.getClient(context);
   await client.raiseEvent(input.instanceId, input.eventName, input.data);
   context.log(`event ${input.eventName} raised on ${input.instanceId}`);

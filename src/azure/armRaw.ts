@@ -7,13 +7,8 @@
  * `JobInput.uri_file`), so it silently drops `uri` and `mode` from every input and output. The job PUT must
  * carry the plan's body exactly as planned.
  */
-import {
-  createHttpHeaders,
-  createPipelineRequest,
-  RestError,
-  type PipelineRequest,
-  type PipelineResponse,
-} from '@azure/core-rest-pipeline';
+import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
+import { coreRestPipeline } from './sdk';
 
 /** What an SDK client (`ServiceClient`) offers: a request sent through its pipeline. */
 export interface PipelineSender {
@@ -26,6 +21,7 @@ export async function sendJson(
   url: string,
   body?: unknown,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
+  const { createHttpHeaders, createPipelineRequest, RestError } = coreRestPipeline();
   const request = createPipelineRequest({
     url,
     method,

@@ -3,19 +3,21 @@
  * (`src/core/settings.ts` `Endpoints`), so the local emulator can stand in for Azure.
  *
  * - One `DefaultAzureCredential` per process (token caches live in it).
- * - Clients are created lazily on first use and cached (per account URL / subscription where that varies).
+ * - Clients are created lazily on first use and cached (per account URL / subscription where that varies); their SDK
+ *   packages are loaded then too (`./sdk`), so starting the app loads none of them.
  * - Every client sends a `rag-experiment-orchestrator/<version>` user-agent prefix.
  */
-import { getClient, type Client } from '@azure-rest/core-client';
-import { AuthorizationManagementClient } from '@azure/arm-authorization';
-import { KeyVaultManagementClient } from '@azure/arm-keyvault';
-import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { SecretClient } from '@azure/keyvault-secrets';
-import { LogsQueryClient } from '@azure/monitor-query-logs';
-import { BlobServiceClient } from '@azure/storage-blob';
+import type { Client } from '@azure-rest/core-client';
+import type { AuthorizationManagementClient } from '@azure/arm-authorization';
+import type { KeyVaultManagementClient } from '@azure/arm-keyvault';
+import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
+import type { TokenCredential } from '@azure/identity';
+import type { SecretClient } from '@azure/keyvault-secrets';
+import type { LogsQueryClient } from '@azure/monitor-query-logs';
+import type { BlobServiceClient } from '@azure/storage-blob';
 import type { Settings } from '../core/settings';
 import { getSettings } from '../settings';
+import * as sdk from './sdk';
 
 export const USER_AGENT_PREFIX = 'rag-experiment-orchestrator/0.1.0';
 
@@ -77,7 +79,7 @@ export function createClients(settings: Settings, credential: TokenCredential): 
   return {
     credential,
     ml() {
-      ml ??= new AzureMachineLearningWorkspaces(credential, settings.subscriptionId, {
+      ml ??= new (sdk.machineLearning().AzureMachineLearningWorkspaces)(credential, settings.subscriptionId, {
         endpoint: arm,
         // The generated operation specs build URLs from `$host`, not from `endpoint`: set both.
         $host: arm,
@@ -87,7 +89,7 @@ export function createClients(settings: Settings, credential: TokenCredential): 
       return ml;
     },
     secrets() {
-      secrets ??= new SecretClient(settings.keyVaultEndpoint, credential, {
+      secrets ??= new (sdk.keyVaultSecrets().SecretClient)(settings.keyVaultEndpoint, credential, {
         userAgentOptions,
         // The SDK checks that the token challenge's resource matches the vault's domain (*.vault.azure.net…).
         // A loopback vault (the local emulator) cannot be a real Azure vault, so the check is relaxed only there.
@@ -98,7 +100,7 @@ export function createClients(settings: Settings, credential: TokenCredential): 
     keyVaultManagement(subscriptionId) {
       let client = keyVaultManagement.get(subscriptionId);
       if (!client) {
-        client = new KeyVaultManagementClient(credential, subscriptionId, {
+        client = new (sdk.keyVaultManagement().KeyVaultManagementClient)(credential, subscriptionId, {
           endpoint: arm,
           credentials: { scopes: [armScope] },
           userAgentOptions,
@@ -110,7 +112,7 @@ export function createClients(settings: Settings, credential: TokenCredential): 
     authorization(subscriptionId) {
       let client = authorization.get(subscriptionId);
       if (!client) {
-        client = new AuthorizationManagementClient(credential, subscriptionId, {
+        client = new (sdk.authorization().AuthorizationManagementClient)(credential, subscriptionId, {
           endpoint: arm,
           $host: arm,
           credentialScopes: armScope,
@@ -122,7 +124,7 @@ export function createClients(settings: Settings, credential: TokenCredential): 
     },
     logs() {
       // The SDK appends the API version (`/v1`) only when no endpoint is given: add it ourselves.
-      logs ??= new LogsQueryClient(credential, {
+      logs ??= new (sdk.monitorQueryLogs().LogsQueryClient)(credential, {
         endpoint: `${settings.endpoints.logAnalytics.replace(/\/$/, '')}/v1`,
         userAgentOptions,
       });
@@ -132,7 +134,7 @@ export function createClients(settings: Settings, credential: TokenCredential): 
       const key = accountUrl.replace(/\/$/, '');
       let client = blob.get(key);
       if (!client) {
-        client = new BlobServiceClient(key, credential, { userAgentOptions });
+        client = new (sdk.storageBlob().BlobServiceClient)(key, credential, { userAgentOptions });
         blob.set(key, client);
       }
       return client;
@@ -141,7 +143,9 @@ export function createClients(settings: Settings, credential: TokenCredential): 
       const key = endpoint.replace(/\/$/, '');
       let client = mlflow.get(key);
       if (!client) {
-        client = getClient(key, credential, { credentials: { scopes: [AML_DATA_PLANE_SCOPE] }, userAgentOptions });
+        client = sdk
+          .restCoreClient()
+          .getClient(key, credential, { credentials: { scopes: [AML_DATA_PLANE_SCOPE] }, userAgentOptions });
         mlflow.set(key, client);
       }
       return client;
@@ -154,7 +158,7 @@ let cached: Clients | undefined;
 
 /** The process's clients, built from `getSettings()` on first use. */
 export function getClients(): Clients {
-  credential ??= new DefaultAzureCredential();
+  credential ??= new (sdk.identity().DefaultAzureCredential)();
   cached ??= createClients(getSettings(), credential);
   return cached;
 }

@@ -2,8 +2,9 @@
  * The workspace's MLflow tracking REST API (AzureML data plane): one run's metrics by its id (the step run ids
  * come from the run history, `src/azure/runHistory.ts`). In AzureML an MLflow run id is the AzureML run id.
  */
-import { createRestError, type Client } from '@azure-rest/core-client';
+import type { Client } from '@azure-rest/core-client';
 import type { Settings } from '../core/settings';
+import { restCoreClient } from './sdk';
 
 export interface MlflowRun {
   runId: string;
@@ -82,7 +83,7 @@ async function call(client: Client, method: 'get' | 'post', path: string, init: 
     method === 'get'
       ? await request.get({ queryParameters: init.query as Record<string, string> })
       : await request.post({ body: init.body, contentType: 'application/json' });
-  if (!/^2\d\d$/.test(response.status)) throw createRestError(response);
+  if (!/^2\d\d$/.test(response.status)) throw restCoreClient().createRestError(response);
   return asRecord(response.body);
 }
 

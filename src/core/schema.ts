@@ -1,15 +1,24 @@
 /**
- * The accelerator's JSON schema (vendored, draft-06), compiled once at module load with ajv (`allErrors`), and its
- * errors turned into plain sentences with JSON pointers.
+ * The accelerator's JSON schema (vendored, draft-06), compiled once with ajv (`allErrors`) on the first validation
+ * (not at start-up: a cold start that serves no validation does not pay for it), and its errors turned into plain
+ * sentences with JSON pointers.
  */
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import acceleratorSchema from './accelerator/config.schema.json';
 import type { Problem } from './types';
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, meta: false, validateSchema: false });
-ajv.addMetaSchema(draft06);
-const validateAgainstSchema = ajv.compile(acceleratorSchema);
+let compiled: ValidateFunction | undefined;
+
+/** The compiled schema, built on first use. */
+function schemaValidator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, meta: false, validateSchema: false });
+    ajv.addMetaSchema(draft06);
+    compiled = ajv.compile(acceleratorSchema);
+  }
+  return compiled;
+}
 
 /** Escapes one JSON pointer segment. */
 export const pointerSegment = (key: string | number): string => String(key).replace(/~/g, '~0').replace(/\//g, '~1');
@@ -87,6 +96,7 @@ function sentence(error: ErrorObject): Problem {
 /** Every schema problem, deduplicated, in the order ajv finds them. Errors inside a `oneOf` branch are folded into
  * one sentence for the `oneOf` itself. */
 export function schemaProblems(config: unknown): Problem[] {
+  const validateAgainstSchema = schemaValidator();
   if (validateAgainstSchema(config)) return [];
   const errors = validateAgainstSchema.errors ?? [];
   const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath + '/');

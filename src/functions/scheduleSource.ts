@@ -5,12 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { BlobClient } from '@azure/storage-blob';
 import { getClients } from '../azure/clients';
+import { storageBlob } from '../azure/sdk';
 
 export async function readScheduleSource(source: string, appRoot: string = process.cwd()): Promise<string> {
   if (/^https:\/\//i.test(source)) {
-    const blob = new BlobClient(source, getClients().credential);
+    const blob = new (storageBlob().BlobClient)(source, getClients().credential);
     const buffer = await blob.downloadToBuffer();
     return buffer.toString('utf8');
   }

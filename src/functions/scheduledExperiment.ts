@@ -1,10 +1,12 @@
 /**
- * The schedule: reruns the configured experiment (EXPERIMENT_SCHEDULE, an NCRONTAB expression; off when unset).
+ * The schedule: reruns the configured experiment (EXPERIMENT_SCHEDULE, a six-field NCRONTAB expression; off when
+ * unset; checked at start-up, an invalid one is logged as an error and registers no timer).
  * One run at a time per schedule: when the previous run is still going, this one is skipped with a log line.
  */
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { createHash } from 'node:crypto';
+import { checkNcrontab } from '../core/ncrontab';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
 import { readScheduleSource } from './scheduleSource';
@@ -78,7 +80,11 @@ export async function runScheduledExperiment(
 }
 
 const { cron } = getSettings().schedule;
-if (cron) {
+const checked = cron ? checkNcrontab(cron) : undefined;
+if (checked && !checked.ok) {
+  // At start-up there is no invocation context: the worker sends console output to the host's log.
+  console.error(`EXPERIMENT_SCHEDULE is not valid, so no scheduled experiment will run: ${checked.problem}`);
+} else if (cron) {
   df.app.client.timer('scheduledExperiment', {
     schedule: cron,
     runOnStartup: false,

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ActionType } from '../../local/host/durable/actions';
-import { planExperimentRequest, type PipelineResult, type RunExperimentInput } from '../../src/core/experiment';
+import type { PipelineResult, RunExperimentInput } from '../../src/core/experiment';
+import { planExperimentRequest } from '../../src/core/request';
 import { parseSettings, withoutSecrets } from '../../src/core/settings';
 import { runExperiment, safetyWakeUpMs } from '../../src/orchestrators/runExperiment';
 import { Replay, type Scheduled } from './replay';
