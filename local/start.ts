@@ -12,8 +12,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startAzureEmulator } from './emulator';
-import { createClock } from './shared/clock';
+import { startAzureEmulator } from '@rag-orchestrator/azure-emulator';
+import { createClock } from '@rag-orchestrator/virtual-clock';
 
 const root = resolve(__dirname, '..');
 
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
 
   const hostArgs = [
     require.resolve('tsx/cli'),
-    resolve(root, 'local/host/cli.ts'),
+    require.resolve('@rag-orchestrator/functions-local-host/src/cli.ts'),
     '--app',
     root,
     '--port',

@@ -3,7 +3,7 @@
  * Azure-AsyncOperation), component versions (immutable), pipeline jobs (idempotent PUT, simulated lifecycle,
  * cancel as a long-running operation with Location).
  */
-import type { Clock } from '../shared/clock';
+import type { Clock } from '@rag-orchestrator/virtual-clock';
 import { armError, decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { guidFrom, IDS, storageAccountId, vaultId, workspaceId } from './ids';
 import { isFinal, stepsOf, timeline, type JobRecord } from './jobs';

@@ -2,7 +2,7 @@
  * ARM for the workspace's Key Vault (Microsoft.KeyVault/vaults GET, accessPolicies add/replace/remove) and role
  * assignments (Microsoft.Authorization/roleAssignments PUT/GET/DELETE/list at any scope).
  */
-import type { Clock } from '../shared/clock';
+import type { Clock } from '@rag-orchestrator/virtual-clock';
 import { armError, decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { IDS, vaultId } from './ids';
 import type { ScenarioState } from './scenario';

@@ -6,7 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import { repoRoot } from './tls';
 import type { TokenIssuer } from './tokens';
 
 export interface AzuriteBlob {
@@ -22,7 +21,7 @@ export async function startAzuriteBlob(options: {
   inMemory?: boolean;
 }): Promise<AzuriteBlob> {
   mkdirSync(options.location, { recursive: true });
-  const bin = path.join(repoRoot(), 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
+  const bin = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
   // Azurite runs under a tiny bootstrap that exits when our end of its stdin closes, so it never outlives the
   // process that started it (even when that process is killed).
   const boot =

@@ -2,11 +2,11 @@
  * Starts the Azure emulator alone and prints the app settings that point at it as KEY=VALUE lines (stdout), e.g.
  * to run `func start` against it:
  *
- *   npx tsx local/emulator/cli.ts [--port N] [--speed N] > .local/emulator.env
+ *   npx tsx packages/azure-emulator/src/cli.ts [--port N] [--speed N] > .local/emulator.env
  *
  * The process trusting the emulator needs NODE_EXTRA_CA_CERTS (printed too). Ctrl+C stops it.
  */
-import { createClock } from '../shared/clock';
+import { createClock } from '@rag-orchestrator/virtual-clock';
 import { startAzureEmulator } from './index';
 
 function parseArgs(argv: string[]): { port: number; speed: number } {
@@ -21,7 +21,7 @@ function parseArgs(argv: string[]): { port: number; speed: number } {
     if (a === '--port') args.port = next();
     else if (a === '--speed') args.speed = next() || 1;
     else if (a === '--help' || a === '-h') {
-      console.error('usage: npx tsx local/emulator/cli.ts [--port N] [--speed N]');
+      console.error('usage: npx tsx packages/azure-emulator/src/cli.ts [--port N] [--speed N]');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }

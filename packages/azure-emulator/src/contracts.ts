@@ -1,8 +1,8 @@
 /**
- * Contract of the local Azure emulator (local/emulator): a real HTTPS server on loopback that answers the Azure
+ * Contract of the local Azure emulator (packages/azure-emulator): a real HTTPS server on loopback that answers the Azure
  * REST APIs the app calls, with Azurite behind it for blobs. Started by tests and by `npm start`.
  */
-import type { Clock } from '../shared/clock';
+import type { Clock } from '@rag-orchestrator/virtual-clock';
 
 export type PipelineStep = 'index' | 'query' | 'eval';
 

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { clockFromEnv } from '../shared/clock';
+import { clockFromEnv } from '@rag-orchestrator/virtual-clock';
 import { BlobWriter, startAzuriteBlob } from './azurite';
 import type { AzureEmulator, AzureEmulatorOptions } from './contracts';
 import { mlRoutes, createMlState } from './armMl';

@@ -3,7 +3,7 @@
  * tags.mlflow.parentRunId / rootRunId), runs/get, metrics/get-history. Each pipeline job is a run (run id = job
  * name); each step is a child run; the eval step carries the metrics once the job completed.
  */
-import type { Clock } from '../shared/clock';
+import type { Clock } from '@rag-orchestrator/virtual-clock';
 import { decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { guidFrom, IDS } from './ids';
 import { timeline, type JobRecord, type StepTimeline } from './jobs';

@@ -1,22 +1,25 @@
 /**
- * The emulator's self-signed TLS certificate: fixed files `<repo>/.local/emulator-tls/cert.pem` and `key.pem`,
+ * The emulator's self-signed TLS certificate: fixed files `<root>/.local/emulator-tls/cert.pem` and `key.pem`,
  * made once and reused. The certificate is its own trust anchor: give it to Node as NODE_EXTRA_CA_CERTS.
  *
- * Run directly (`npx tsx local/emulator/tls.ts`) it ensures the files and prints the certificate path.
+ * Run directly (`npx tsx packages/azure-emulator/src/tls.ts`) it ensures the files and prints the certificate path.
  */
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The repository root (this file lives in `<root>/local/emulator`, or `<root>/dist/local/emulator` when built). */
+/**
+ * The folder that holds `.local/` (certificate, default data dir): the npm workspace root this package belongs to
+ * (the repository), else the package's own folder when it is used on its own.
+ */
 export function repoRoot(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'local'))) return dir;
-    dir = path.dirname(dir);
+  const own = path.resolve(__dirname, '..');
+  for (let dir = path.dirname(own); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && 'workspaces' in (JSON.parse(readFileSync(manifest, 'utf8')) as object)) return dir;
   }
-  return path.resolve(__dirname, '..', '..');
+  return own;
 }
 
 export interface EmulatorCertificate {
@@ -78,7 +81,7 @@ export function ensureEmulatorCertificate(): EmulatorCertificate {
   const keyPath = path.join(dir, 'key.pem');
   if (isUsable(certPath, keyPath)) return { certPath, keyPath };
   mkdirSync(dir, { recursive: true });
-  const selfsignedPath = require.resolve('selfsigned', { paths: [repoRoot()] });
+  const selfsignedPath = require.resolve('selfsigned');
   execFileSync(process.execPath, ['-e', GENERATOR, selfsignedPath, certPath, keyPath, String(VALID_YEARS)], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });

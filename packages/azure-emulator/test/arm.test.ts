@@ -2,8 +2,8 @@ import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { AzureMachineLearningWorkspaces, type ComputeResource, type JobBase } from '@azure/arm-machinelearning';
 import { BlobServiceClient } from '@azure/storage-blob';
-import type { AzureEmulator } from '../../local/emulator';
-import { createClock } from '../../local/shared/clock';
+import type { AzureEmulator } from '../src';
+import { createClock } from '@rag-orchestrator/virtual-clock';
 import { credential, itMatchesAzureSpecs, startForTest } from './helpers';
 
 let emulator: AzureEmulator;

@@ -1,8 +1,8 @@
 import { AzureMachineLearningWorkspaces, type JobBase } from '@azure/arm-machinelearning';
 import { LogsQueryClient } from '@azure/monitor-query-logs';
 import { BlobServiceClient } from '@azure/storage-blob';
-import type { AzureEmulator } from '../../local/emulator';
-import { createClock } from '../../local/shared/clock';
+import type { AzureEmulator } from '../src';
+import { createClock } from '@rag-orchestrator/virtual-clock';
 import { credential, itMatchesAzureSpecs, startForTest } from './helpers';
 
 let emulator: AzureEmulator;

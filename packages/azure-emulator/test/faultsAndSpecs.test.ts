@@ -1,8 +1,8 @@
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import { SecretClient } from '@azure/keyvault-secrets';
-import type { AzureEmulator } from '../../local/emulator';
-import type { RecordedExchange } from '../../local/emulator/contracts';
-import { checkTrafficAgainstSpecs } from '../../local/emulator/specCheck';
+import type { AzureEmulator } from '../src';
+import type { RecordedExchange } from '../src/contracts';
+import { checkTrafficAgainstSpecs } from '../src/specCheck';
 import { credential, itMatchesAzureSpecs, startForTest } from './helpers';
 
 let emulator: AzureEmulator;

@@ -1,7 +1,7 @@
 /** Shared helpers for the emulator tests: start one emulator per file with its settings in process.env. */
 import { DefaultAzureCredential } from '@azure/identity';
-import { startAzureEmulator, type AzureEmulator, type AzureEmulatorOptions } from '../../local/emulator';
-import { checkTrafficAgainstSpecs, formatViolations } from '../../local/emulator/specCheck';
+import { startAzureEmulator, type AzureEmulator, type AzureEmulatorOptions } from '../src';
+import { checkTrafficAgainstSpecs, formatViolations } from '../src/specCheck';
 
 const AZURE_ENV = [
   'AZURE_CLIENT_ID',

@@ -2,7 +2,7 @@ import { SecretClient } from '@azure/keyvault-secrets';
 import { execFile } from 'node:child_process';
 import https from 'node:https';
 import path from 'node:path';
-import type { AzureEmulator } from '../../local/emulator';
+import type { AzureEmulator } from '../src';
 import { credential, itMatchesAzureSpecs, startForTest } from './helpers';
 
 let emulator: AzureEmulator;
@@ -53,11 +53,8 @@ describe('managed identity', () => {
         .catch((e) => { console.error(e.message); process.exit(1); });`;
     const env = { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: emulator.caCertPath, ...emulator.settings };
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(
-        process.execPath,
-        ['-e', script],
-        { env, cwd: path.resolve(__dirname, '../..') },
-        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
+      execFile(process.execPath, ['-e', script], { env, cwd: path.resolve(__dirname, '..') }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
       ),
     );
     expect(JSON.parse(out)).toEqual(['https://management.azure.com', 'https://vault.azure.net']);

@@ -1,7 +1,7 @@
-import type { JobScenario, ScriptedCause } from '../../local/emulator/contracts';
-import { eventRows } from '../../local/emulator/events';
-import { stepLogFiles } from '../../local/emulator/jobLogs';
-import { timeline, type JobRecord } from '../../local/emulator/jobs';
+import type { JobScenario, ScriptedCause } from '../src/contracts';
+import { eventRows } from '../src/events';
+import { stepLogFiles } from '../src/jobLogs';
+import { timeline, type JobRecord } from '../src/jobs';
 
 const T0 = Date.parse('2026-11-27T00:00:00Z');
 const job = (scenario: JobScenario, extra: Partial<JobRecord> = {}): JobRecord => ({

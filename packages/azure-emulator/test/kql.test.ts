@@ -1,5 +1,5 @@
-import type { Row } from '../../local/emulator/events';
-import { KqlError, runKql, type Table } from '../../local/emulator/kql';
+import type { Row } from '../src/events';
+import { KqlError, runKql, type Table } from '../src/kql';
 
 const now = Date.parse('2026-11-27T12:00:00Z');
 const tables: Record<string, Table> = {

@@ -1,12 +1,13 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ensureEmulatorCertificate } from '../../local/emulator/tls';
+import { ensureEmulatorCertificate } from '../src/tls';
 
 describe('the emulator certificate', () => {
   it('is the fixed .local/emulator-tls pair, for localhost and loopback, long-lived, and not remade when valid', () => {
     const first = ensureEmulatorCertificate();
-    const root = path.resolve(__dirname, '../..');
+    // The npm workspace root holding the package (the repository).
+    const root = path.resolve(__dirname, '../../..');
     expect(first).toEqual({
       certPath: path.join(root, '.local/emulator-tls/cert.pem'),
       keyPath: path.join(root, '.local/emulator-tls/key.pem'),

@@ -3,7 +3,7 @@
  * configured (generated keys in full so they can be used; keys given through the environment are not echoed),
  * the data dir and the clock.
  */
-import type { Clock } from '../shared/clock';
+import type { Clock } from '@rag-orchestrator/virtual-clock';
 import type { HostLogger } from './contracts';
 import { httpRouteOf } from './http-server';
 import type { LoadedFunction } from './invoke';

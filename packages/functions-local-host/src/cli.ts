@@ -1,5 +1,5 @@
 /**
- * `npx tsx local/host/cli.ts [--app DIR] [--port N] [--keys] [--data-dir DIR]`: runs the function app in DIR
+ * `npx tsx packages/functions-local-host/src/cli.ts [--app DIR] [--port N] [--keys] [--data-dir DIR]`: runs the function app in DIR
  * (default: the current folder) on the local Functions host until SIGINT/SIGTERM.
  */
 import { startHost, type RunningHost } from './host';
@@ -11,7 +11,7 @@ interface CliArgs {
   dataDir?: string;
 }
 
-const USAGE = 'usage: tsx local/host/cli.ts [--app DIR] [--port N] [--keys] [--data-dir DIR]';
+const USAGE = 'usage: tsx packages/functions-local-host/src/cli.ts [--app DIR] [--port N] [--keys] [--data-dir DIR]';
 
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = { app: process.cwd() };

@@ -1,9 +1,9 @@
 /**
- * Contracts inside the local Functions host (local/host): the host core (loading the app, HTTP and timer
- * triggers, keys, logs) and its extensions (the Durable Functions extension in local/host/durable).
+ * Contracts inside the local Functions host (packages/functions-local-host): the host core (loading the app, HTTP and timer
+ * triggers, keys, logs) and its extensions (the Durable Functions extension in src/durable).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Clock } from '../shared/clock';
+import type { Clock } from '@rag-orchestrator/virtual-clock';
 
 /** One binding as the app registered it (`@azure/functions` metadata: type, direction and the rest). */
 export interface BindingInfo {

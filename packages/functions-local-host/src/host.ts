@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { clockFromEnv, type Clock } from '../shared/clock';
+import { clockFromEnv, type Clock } from '@rag-orchestrator/virtual-clock';
 import { AppLoadError, applyLocalSettings, readHostJson, resolveEntryFiles } from './app-files';
 import type {
   BindingInfo,
@@ -71,15 +71,13 @@ function loadDurableExtension(): ExtensionFactory {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'MODULE_NOT_FOUND' && /['"]\.\/durable['"]/.test(e.message)) {
       throw new AppLoadError(
-        'durable extension not available: the app uses Durable Functions but local/host/durable/index.ts is missing.',
+        'durable extension not available: the app uses Durable Functions but src/durable/index.ts is missing.',
       );
     }
     throw err;
   }
   if (typeof mod.createDurableExtension !== 'function') {
-    throw new AppLoadError(
-      'durable extension not available: local/host/durable does not export createDurableExtension.',
-    );
+    throw new AppLoadError('durable extension not available: src/durable does not export createDurableExtension.');
   }
   return mod.createDurableExtension;
 }
@@ -127,7 +125,7 @@ function loadApp(appDir: string, logger: HostLogger): void {
 export async function startHost(options: StartHostOptions): Promise<RunningHost> {
   if (started) {
     throw new Error(
-      'The local host runs one app per process: start another host in a child process (local/host/cli.ts).',
+      'The local host runs one app per process: start another host in a child process (src/cli.ts, or spawnLocalHost).',
     );
   }
   started = true;

@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const CLI = path.join(__dirname, 'cli.ts');
-/** The repository root: tsx finds the project's tsconfig there. */
-const ROOT = path.resolve(__dirname, '..', '..');
+/** The package's folder: tsx finds its tsconfig there. */
+const ROOT = path.resolve(__dirname, '..');
 
 export interface SpawnedHost {
   url: string;

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Clock } from '../shared/clock';
+import type { Clock } from '@rag-orchestrator/virtual-clock';
 import type { HostLogger } from './contracts';
 import type { InvokeRequest, LoadedFunction } from './invoke';
 import { parseSchedule, type Schedule } from './schedule';

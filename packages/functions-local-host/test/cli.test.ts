@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { exitCode, FIXTURE_APP, REPO, spawnHost, tempDir } from './helpers/host-process';
+import { exitCode, FIXTURE_APP, spawnHost, tempDir } from './helpers/host-process';
 
 // each suite starts hosts in child processes: generous limits for a loaded 2-core machine
 jest.setTimeout(120_000);
@@ -57,8 +57,11 @@ test('local.settings.json Values apply without overriding the environment; SIGTE
   );
   const host = await spawnHost({
     args: ['--app', app, '--port', '0'],
-    // the copy lives outside the repo: let it find the repo's @azure/functions
-    env: { NODE_PATH: path.join(REPO, 'node_modules'), GREETING: 'from env' },
+    // the copy lives outside the repo: let it find the @azure/functions this package's tests use
+    env: {
+      NODE_PATH: path.resolve(require.resolve('@azure/functions/package.json'), '../../..'),
+      GREETING: 'from env',
+    },
   });
   try {
     const get = async (name: string): Promise<unknown> =>

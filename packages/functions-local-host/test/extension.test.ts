@@ -10,7 +10,7 @@ import { FIXTURE_APP, REPO, spawnHost, tempDir, type HostProcess } from './helpe
 jest.setTimeout(120_000);
 
 let host: HostProcess;
-const SCRIPT = path.join(REPO, 'test/host/helpers/run-with-extension.ts');
+const SCRIPT = path.join(REPO, 'test/helpers/run-with-extension.ts');
 
 beforeAll(async () => {
   host = await spawnHost({

@@ -2,7 +2,7 @@
  * authLevel enforcement with keys: explicit keys from LOCAL_HOST_MASTER_KEY / LOCAL_HOST_FUNCTION_KEY, and
  * generated keys (LOCAL_HOST_KEYS=1) printed in the banner.
  */
-import { createHostKeys, resolveKeys } from '../../local/host/keys';
+import { createHostKeys, resolveKeys } from '../src/keys';
 import { FIXTURE_APP, spawnHost, tempDir, type HostProcess } from './helpers/host-process';
 import type { IncomingMessage } from 'node:http';
 

@@ -3,11 +3,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { globFiles, resolveBindingSettings, resolveSettingRefs } from '../../local/host/app-files';
-import { createCaptureLogger, parseLogLevel } from '../../local/host/logger';
-import { isMonitored } from '../../local/host/timers';
-import { checkConstraint, compileRoute, comparePrecedence, matchRoute } from '../../local/host/routes';
-import { parseSchedule } from '../../local/host/schedule';
+import { globFiles, resolveBindingSettings, resolveSettingRefs } from '../src/app-files';
+import { createCaptureLogger, parseLogLevel } from '../src/logger';
+import { isMonitored } from '../src/timers';
+import { checkConstraint, compileRoute, comparePrecedence, matchRoute } from '../src/routes';
+import { parseSchedule } from '../src/schedule';
 import { tempDir } from './helpers/host-process';
 
 describe('route templates', () => {

@@ -4,7 +4,7 @@
  * every episode, as the Durable Functions extension does for out-of-process languages.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../shared/clock';
+import type { Clock } from '@rag-orchestrator/virtual-clock';
 import type { FunctionInvoker, HostLogger } from '../contracts';
 import {
   ActionType,

@@ -1,14 +1,15 @@
 /**
- * Runs the real local Functions host (`local/host/cli.ts`) with the durable fixture app as a child process, and
+ * Runs the real local Functions host (`src/cli.ts`) with the durable fixture app as a child process, and
  * small HTTP helpers for its durable management API.
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnLocalHost, type SpawnedHost } from '../../../local/host/spawn';
+import { spawnLocalHost, type SpawnedHost } from '../../src/spawn';
 
-export const REPO = path.resolve(__dirname, '../../..');
+/** The package's folder. */
+export const REPO = path.resolve(__dirname, '../..');
 export const FIXTURE_APP = path.join(REPO, 'test/fixtures/durable-app');
 export const DURABLE = '/runtime/webhooks/durabletask';
 

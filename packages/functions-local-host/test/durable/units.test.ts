@@ -5,12 +5,12 @@ import {
   flattenActions,
   unwrapProcessedInput,
   type ActionJson,
-} from '../../../local/host/durable/actions';
-import { retryDelay } from '../../../local/host/durable/state';
-import { statusPayload, statusTime } from '../../../local/host/durable/status';
-import { EventType, ev } from '../../../local/host/durable/history';
-import { creationUrls, managementUrls } from '../../../local/host/durable/urls';
-import type { InstanceRow } from '../../../local/host/durable/store';
+} from '../../src/durable/actions';
+import { retryDelay } from '../../src/durable/state';
+import { statusPayload, statusTime } from '../../src/durable/status';
+import { EventType, ev } from '../../src/durable/history';
+import { creationUrls, managementUrls } from '../../src/durable/urls';
+import type { InstanceRow } from '../../src/durable/store';
 
 const activity = (name: string): ActionJson => ({ actionType: ActionType.CallActivity, functionName: name });
 

@@ -7,9 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export const REPO = path.resolve(__dirname, '../../..');
+/** The package's folder (the host's tests run from it). */
+export const REPO = path.resolve(__dirname, '../..');
 export const FIXTURE_APP = path.join(REPO, 'test/fixtures/host-app');
-export const CLI = path.join(REPO, 'local/host/cli.ts');
+export const CLI = path.join(REPO, 'src/cli.ts');
 const TSX = require.resolve('tsx/cli');
 
 export interface HostProcess {

@@ -4,8 +4,8 @@
  * provides `testInput` bindings and checks its system key on GET /runtime/webhooks/test/secure.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ExtensionContext, HostExtension } from '../../../local/host/contracts';
-import { startHost } from '../../../local/host/host';
+import type { ExtensionContext, HostExtension } from '../../src/contracts';
+import { startHost } from '../../src/host';
 
 function readJson(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
