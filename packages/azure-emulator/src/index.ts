@@ -183,7 +183,11 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
 
   const settings: Record<string, string> = {
     AZURE_RESOURCE_MANAGER_ENDPOINT: url,
+    // Tokens for ARM name Azure's public audience (a loopback URL is no audience), and the vault's token challenge
+    // names vault.azure.net, not this host: the app is told so by configuration.
+    AZURE_RESOURCE_MANAGER_AUDIENCE: ARM_AUDIENCES[0] as string,
     AZURE_KEY_VAULT_ENDPOINT: url,
+    AZURE_KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: 'true',
     AZURE_LOG_ANALYTICS_ENDPOINT: url,
     AML_MLFLOW_ENDPOINT: url,
     AZURE_STORAGE_BLOB_ENDPOINT: azurite.accountUrl,
