@@ -2,6 +2,12 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+// The product (src/) runs in Azure: it never imports the offline tooling (packages/, local/) nor tests or benches.
+const toolingImports = {
+  group: ['@rag-orchestrator/*', '**/packages/**', '**/local/**', '**/test/**', '**/bench/**'],
+  message: 'src is the product: it must not import the local tooling (packages/, local/), tests or benches.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.local/**', 'coverage/**', 'infra/**/*.json'] },
   js.configs.recommended,
@@ -28,6 +34,10 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [toolingImports] }] },
+  },
+  {
     // The pure core must never touch Azure or I/O: enforced here, not by convention.
     files: ['src/core/**/*.ts'],
     rules: {
@@ -35,6 +45,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            toolingImports,
             { group: ['@azure/*', 'durable-functions'], message: 'src/core is the pure core: no Azure imports.' },
             {
               group: ['node:fs', 'fs', 'node:http*', 'http', 'https', 'node:net', 'net'],

@@ -18,9 +18,9 @@ async function startHost(logLevel: string): Promise<{ url: string; stop(): Promi
     process.execPath,
     [
       require.resolve('tsx/cli'),
-      path.join(ROOT, 'local/host/cli.ts'),
+      require.resolve('@rag-orchestrator/functions-local-host/src/cli.ts'),
       '--app',
-      path.join(ROOT, 'test/fixtures/host-app'),
+      path.join(ROOT, 'packages/functions-local-host/test/fixtures/host-app'),
       '--port',
       '0',
       '--data-dir',

@@ -6,11 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startHost } from '../local/host/host';
-import { DurableStore } from '../local/host/durable/store';
-import { EventType, ev } from '../local/host/durable/history';
+import { startHost } from '@rag-orchestrator/functions-local-host/src/host';
+import { DurableStore } from '@rag-orchestrator/functions-local-host/src/durable/store';
+import { EventType, ev } from '@rag-orchestrator/functions-local-host/src/durable/history';
 
-const APP = path.resolve(__dirname, '../test/fixtures/durable-app');
+const APP = path.resolve(__dirname, '../packages/functions-local-host/test/fixtures/durable-app');
 const DURABLE = '/runtime/webhooks/durabletask';
 
 async function post(url: string, body?: unknown): Promise<string> {

@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { AzureEmulator } from './emulator/contracts';
-import { startAzureEmulator } from './emulator';
-import { spawnLocalHost, type SpawnedHost } from './host/spawn';
-import { createClock, type Clock } from './shared/clock';
+import type { AzureEmulator } from '@rag-orchestrator/azure-emulator/src/contracts';
+import { startAzureEmulator } from '@rag-orchestrator/azure-emulator';
+import { spawnLocalHost, type SpawnedHost } from '@rag-orchestrator/functions-local-host/src/spawn';
+import { createClock, type Clock } from '@rag-orchestrator/virtual-clock';
 
 /** The repository root (the folder with package.json), from the source or the compiled file. */
 export const ROOT = ((): string => {

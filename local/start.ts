@@ -17,9 +17,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startAzureEmulator } from './emulator';
-import { epochResuming, readSavedEmulator } from './emulator/persist';
-import { createClock } from './shared/clock';
+import { startAzureEmulator } from '@rag-orchestrator/azure-emulator';
+import { createClock } from '@rag-orchestrator/virtual-clock';
+import { epochResuming, readSavedEmulator } from '@rag-orchestrator/azure-emulator/src/persist';
 
 const root = resolve(__dirname, '..');
 
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
 
   const hostArgs = [
     require.resolve('tsx/cli'),
-    resolve(root, 'local/host/cli.ts'),
+    require.resolve('@rag-orchestrator/functions-local-host/src/cli.ts'),
     '--app',
     root,
     '--port',

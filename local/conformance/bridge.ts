@@ -12,11 +12,11 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HostLogger, LogLevel } from '../host/contracts';
-import { installCoreApi } from '../host/core-api';
-import { indexFunctions } from '../host/functions';
-import { fromTypedData, Invoker, toTypedData, type LoadedFunction } from '../host/invoke';
-import { resolveEntryFiles } from '../host/app-files';
+import type { HostLogger, LogLevel } from '@rag-orchestrator/functions-local-host/src/contracts';
+import { installCoreApi } from '@rag-orchestrator/functions-local-host/src/core-api';
+import { indexFunctions } from '@rag-orchestrator/functions-local-host/src/functions';
+import { fromTypedData, Invoker, toTypedData, type LoadedFunction } from '@rag-orchestrator/functions-local-host/src/invoke';
+import { resolveEntryFiles } from '@rag-orchestrator/functions-local-host/src/app-files';
 
 export interface Bridge {
   url: string;

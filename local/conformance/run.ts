@@ -8,8 +8,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startAzureEmulator } from '../emulator';
-import { createClock } from '../shared/clock';
+import { startAzureEmulator } from '@rag-orchestrator/azure-emulator';
+import { createClock } from '@rag-orchestrator/virtual-clock';
 import { ACCELERATOR_SETTINGS } from '../stack';
 import { startAzurite } from './azurite';
 import { startBridge } from './bridge';

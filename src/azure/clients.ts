@@ -46,24 +46,6 @@ export interface Clients {
 
 const userAgentOptions = { userAgentPrefix: USER_AGENT_PREFIX };
 
-/** True when the URL's host is a loopback address or `localhost`. */
-export function isLoopbackUrl(url: string): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-/**
- * Token scope of ARM at `endpoint`: `<endpoint>/.default` (public and sovereign clouds alike), except on a
- * loopback host (the local emulator, which cannot be real Azure), where ARM's public audience is asked for.
- */
-export const armScopeOf = (endpoint: string): string =>
-  isLoopbackUrl(endpoint) ? 'https://management.azure.com/.default' : `${endpoint.replace(/\/$/, '')}/.default`;
-
 /** Builds a set of lazily created clients for these settings (tests may pass their own credential). */
 export function createClients(settings: Settings, credential: TokenCredential): Clients {
   let ml: AzureMachineLearningWorkspaces | undefined;
@@ -74,7 +56,8 @@ export function createClients(settings: Settings, credential: TokenCredential): 
   const authorization = new Map<string, AuthorizationManagementClient>();
   const blob = new Map<string, BlobServiceClient>();
   const arm = settings.endpoints.resourceManager;
-  const armScope = armScopeOf(arm);
+  // `<audience>/.default`: the ARM endpoint itself in Azure's public and sovereign clouds, unless configured.
+  const armScope = `${settings.endpoints.resourceManagerAudience.replace(/\/$/, '')}/.default`;
 
   return {
     credential,
@@ -91,9 +74,9 @@ export function createClients(settings: Settings, credential: TokenCredential): 
     secrets() {
       secrets ??= new (sdk.keyVaultSecrets().SecretClient)(settings.keyVaultEndpoint, credential, {
         userAgentOptions,
-        // The SDK checks that the token challenge's resource matches the vault's domain (*.vault.azure.net…).
-        // A loopback vault (the local emulator) cannot be a real Azure vault, so the check is relaxed only there.
-        disableChallengeResourceVerification: isLoopbackUrl(settings.keyVaultEndpoint),
+        // The SDK checks that the token challenge's resource matches the vault's domain (*.vault.azure.net…);
+        // only a vault outside Azure (configured so) has it skipped.
+        disableChallengeResourceVerification: settings.keyVaultDisableChallengeResourceVerification,
       });
       return secrets;
     },

@@ -40,6 +40,8 @@ export const secretNameOf = (field: AcceleratorField): string => field.toLowerCa
 export interface Endpoints {
   /** ARM, e.g. https://management.azure.com */
   resourceManager: string;
+  /** Token audience of ARM (scope `<audience>/.default`); by default the ARM endpoint itself. */
+  resourceManagerAudience: string;
   /** Log Analytics query API, e.g. https://api.loganalytics.io */
   logAnalytics: string;
   /**
@@ -65,6 +67,11 @@ export interface Settings {
     idleSecondsBeforeScaleDown: number;
   };
   keyVaultEndpoint: string;
+  /**
+   * Skip the Key Vault SDK's check that the token challenge names the vault's own domain
+   * (AZURE_KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION; false unless set: only for a vault that is not in Azure).
+   */
+  keyVaultDisableChallengeResourceVerification: boolean;
   /** Log Analytics workspace (customer) id the AzureML diagnostic settings write to; empty when not configured. */
   logAnalyticsWorkspaceId: string;
   /** `azureml:` id of the code asset holding the accelerator repository. */
@@ -134,6 +141,13 @@ export function parseSettings(env: Env): { settings: Settings; problems: Setting
     }
     return value;
   };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (!raw) return fallback;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    problems.push({ name, message: `${name} must be true or false; got "${env[name]?.trim()}".` });
+    return fallback;
+  };
   const url = (name: string, fallback: string): string => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
@@ -149,6 +163,7 @@ export function parseSettings(env: Env): { settings: Settings; problems: Setting
   const resourceGroup = str('AML_RESOURCE_GROUP_NAME');
   const workspaceName = str('AML_WORKSPACE_NAME');
   const workspaceRegion = str('AML_WORKSPACE_REGION');
+  const resourceManager = url('AZURE_RESOURCE_MANAGER_ENDPOINT', 'https://management.azure.com');
 
   const accelerator = Object.fromEntries(
     ACCELERATOR_FIELDS.map(({ field }) => [field, optional(envNameOf(field))]),
@@ -166,6 +181,10 @@ export function parseSettings(env: Env): { settings: Settings; problems: Setting
       idleSecondsBeforeScaleDown: int('AML_COMPUTE_IDLE_SECONDS', 600, 0, 86400 * 7),
     },
     keyVaultEndpoint: str('AZURE_KEY_VAULT_ENDPOINT').replace(/\/$/, ''),
+    keyVaultDisableChallengeResourceVerification: bool(
+      'AZURE_KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION',
+      false,
+    ),
     logAnalyticsWorkspaceId: optional('LOG_ANALYTICS_WORKSPACE_ID') ?? '',
     codeAssetId: str('AML_CODE_ASSET_ID'),
     environmentId: str('AML_ENVIRONMENT_ID'),
@@ -175,7 +194,8 @@ export function parseSettings(env: Env): { settings: Settings; problems: Setting
       MAX_WORKER_THREADS: str('MAX_WORKER_THREADS', '10'),
     },
     endpoints: {
-      resourceManager: url('AZURE_RESOURCE_MANAGER_ENDPOINT', 'https://management.azure.com'),
+      resourceManager,
+      resourceManagerAudience: url('AZURE_RESOURCE_MANAGER_AUDIENCE', resourceManager),
       logAnalytics: url('AZURE_LOG_ANALYTICS_ENDPOINT', 'https://api.loganalytics.io'),
       // Unset: the workspace's own tracking host is used (src/azure/dataPlane.ts).
       mlflow: optional('AML_MLFLOW_ENDPOINT') ? url('AML_MLFLOW_ENDPOINT', '') : undefined,

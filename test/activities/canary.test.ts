@@ -3,7 +3,7 @@
  * marker must appear nowhere in what they log (activity logger and console), return or throw.
  */
 import { randomBytes } from 'node:crypto';
-import { createClock } from '../../local/shared/clock';
+import { createClock } from '@rag-orchestrator/virtual-clock';
 import { ACCELERATOR_FIELDS, envNameOf } from '../../src/core/settings';
 import { cancelPipeline } from '../../src/activities/cancelPipeline';
 import { diagnoseFailure } from '../../src/activities/diagnoseFailure';

@@ -2,8 +2,8 @@
  * diagnoseFailure against the emulator: every scripted cause is named with its step and nodes, from Log
  * Analytics and the steps' own logs in the workspace storage; partial sources are reported as partial.
  */
-import { createClock } from '../../local/shared/clock';
-import type { ScriptedCause } from '../../local/emulator/contracts';
+import { createClock } from '@rag-orchestrator/virtual-clock';
+import type { ScriptedCause } from '@rag-orchestrator/azure-emulator/src/contracts';
 import { diagnoseFailure } from '../../src/activities/diagnoseFailure';
 import { ensureCompute } from '../../src/activities/ensureCompute';
 import { getPipelineStatus } from '../../src/activities/getPipelineStatus';

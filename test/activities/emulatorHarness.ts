@@ -2,8 +2,8 @@
  * Test harness: starts the local Azure emulator, points the app's settings at it (process.env) and builds the
  * activities' deps from the real client factory. Logs are recorded (a fake logger is not an SDK mock).
  */
-import { startAzureEmulator, type AzureEmulator, type AzureEmulatorOptions } from '../../local/emulator';
-import { assertTrafficMatchesSpecs } from '../../local/emulator/specCheck';
+import { startAzureEmulator, type AzureEmulator, type AzureEmulatorOptions } from '@rag-orchestrator/azure-emulator';
+import { assertTrafficMatchesSpecs } from '@rag-orchestrator/azure-emulator/src/specCheck';
 import { ACCELERATOR_FIELDS, envNameOf } from '../../src/core/settings';
 import type { ActivityDeps } from '../../src/activities/deps';
 import { getClients, resetClientsForTests } from '../../src/azure/clients';

@@ -3,7 +3,7 @@
  * the emulator (virtual clock at 600×: a default job runs in under a real second).
  */
 import { createHash } from 'node:crypto';
-import { createClock } from '../../local/shared/clock';
+import { createClock } from '@rag-orchestrator/virtual-clock';
 import { cancelPipeline } from '../../src/activities/cancelPipeline';
 import { ensureCompute } from '../../src/activities/ensureCompute';
 import { fetchMetrics } from '../../src/activities/fetchMetrics';

@@ -18,7 +18,6 @@ import { finalStatusOf, stepRank } from '../../src/activities/jobStatus';
 import { emptyMetricsWarning, latestMetrics } from '../../src/activities/metrics';
 import { describeError, isTransient, permanentOrThrow, redact, TransientAzureError } from '../../src/activities/result';
 import { desiredSecrets, needsWrite, NONE } from '../../src/activities/secretsPlan';
-import { isLoopbackUrl } from '../../src/azure/clients';
 import { parseRun } from '../../src/azure/mlflow';
 
 const fullAccelerator = (): Record<AcceleratorField, string | undefined> =>
@@ -248,11 +247,6 @@ describe('error classification', () => {
     expect(describeError(err, ['SUPERSECRET'])).toContain('***');
     expect(redact('abcd', ['abcd'])).toBe('***');
     expect(redact('abc', ['abc'])).toBe('abc');
-  });
-  it('recognises loopback hosts', () => {
-    expect(isLoopbackUrl('https://127.0.0.1:8443')).toBe(true);
-    expect(isLoopbackUrl('https://localhost/')).toBe(true);
-    expect(isLoopbackUrl('https://kv.vault.azure.net')).toBe(false);
   });
 });
 

@@ -13,8 +13,8 @@ import {
   flattenActions,
   type ActionJson,
   type OrchestratorStateJson,
-} from '../../local/host/durable/actions';
-import { EventType, type HistoryEvent } from '../../local/host/durable/history';
+} from '@rag-orchestrator/functions-local-host/src/durable/actions';
+import { EventType, type HistoryEvent } from '@rag-orchestrator/functions-local-host/src/durable/history';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createOrchestrator } = require('durable-functions/lib/src/util/testingUtils') as {

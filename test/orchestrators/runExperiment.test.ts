@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ActionType } from '../../local/host/durable/actions';
+import { ActionType } from '@rag-orchestrator/functions-local-host/src/durable/actions';
 import type { PipelineResult, RunExperimentInput } from '../../src/core/experiment';
 import { planExperimentRequest } from '../../src/core/request';
 import { parseSettings, withoutSecrets } from '../../src/core/settings';

@@ -1,0 +1,552 @@
+/**
+ * ARM for AzureML at api-version 2022-10-01: workspace, datastore, computes (PUT as a long-running operation with
+ * Azure-AsyncOperation), component versions (immutable), pipeline jobs (idempotent PUT, simulated lifecycle,
+ * cancel as a long-running operation with Location).
+ */
+import { assetVersionRoutes, type AssetVersion } from './armAssets';
+import type { Clock } from '@rag-orchestrator/virtual-clock';
+import { armError, decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
+import { guidFrom, IDS, storageAccountId, vaultId, workspaceId } from './ids';
+import { isFinal, stepsOf, timeline, type JobRecord } from './jobs';
+import type { ScenarioState } from './scenario';
+
+export const ML_API_VERSION = '2022-10-01';
+
+export interface ComputeRecord {
+  name: string;
+  body: Record<string, unknown>;
+  createdOn: string;
+  modifiedOn: string;
+  provisioningState: 'Creating' | 'Updating' | 'Succeeded' | 'Failed';
+  principalId?: string;
+  error?: string;
+}
+
+export interface Operation {
+  id: string;
+  kind: 'compute';
+  target: string;
+  polls: number;
+  startTime: string;
+  failure?: string;
+}
+
+export interface MlState {
+  jobs: Map<string, JobRecord>;
+  computes: Map<string, ComputeRecord>;
+  components: Map<string, Map<string, { body: Record<string, unknown>; created: string }>>;
+  /** Code and environment versions, keyed `codes/<name>/<version>` / `environments/<name>/<version>`. */
+  assets: Map<string, AssetVersion>;
+  operations: Map<string, Operation>;
+}
+
+export const createMlState = (): MlState => ({
+  jobs: new Map(),
+  computes: new Map(),
+  components: new Map(),
+  assets: new Map(),
+  operations: new Map(),
+});
+
+export interface MlDeps {
+  state: MlState;
+  clock: Clock;
+  scenario: ScenarioState;
+  url: () => string;
+  blobAccountUrl: string;
+  /** Called before a job is shown: writes logs due by now (idempotent). */
+  materialize: (job: JobRecord) => Promise<void>;
+  /** Cluster events when a compute is created or fails. */
+  onComputeEvent: (event: { cluster: string; type: string; message?: string; codes?: string }) => void;
+}
+
+const SUB = '([^/]+)';
+const ws = `^/subscriptions/${SUB}/resourceGroups/${SUB}/providers/Microsoft\\.MachineLearningServices/workspaces/${SUB}`;
+export const rx = (tail: string): RegExp => new RegExp(`${ws}${tail}/?$`, 'i');
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+export const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+
+export const systemData = (created: string, modified = created): Record<string, unknown> => ({
+  createdAt: created,
+  createdBy: IDS.appClientId,
+  createdByType: 'Application',
+  lastModifiedAt: modified,
+  lastModifiedBy: IDS.appClientId,
+  lastModifiedByType: 'Application',
+});
+
+export function mlRoutes(deps: MlDeps): Route[] {
+  const { state, clock, scenario } = deps;
+
+  /** Checks subscription, resource group, workspace and api-version; an error response or undefined. */
+  const check = (req: EmuRequest, m: RegExpMatchArray): EmuResponse | undefined => {
+    const apiVersion = req.url.searchParams.get('api-version');
+    if (!apiVersion) {
+      return armError(
+        400,
+        'MissingApiVersionParameter',
+        'The api-version query parameter (?api-version=) is required for all requests.',
+      );
+    }
+    if (apiVersion !== ML_API_VERSION) {
+      return armError(
+        400,
+        'InvalidApiVersionParameter',
+        `The api-version '${apiVersion}' is invalid. The emulator supports '${ML_API_VERSION}'.`,
+      );
+    }
+    if (decode(m[1]).toLowerCase() !== IDS.subscriptionId) {
+      return armError(404, 'SubscriptionNotFound', `The subscription '${decode(m[1])}' could not be found.`);
+    }
+    if (decode(m[2]).toLowerCase() !== IDS.resourceGroup.toLowerCase()) {
+      return armError(404, 'ResourceGroupNotFound', `Resource group '${decode(m[2])}' could not be found.`);
+    }
+    if (decode(m[3]).toLowerCase() !== IDS.workspaceName.toLowerCase()) {
+      return armError(
+        404,
+        'ResourceNotFound',
+        `The Resource 'Microsoft.MachineLearningServices/workspaces/${decode(m[3])}' under resource group '${decode(m[2])}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+      );
+    }
+    return undefined;
+  };
+  const guarded =
+    (handler: (req: EmuRequest, m: RegExpMatchArray) => EmuResponse | Promise<EmuResponse>) =>
+    (req: EmuRequest, m: RegExpMatchArray): EmuResponse | Promise<EmuResponse> =>
+      check(req, m) ?? handler(req, m);
+
+  const notFound = (type: string, name: string): EmuResponse =>
+    armError(404, 'ResourceNotFound', `The ${type} '${name}' was not found in workspace '${IDS.workspaceName}'.`);
+
+  // --- workspace & datastore ------------------------------------------------------------------------------------
+  const workspace = (): Record<string, unknown> => ({
+    id: workspaceId(),
+    name: IDS.workspaceName,
+    type: 'Microsoft.MachineLearningServices/workspaces',
+    location: IDS.region,
+    identity: { type: 'SystemAssigned', principalId: guidFrom('workspace-identity'), tenantId: IDS.tenantId },
+    sku: { name: 'Basic', tier: 'Basic' },
+    properties: {
+      workspaceId: guidFrom('workspace-id'),
+      friendlyName: IDS.workspaceName,
+      description: 'RAG experiments (local emulator)',
+      keyVault: vaultId(),
+      storageAccount: storageAccountId(),
+      applicationInsights: `/subscriptions/${IDS.subscriptionId}/resourceGroups/${IDS.resourceGroup}/providers/Microsoft.insights/components/rag-experiments-ai`,
+      containerRegistry: `/subscriptions/${IDS.subscriptionId}/resourceGroups/${IDS.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/ragexperimentsacr`,
+      discoveryUrl: `${deps.url()}/discovery`,
+      // As recorded (test/fixtures/aml/workspace.json), with the emulator's own host as the data-plane host.
+      mlFlowTrackingUri: `azureml://${new URL(deps.url()).host}/mlflow/v1.0${workspaceId()}`,
+      provisioningState: 'Succeeded',
+      hbiWorkspace: false,
+      publicNetworkAccess: 'Enabled',
+      tenantId: IDS.tenantId,
+      storageHnsEnabled: false,
+      v1LegacyMode: false,
+    },
+    systemData: systemData('2026-01-05T09:00:00.000Z'),
+  });
+
+  const datastore = (): Record<string, unknown> => {
+    const endpointHost = new URL(deps.blobAccountUrl);
+    return {
+      id: `${workspaceId()}/datastores/workspaceblobstore`,
+      name: 'workspaceblobstore',
+      type: 'Microsoft.MachineLearningServices/workspaces/datastores',
+      properties: {
+        description: 'Default blob datastore of the workspace (Azurite in the emulator).',
+        tags: {},
+        properties: { blobEndpoint: deps.blobAccountUrl },
+        isDefault: true,
+        credentials: { credentialsType: 'None' },
+        datastoreType: 'AzureBlob',
+        accountName: IDS.storageAccount,
+        containerName: IDS.datastoreContainer,
+        endpoint: endpointHost.host,
+        protocol: 'https',
+        serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity',
+      },
+      systemData: systemData('2026-01-05T09:00:00.000Z'),
+    };
+  };
+
+  // --- computes -------------------------------------------------------------------------------------------------
+  const computeView = (c: ComputeRecord): Record<string, unknown> => {
+    const inner = ((c.body.properties as Record<string, unknown> | undefined)?.properties ?? {}) as Record<
+      string,
+      unknown
+    >;
+    const scale = (inner.scaleSettings ?? {}) as Record<string, unknown>;
+    const identity = c.body.identity as { type?: string } | undefined;
+    return {
+      id: `${workspaceId()}/computes/${c.name}`,
+      name: c.name,
+      type: 'Microsoft.MachineLearningServices/workspaces/computes',
+      location: (c.body.location as string | undefined) ?? IDS.region,
+      ...(c.principalId
+        ? { identity: { type: identity?.type ?? 'SystemAssigned', principalId: c.principalId, tenantId: IDS.tenantId } }
+        : {}),
+      properties: {
+        computeType: 'AmlCompute',
+        computeLocation: (c.body.location as string | undefined) ?? IDS.region,
+        description:
+          ((c.body.properties as Record<string, unknown> | undefined)?.description as string | undefined) ?? null,
+        provisioningState: c.provisioningState,
+        createdOn: c.createdOn,
+        modifiedOn: c.modifiedOn,
+        isAttachedCompute: false,
+        disableLocalAuth: true,
+        provisioningErrors: c.error ? [{ error: { code: 'BadRequest', message: c.error } }] : null,
+        properties: {
+          vmSize: (inner.vmSize as string | undefined) ?? 'STANDARD_DS3_V2',
+          vmPriority: (inner.vmPriority as string | undefined) ?? 'Dedicated',
+          osType: 'Linux',
+          scaleSettings: {
+            maxNodeCount: (scale.maxNodeCount as number | undefined) ?? 1,
+            minNodeCount: (scale.minNodeCount as number | undefined) ?? 0,
+            nodeIdleTimeBeforeScaleDown: (scale.nodeIdleTimeBeforeScaleDown as string | undefined) ?? 'PT120S',
+          },
+          remoteLoginPortPublicAccess: 'NotSpecified',
+          allocationState: 'Steady',
+          allocationStateTransitionTime: c.modifiedOn,
+          errors: null,
+          currentNodeCount: 0,
+          targetNodeCount: 0,
+          nodeStateCounts: {
+            preparingNodeCount: 0,
+            runningNodeCount: 0,
+            idleNodeCount: 0,
+            unusableNodeCount: 0,
+            leavingNodeCount: 0,
+            preemptedNodeCount: 0,
+          },
+          enableNodePublicIp: true,
+          isolatedNetwork: false,
+        },
+      },
+    };
+  };
+
+  const operationUrl = (id: string): string =>
+    `${deps.url()}/subscriptions/${IDS.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${IDS.region}/computeOperationsStatus/${id}?api-version=${ML_API_VERSION}&service=new`;
+
+  const putCompute = (req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
+    const name = decode(m[4]);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const props = body.properties as Record<string, unknown> | undefined;
+    if (!props || props.computeType !== 'AmlCompute') {
+      return armError(
+        400,
+        'BadRequest',
+        `Compute '${name}': properties.computeType must be 'AmlCompute' (the only compute type the emulator provisions).`,
+      );
+    }
+    const now = new Date(clock.now()).toISOString();
+    const existing = state.computes.get(name.toLowerCase());
+    const identityType = (body.identity as { type?: string } | undefined)?.type ?? 'None';
+    const wantsIdentity = /SystemAssigned/i.test(identityType);
+    const record: ComputeRecord = {
+      name,
+      body,
+      createdOn: existing?.createdOn ?? now,
+      modifiedOn: now,
+      provisioningState: existing ? 'Updating' : 'Creating',
+      ...(wantsIdentity ? { principalId: guidFrom('compute-identity', name.toLowerCase()) } : {}),
+    };
+    state.computes.set(name.toLowerCase(), record);
+    const opId = guidFrom('compute-op', name, now, String(state.operations.size));
+    const failure = scenario.takeComputeFailure();
+    state.operations.set(opId, {
+      id: opId,
+      kind: 'compute',
+      target: name.toLowerCase(),
+      polls: 0,
+      startTime: now,
+      ...(failure !== undefined ? { failure } : {}),
+    });
+    return json(201, computeView(record), { 'Azure-AsyncOperation': operationUrl(opId) });
+  };
+
+  const getOperation = (req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
+    const op = state.operations.get(decode(m[2]));
+    if (!op || decode(m[1]).toLowerCase() !== IDS.subscriptionId) {
+      return armError(404, 'ResourceNotFound', `Operation '${decode(m[2])}' was not found.`);
+    }
+    op.polls += 1;
+    const compute = state.computes.get(op.target);
+    if (op.polls < 2 || !compute) {
+      return json(200, { id: op.id, name: op.id, status: 'InProgress', startTime: op.startTime });
+    }
+    const endTime = new Date(clock.now()).toISOString();
+    if (op.failure !== undefined) {
+      compute.provisioningState = 'Failed';
+      compute.error = op.failure;
+      deps.onComputeEvent({
+        cluster: compute.name,
+        type: 'ProvisioningFailed',
+        message: op.failure,
+        codes: 'BadRequest',
+      });
+      return json(200, {
+        id: op.id,
+        name: op.id,
+        status: 'Failed',
+        startTime: op.startTime,
+        endTime,
+        error: { code: 'BadRequest', message: op.failure },
+      });
+    }
+    if (compute.provisioningState !== 'Succeeded') {
+      compute.provisioningState = 'Succeeded';
+      deps.onComputeEvent({ cluster: compute.name, type: 'ClusterCreated' });
+    }
+    return json(200, { id: op.id, name: op.id, status: 'Succeeded', startTime: op.startTime, endTime });
+  };
+
+  // --- components ------------------------------------------------------------------------------------------------
+  const componentView = (name: string, version: string, entry: { body: Record<string, unknown>; created: string }) => {
+    const props = (entry.body.properties ?? {}) as Record<string, unknown>;
+    return {
+      id: `${workspaceId()}/components/${name}/versions/${version}`,
+      name: version,
+      type: 'Microsoft.MachineLearningServices/workspaces/components/versions',
+      properties: {
+        description: (props.description as string | undefined) ?? null,
+        tags: (props.tags as Record<string, string> | undefined) ?? {},
+        properties: (props.properties as Record<string, string> | undefined) ?? {},
+        isArchived: false,
+        isAnonymous: false,
+        componentSpec: props.componentSpec ?? {},
+      },
+      systemData: systemData(entry.created),
+    };
+  };
+
+  const putComponent = (req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
+    const name = decode(m[4]);
+    const version = decode(m[5]);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const spec = (body.properties as Record<string, unknown> | undefined)?.componentSpec;
+    if (!spec || typeof spec !== 'object') {
+      return armError(
+        400,
+        'UserError',
+        `Component '${name}' version '${version}': properties.componentSpec is required.`,
+      );
+    }
+    const versions = state.components.get(name) ?? new Map();
+    const existing = versions.get(version);
+    if (existing) {
+      const existingSpec = (existing.body.properties as Record<string, unknown> | undefined)?.componentSpec;
+      if (canonical(existingSpec) !== canonical(spec)) {
+        return armError(
+          409,
+          'Conflict',
+          `Component '${name}' version '${version}' already exists with a different spec. Component versions are immutable: register the change under a new version.`,
+        );
+      }
+      return json(200, componentView(name, version, existing));
+    }
+    const entry = { body, created: new Date(clock.now()).toISOString() };
+    versions.set(version, entry);
+    state.components.set(name, versions);
+    return json(201, componentView(name, version, entry));
+  };
+
+  // --- jobs ------------------------------------------------------------------------------------------------------
+  const jobView = (job: JobRecord): Record<string, unknown> => {
+    const props = (job.body.properties ?? {}) as Record<string, unknown>;
+    const t = timeline(job, clock.now());
+    const studio = `https://ml.azure.com/runs/${job.name}?wsid=${workspaceId()}&tid=${IDS.tenantId}`;
+    return {
+      id: `${workspaceId()}/jobs/${job.name}`,
+      name: job.name,
+      type: 'Microsoft.MachineLearningServices/workspaces/jobs',
+      properties: {
+        ...props,
+        jobType: 'Pipeline',
+        experimentName: (props.experimentName as string | undefined) ?? 'Default',
+        isArchived: false,
+        status: t.status,
+        services: {
+          Tracking: {
+            jobServiceType: 'Tracking',
+            endpoint: `azureml://${new URL(deps.url()).host}/mlflow/v1.0${workspaceId()}?`,
+          },
+          Studio: { jobServiceType: 'Studio', endpoint: studio },
+        },
+      },
+      systemData: systemData(iso(job.createdAt)),
+    };
+  };
+
+  /** Properties a later PUT may change (AzureML lets tags, description, display name change). */
+  const immutableOf = (body: Record<string, unknown>): string => {
+    const {
+      tags: _t,
+      description: _d,
+      displayName: _n,
+      properties: _p,
+      ...rest
+    } = (body.properties ?? {}) as Record<string, unknown>;
+    return canonical(rest);
+  };
+
+  const putJob = async (req: EmuRequest, m: RegExpMatchArray): Promise<EmuResponse> => {
+    const name = decode(m[4]);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const props = body.properties as Record<string, unknown> | undefined;
+    if (!props || props.jobType !== 'Pipeline') {
+      return armError(
+        400,
+        'UserError',
+        `Job '${name}': properties.jobType must be 'Pipeline' (the emulator runs pipeline jobs).`,
+      );
+    }
+    const existing = state.jobs.get(name);
+    if (existing) {
+      if (immutableOf(existing.body) !== immutableOf(body)) {
+        // What AzureML answers (seen in azure-sdk-for-python#47389 and MicrosoftDocs/azure-docs#122250).
+        return json(400, {
+          error: {
+            code: 'UserError',
+            message:
+              "A job with this name already exists. If you are trying to create a new job, use a different name. If you are trying to update an existing job, the existing job's Settings, Inputs, Outputs, Jobs, InputBindings, OutputBindings cannot be changed. Only description, tags, displayName, properties, and isArchived can be updated.",
+            details: [{ code: 'JobPropertyImmutable', message: `Job '${name}' exists with a different definition.` }],
+          },
+        });
+      }
+      const old = (existing.body.properties ?? {}) as Record<string, unknown>;
+      existing.body = {
+        ...existing.body,
+        properties: {
+          ...old,
+          tags: props.tags ?? old.tags,
+          description: props.description ?? old.description,
+          displayName: props.displayName ?? old.displayName,
+        },
+      };
+      await deps.materialize(existing);
+      return json(200, jobView(existing));
+    }
+    const computeId = props.computeId as string | undefined;
+    const settingsCompute = (props.settings as { defaultCompute?: string } | undefined)?.defaultCompute;
+    const target = computeId ?? settingsCompute;
+    if (target) {
+      const computeName = target.split('/').pop() ?? target;
+      if (!state.computes.has(computeName.replace(/^azureml:/, '').toLowerCase())) {
+        return armError(
+          400,
+          'UserError',
+          `Compute '${computeName}' was not found in workspace '${IDS.workspaceName}'. Create it before submitting jobs.`,
+        );
+      }
+    }
+    const job: JobRecord = {
+      name,
+      body,
+      createdAt: clock.now(),
+      createdCount: 1,
+      scenario: scenario.scenarioFor(name),
+      steps: stepsOf(body),
+    };
+    state.jobs.set(name, job);
+    return json(201, jobView(job));
+  };
+
+  const getJob = async (_req: EmuRequest, m: RegExpMatchArray): Promise<EmuResponse> => {
+    const job = state.jobs.get(decode(m[4]));
+    if (!job) return notFound('job', decode(m[4]));
+    await deps.materialize(job);
+    return json(200, jobView(job));
+  };
+
+  const cancelLocation = (name: string): string =>
+    `${deps.url()}/subscriptions/${IDS.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${IDS.region}/mfeOperationResults/jc:${guidFrom('workspace-id')}:${encodeURIComponent(name)}?api-version=${ML_API_VERSION}`;
+
+  const cancelJob = (_req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
+    const job = state.jobs.get(decode(m[4]));
+    if (!job) return notFound('job', decode(m[4]));
+    const status = timeline(job, clock.now()).status;
+    if (isFinal(status)) return { status: 200 };
+    if (job.cancelRequestedAt === undefined) job.cancelRequestedAt = clock.now();
+    return { status: 202, headers: { Location: cancelLocation(job.name) } };
+  };
+
+  const cancelResult = (_req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
+    const name = decode(m[3]);
+    const job = state.jobs.get(name);
+    if (!job || job.cancelRequestedAt === undefined) {
+      return armError(404, 'ResourceNotFound', `No cancel operation for job '${name}'.`);
+    }
+    if (job.cancelLandedAt === undefined && !isFinal(timeline(job, clock.now()).status)) {
+      job.cancelLandedAt = Math.max(clock.now(), job.cancelRequestedAt);
+    }
+    return { status: 200 };
+  };
+
+  const listJobs = async (): Promise<EmuResponse> => {
+    for (const job of state.jobs.values()) await deps.materialize(job);
+    return json(200, { value: [...state.jobs.values()].map(jobView) });
+  };
+
+  return [
+    { method: 'GET', pattern: rx(''), handler: guarded(() => json(200, workspace())) },
+    {
+      method: 'GET',
+      pattern: rx('/datastores/([^/]+)'),
+      handler: guarded((_req, m) =>
+        decode(m[4]).toLowerCase() === 'workspaceblobstore'
+          ? json(200, datastore())
+          : notFound('datastore', decode(m[4])),
+      ),
+    },
+    {
+      method: 'GET',
+      pattern: rx('/computes/([^/]+)'),
+      handler: guarded((_req, m) => {
+        const c = state.computes.get(decode(m[4]).toLowerCase());
+        return c ? json(200, computeView(c)) : notFound('compute', decode(m[4]));
+      }),
+    },
+    { method: 'PUT', pattern: rx('/computes/([^/]+)'), handler: guarded(putCompute) },
+    {
+      method: 'GET',
+      pattern: new RegExp(
+        `^/subscriptions/${SUB}/providers/Microsoft\\.MachineLearningServices/locations/[^/]+/computeOperationsStatus/([^/]+)$`,
+        'i',
+      ),
+      handler: getOperation,
+    },
+    {
+      method: 'GET',
+      pattern: rx('/components/([^/]+)/versions/([^/]+)'),
+      handler: guarded((_req, m) => {
+        const entry = state.components.get(decode(m[4]))?.get(decode(m[5]));
+        return entry
+          ? json(200, componentView(decode(m[4]), decode(m[5]), entry))
+          : notFound('component version', `${decode(m[4])}:${decode(m[5])}`);
+      }),
+    },
+    { method: 'PUT', pattern: rx('/components/([^/]+)/versions/([^/]+)'), handler: guarded(putComponent) },
+    ...assetVersionRoutes({ clock, guarded, versions: state.assets }),
+    { method: 'GET', pattern: rx('/jobs'), handler: guarded(listJobs) },
+    { method: 'GET', pattern: rx('/jobs/([^/]+)'), handler: guarded(getJob) },
+    { method: 'PUT', pattern: rx('/jobs/([^/]+)'), handler: guarded(putJob) },
+    { method: 'POST', pattern: rx('/jobs/([^/]+)/cancel'), handler: guarded(cancelJob) },
+    {
+      method: 'GET',
+      pattern: new RegExp(
+        `^/subscriptions/${SUB}/providers/Microsoft\\.MachineLearningServices/locations/[^/]+/mfeOperationResults/jc:([^:/]+):([^/]+)$`,
+        'i',
+      ),
+      handler: cancelResult,
+    },
+  ];
+}

@@ -1,0 +1,140 @@
+/**
+ * Contract of the local Azure emulator (packages/azure-emulator): a real HTTPS server on loopback that answers the Azure
+ * REST APIs the app calls, with Azurite behind it for blobs. Started by tests and by `npm start`.
+ */
+import type { Clock } from '@rag-orchestrator/virtual-clock';
+
+export type PipelineStep = 'index' | 'query' | 'eval';
+
+/** A likely cause the diagnosis should find for a scripted failure (the emulator writes matching logs/events). */
+export type ScriptedCause =
+  'keyVaultAccess' | 'openAiQuota' | 'searchQuota' | 'environmentBuild' | 'clusterQuota' | 'codeError';
+
+export interface JobScenario {
+  /** Virtual seconds queued (NotStarted → Queued → Preparing) before the first step runs. Default 60. */
+  queueSeconds?: number;
+  /** Virtual seconds each step runs. Default 120 each. */
+  stepSeconds?: Partial<Record<PipelineStep, number>>;
+  /** Fail at this step: the job ends Failed, with node logs and Log Analytics events matching the cause. */
+  failAt?: {
+    step: PipelineStep;
+    cause: ScriptedCause;
+    /** Error lines per compute node (defaults made from the cause). */
+    nodeLogs?: Record<string, string[]>;
+  };
+  /** Metrics the eval step logs to MLflow when the job completes (defaults: a few plausible metrics). */
+  metrics?: Record<string, number>;
+}
+
+export interface FaultInjection {
+  /** HTTP method to match; any when absent. */
+  method?: string;
+  /** Matches the request path (without query): substring or regular expression. */
+  path: string | RegExp;
+  /** Status to answer with, e.g. 429, 500, 503. Absent: no error, only latency. */
+  status?: number;
+  /** Adds a Retry-After header (seconds). */
+  retryAfterSeconds?: number;
+  /** Extra latency in real milliseconds before answering. */
+  latencyMs?: number;
+  /** How many matching requests it applies to; default 1. */
+  times?: number;
+}
+
+/** Faults on a share of requests, chosen by a seeded pseudo-random sequence (the chaos bench). */
+export interface RandomFaults {
+  /** Share of matching requests that fail, from 0 to 1. */
+  rate: number;
+  /** Statuses answered, in turn (e.g. 429, 500, 503). */
+  statuses: number[];
+  /** Retry-After header (seconds) on every injected fault. */
+  retryAfterSeconds?: number;
+  /** Services whose requests may fail; default arm, keyvault, loganalytics, mlflow (not tokens, not discovery). */
+  services?: string[];
+  /**
+   * Share of the faults on writes (PUT, POST, PATCH, DELETE) answered after the request took effect, as when Azure
+   * applies a change and the answer is lost; default 0.5.
+   */
+  afterEffectShare?: number;
+  /** Seed of the pseudo-random sequence; default 1. */
+  seed?: number;
+}
+
+export interface ScenarioControl {
+  /** Scenario for jobs whose name matches (substring or RegExp); later calls take precedence. */
+  setJobScenario(match: string | RegExp, scenario: JobScenario): void;
+  /** Scenario for every other job. */
+  setDefaultJobScenario(scenario: JobScenario): void;
+  inject(fault: FaultInjection): void;
+  /** Fails a share of all requests (undefined turns it off); see RandomFaults. Cleared by reset(). */
+  setRandomFaults(faults: RandomFaults | undefined): void;
+  /** Faults injected by setRandomFaults so far. */
+  randomFaultCount(): number;
+  /** The next compute create/update long-running operation ends Failed with this message. */
+  failNextComputeProvisioning(message: string): void;
+  /** Key Vault permission model: access policies (default) or Azure RBAC. */
+  setKeyVaultPermissionModel(model: 'accessPolicy' | 'rbac'): void;
+  /**
+   * While set, Log Analytics queries answer 200 with their tables and `error: { code: "PartialError", … }` carrying
+   * this message (as the service does when part of a query fails); `undefined` turns it off. Cleared by reset().
+   */
+  setLogAnalyticsPartialError(message: string | undefined): void;
+  /** Clears scenarios and faults (not state). */
+  reset(): void;
+}
+
+export interface RecordedExchange {
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBody: unknown;
+  status: number;
+  responseHeaders: Record<string, string>;
+  responseBody: unknown;
+  /** Which API answered: arm, keyvault, loganalytics, mlflow, identity. */
+  service: string;
+}
+
+export interface EmulatorState {
+  /** Pipeline jobs by name, with how many PUTs created them (must stay 1). */
+  jobs(): { name: string; status: string; createdCount: number; tags: Record<string, string> }[];
+  /** Secret names with their version counts (values are never exposed here). */
+  secrets(): { name: string; versions: number }[];
+  computes(): { name: string; maxNodes: number; identityPrincipalId?: string }[];
+  /** ARM requests handled so far (count), for the ARM-calls-per-pipeline-hour bench. */
+  armRequestCount(): number;
+}
+
+export interface AzureEmulatorOptions {
+  /** Virtual clock that drives the simulated job lifecycle (default: clockFromEnv()). */
+  clock?: Clock;
+  /** HTTPS port (0 = any free port; default 0). */
+  port?: number;
+  /** Folder for the certificate, Azurite data and emulator state; default `.local/emulator`. */
+  dataDir?: string;
+  /** Record every exchange (for `oav` validation in tests); default true in tests. */
+  recordTraffic?: boolean;
+  /**
+   * Saves the Azure state (jobs, computes, components, secrets, access) to this JSON file every few seconds and on
+   * stop, and restores it from there at start when it exists (`npm start` between restarts). See persist.ts.
+   */
+  stateFile?: string;
+  /** Azurite's blob port (0 = any free port; default 0). */
+  blobPort?: number;
+  /** Secret values set in the emulator's Key Vault before the app starts (e.g. to test "unchanged"). */
+  seedSecrets?: Record<string, string>;
+}
+
+export interface AzureEmulator {
+  /** https://127.0.0.1:<port> */
+  readonly url: string;
+  /** App settings (env vars) that point the app at this emulator (endpoints, workspace ids, managed identity). */
+  readonly settings: Record<string, string>;
+  /** PEM file of the self-signed certificate: give it to Node as NODE_EXTRA_CA_CERTS. */
+  readonly caCertPath: string;
+  readonly scenario: ScenarioControl;
+  readonly state: EmulatorState;
+  /** Exchanges recorded so far (when recordTraffic). */
+  traffic(): RecordedExchange[];
+  stop(): Promise<void>;
+}

@@ -1,0 +1,288 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AzureMachineLearningWorkspaces, type JobBase } from '@azure/arm-machinelearning';
+import { LogsQueryClient } from '@azure/monitor-query-logs';
+import { BlobServiceClient } from '@azure/storage-blob';
+import type { AzureEmulator } from '../src';
+import { createClock } from '@rag-orchestrator/virtual-clock';
+import { credential, itMatchesAzureSpecs, startForTest } from './helpers';
+
+let emulator: AzureEmulator;
+let ml: AzureMachineLearningWorkspaces;
+const clock = createClock({ speed: 600 });
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const armScope = ['https://management.azure.com/.default'];
+
+beforeAll(async () => {
+  emulator = await startForTest({ clock });
+  ml = new AzureMachineLearningWorkspaces(credential(), emulator.settings.AML_SUBSCRIPTION_ID!, {
+    endpoint: emulator.url,
+    credentialScopes: armScope,
+  });
+  const rg = emulator.settings.AML_RESOURCE_GROUP_NAME!;
+  const ws = emulator.settings.AML_WORKSPACE_NAME!;
+  await ml.computeOperations.beginCreateOrUpdateAndWait(
+    rg,
+    ws,
+    'rag-cluster',
+    {
+      location: 'westeurope',
+      properties: { computeType: 'AmlCompute', properties: { scaleSettings: { maxNodeCount: 2 } } },
+    },
+    { updateIntervalInMs: 10 },
+  );
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+const pipeline: JobBase = {
+  properties: {
+    jobType: 'Pipeline',
+    experimentName: 'rag-failures',
+    computeId: 'azureml:rag-cluster',
+    jobs: { index: {}, query: {}, eval: {} },
+  } as JobBase['properties'],
+};
+
+async function runToEnd(name: string): Promise<string> {
+  const rg = emulator.settings.AML_RESOURCE_GROUP_NAME!;
+  const ws = emulator.settings.AML_WORKSPACE_NAME!;
+  await ml.jobs.createOrUpdate(rg, ws, name, pipeline);
+  for (let i = 0; i < 300; i++) {
+    const status = (await ml.jobs.get(rg, ws, name)).properties.status!;
+    if (['Completed', 'Failed', 'Canceled'].includes(status)) return status;
+    await sleep(10);
+  }
+  throw new Error(`${name} did not finish`);
+}
+
+/** As the app builds it: the SDK uses `endpoint` as is, so the API version path goes on it. */
+const logsClient = (): LogsQueryClient =>
+  new LogsQueryClient(credential(), { endpoint: `${emulator.settings.AZURE_LOG_ANALYTICS_ENDPOINT}/v1` });
+
+async function readBlob(path: string): Promise<string> {
+  const blobs = new BlobServiceClient(emulator.settings.AZURE_STORAGE_BLOB_ENDPOINT!, credential());
+  const buf = await blobs.getContainerClient('azureml').getBlobClient(path).downloadToBuffer();
+  return buf.toString('utf8');
+}
+
+async function listBlobs(prefix: string): Promise<string[]> {
+  const blobs = new BlobServiceClient(emulator.settings.AZURE_STORAGE_BLOB_ENDPOINT!, credential());
+  const names: string[] = [];
+  for await (const b of blobs.getContainerClient('azureml').listBlobsFlat({ prefix })) names.push(b.name);
+  return names;
+}
+
+async function mlflow(path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const token = await credential().getToken('https://ml.azure.com/.default');
+  const s = emulator.settings;
+  const url = `${emulator.url}/mlflow/v1.0/subscriptions/${s.AML_SUBSCRIPTION_ID}/resourceGroups/${s.AML_RESOURCE_GROUP_NAME}/providers/Microsoft.MachineLearningServices/workspaces/${s.AML_WORKSPACE_NAME}/api/2.0/mlflow/${path}`;
+  const res = await fetch(url, {
+    method: body ? 'POST' : 'GET',
+    headers: { Authorization: `Bearer ${token.token}`, 'Content-Type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return (await res.json()) as Record<string, unknown>;
+}
+
+interface Run {
+  info: { run_id: string; status: string; start_time?: number; end_time?: number };
+  data: { metrics: { key: string; value: number }[]; tags: { key: string; value: string }[] };
+}
+
+describe('a scripted failure at the index step', () => {
+  let stepRunId: string;
+
+  beforeAll(async () => {
+    emulator.scenario.setJobScenario('job-kv', {
+      queueSeconds: 30,
+      failAt: { step: 'index', cause: 'keyVaultAccess' },
+    });
+    expect(await runToEnd('job-kv')).toBe('Failed');
+    const found = (await mlflow('runs/search', {
+      experiment_ids: [],
+      filter: "tags.mlflow.parentRunId = 'job-kv'",
+    })) as {
+      runs: Run[];
+    };
+    const index = found.runs.find((r) => r.data.tags.some((t) => t.key === 'mlflow.runName' && t.value === 'index'));
+    stepRunId = index!.info.run_id;
+    expect(index!.info.status).toBe('FAILED');
+    expect(found.runs.find((r) => r.data.tags.some((t) => t.value === 'query'))?.info.status).toBe('KILLED');
+  });
+
+  it('writes per-node error logs with the Key Vault traceback into Azurite', async () => {
+    const names = await listBlobs(`ExperimentRun/dcid.${stepRunId}/`);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        `ExperimentRun/dcid.${stepRunId}/logs/user/error.txt`,
+        `ExperimentRun/dcid.${stepRunId}/logs/user/error/10.0.0.4/process000.txt`,
+        `ExperimentRun/dcid.${stepRunId}/logs/sys/node/10.0.0.5/_main.txt`,
+      ]),
+    );
+    expect(names.some((n) => /logs\/job_progress_overview\.\d{14}\.txt$/.test(n))).toBe(true);
+    const nodeLog = await readBlob(`ExperimentRun/dcid.${stepRunId}/logs/user/error/10.0.0.4/process000.txt`);
+    expect(nodeLog).toContain('Traceback (most recent call last):');
+    expect(nodeLog).toContain('does not have secrets get permission on key vault');
+  });
+
+  it('puts matching events in Log Analytics', async () => {
+    const logs = logsClient();
+    const ws = emulator.settings.LOG_ANALYTICS_WORKSPACE_ID!;
+    const runs = await logs.queryWorkspace(
+      ws,
+      `AmlRunStatusChangedEvent | where RootRunId == 'job-kv' and Status == 'Failed' | project RunId, Status, Message | order by RunId asc`,
+      { duration: 'P1D' },
+    );
+    expect(runs.status).toBe('Success');
+    const rows = runs.status === 'Success' ? runs.tables[0]!.rows : [];
+    expect(rows.map((r) => r[0]).sort()).toEqual(['job-kv', stepRunId].sort());
+    expect(String(rows[0]![2])).toMatch(/secrets get permission/);
+
+    const jobEvents = await logs.queryWorkspace(
+      ws,
+      `union AmlComputeJobEvent, AmlComputeClusterEvent | where JobName == '${stepRunId}' and EventType in ('JobFailed') and isnotempty(ErrorDetails) | take 5`,
+      { duration: 'P1D' },
+    );
+    expect(jobEvents.status === 'Success' && jobEvents.tables[0]!.rows.length).toBe(2);
+  });
+
+  it('answers 400 BadArgumentError for an unknown table, and PartialError when scripted', async () => {
+    const logs = logsClient();
+    const ws = emulator.settings.LOG_ANALYTICS_WORKSPACE_ID!;
+    await expect(logs.queryWorkspace(ws, 'NoSuchTable | take 1', { duration: 'P1D' })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    emulator.scenario.setLogAnalyticsPartialError('Query exceeded the memory limit.');
+    const partial = await logs.queryWorkspace(ws, 'AmlRunStatusChangedEvent | take 1', { duration: 'P1D' });
+    expect(partial.status).toBe('PartialFailure');
+    emulator.scenario.setLogAnalyticsPartialError(undefined);
+  });
+});
+
+describe('other scripted causes', () => {
+  it('writes a 429 traceback in std_log for a failing eval step, and cluster quota events for clusterQuota', async () => {
+    emulator.scenario.setJobScenario('job-429', { failAt: { step: 'eval', cause: 'openAiQuota' }, queueSeconds: 10 });
+    emulator.scenario.setJobScenario('job-quota', {
+      failAt: { step: 'index', cause: 'clusterQuota' },
+      queueSeconds: 10,
+    });
+    expect(await Promise.all([runToEnd('job-429'), runToEnd('job-quota')])).toEqual(['Failed', 'Failed']);
+    const found = (await mlflow('runs/search', {
+      filter: "tags.mlflow.rootRunId = 'job-429' and tags.mlflow.runName = 'eval'",
+    })) as {
+      runs: Run[];
+    };
+    expect(found.runs).toHaveLength(1);
+    const log = await readBlob(`ExperimentRun/dcid.${found.runs[0]!.info.run_id}/user_logs/std_log.txt`);
+    expect(log).toContain('openai.RateLimitError: Error code: 429');
+    const logs = logsClient();
+    const cluster = await logs.queryWorkspace(
+      emulator.settings.LOG_ANALYTICS_WORKSPACE_ID!,
+      `AmlComputeClusterEvent | where ClusterErrorCodes has 'QuotaExceeded' | project ClusterName, ErrorMessage`,
+      { duration: 'P1D' },
+    );
+    expect(cluster.status === 'Success' && cluster.tables[0]!.rows[0]?.[0]).toBe('rag-cluster');
+  });
+});
+
+describe('metrics of a completed job', () => {
+  it('are on the eval child run, with FINISHED runs and times', async () => {
+    emulator.scenario.setJobScenario('job-metrics', { queueSeconds: 10, metrics: { fuzzy_score_mean: 88.5 } });
+    expect(await runToEnd('job-metrics')).toBe('Completed');
+    const experiment = (await mlflow('experiments/get-by-name?experiment_name=rag-failures')) as {
+      experiment: { experiment_id: string; name: string };
+    };
+    expect(experiment.experiment.name).toBe('rag-failures');
+    const root = (await mlflow('runs/get?run_id=job-metrics')) as { run: Run & { info: { experiment_id: string } } };
+    expect(root.run.info.experiment_id).toBe(experiment.experiment.experiment_id);
+    expect(root.run.info.status).toBe('FINISHED');
+    const found = (await mlflow('runs/search', { filter: "tags.mlflow.parentRunId = 'job-metrics'" })) as {
+      runs: Run[];
+    };
+    expect(found.runs.map((r) => r.info.status)).toEqual(['FINISHED', 'FINISHED', 'FINISHED']);
+    const evalRun = found.runs.find((r) => r.data.tags.some((t) => t.key === 'mlflow.runName' && t.value === 'eval'))!;
+    expect(evalRun.data.metrics).toEqual([expect.objectContaining({ key: 'fuzzy_score_mean', value: 88.5 })]);
+    expect(evalRun.info.end_time).toBeGreaterThan(evalRun.info.start_time!);
+    const history = (await mlflow(`metrics/get-history?run_id=${evalRun.info.run_id}&metric_key=fuzzy_score_mean`)) as {
+      metrics: unknown[];
+    };
+    expect(history.metrics).toHaveLength(1);
+  });
+});
+
+describe('step runs as AzureML records them (test/fixtures/aml)', () => {
+  const recorded = (
+    JSON.parse(readFileSync(join(__dirname, '../fixtures/aml/runHistoryChildren.json'), 'utf8')) as {
+      value: Record<string, unknown>[];
+    }
+  ).value[0]!;
+  const keysOf = (o: object): string[] => Object.keys(o).sort();
+
+  async function children(jobName: string): Promise<Record<string, unknown>[]> {
+    const token = await credential().getToken('https://ml.azure.com/.default');
+    const s = emulator.settings;
+    const url = `${emulator.url}/history/v1.0/subscriptions/${s.AML_SUBSCRIPTION_ID}/resourceGroups/${s.AML_RESOURCE_GROUP_NAME}/providers/Microsoft.MachineLearningServices/workspaces/${s.AML_WORKSPACE_NAME}/runs/${jobName}/children`;
+    const res = await fetch(url, { headers: { Authorization: `Bearer ${token.token}` } });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { value: Record<string, unknown>[] }).value;
+  }
+
+  it('lists child runs with GUID ids, the node display name and the component name, in the recorded shape', async () => {
+    const rg = emulator.settings.AML_RESOURCE_GROUP_NAME!;
+    const ws = emulator.settings.AML_WORKSPACE_NAME!;
+    const componentId = (name: string): string =>
+      `/subscriptions/${emulator.settings.AML_SUBSCRIPTION_ID}/resourceGroups/${rg}/providers/Microsoft.MachineLearningServices/workspaces/${ws}/components/${name}/versions/abc123`;
+    const named: JobBase = {
+      properties: {
+        ...pipeline.properties,
+        jobs: {
+          index: { componentId: componentId('rag-accelerator-index'), display_name: 'Index documents' },
+          query: { componentId: componentId('rag-accelerator-query') },
+          eval: { componentId: componentId('rag-accelerator-eval'), display_name: 'Evaluate experiment' },
+        },
+      } as JobBase['properties'],
+    };
+    emulator.scenario.setJobScenario('job-named', { queueSeconds: 10 });
+    await ml.jobs.createOrUpdate(rg, ws, 'job-named', named);
+    for (let i = 0; i < 300 && (await ml.jobs.get(rg, ws, 'job-named')).properties.status !== 'Completed'; i++) {
+      await sleep(10);
+    }
+    const runs = await children('job-named');
+    expect(runs.map((r) => [r.displayName, r.name])).toEqual([
+      ['Index documents', 'rag-accelerator-index'],
+      ['query', 'rag-accelerator-query'],
+      ['Evaluate experiment', 'rag-accelerator-eval'],
+    ]);
+    for (const run of runs) {
+      expect(run.runId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(run.runId).not.toBe(run.displayName);
+      expect(run).toMatchObject({ parentRunId: 'job-named', rootRunId: 'job-named', status: 'Completed' });
+      expect(keysOf(run)).toEqual(keysOf(recorded));
+      expect(keysOf(run.properties as object)).toEqual(keysOf(recorded.properties as object));
+      expect(keysOf(run.tags as object)).toEqual(keysOf(recorded.tags as object));
+      expect((run.properties as Record<string, string>)['azureml.nodeid']).toMatch(/^[0-9a-f]{8}$/);
+    }
+    // MLflow names the run by its display name, not by the node key.
+    const evalRun = (await mlflow(`runs/get?run_id=${String(runs[2]!.runId)}`)) as { run: Run };
+    expect(evalRun.run.data.tags).toEqual(
+      expect.arrayContaining([
+        { key: 'mlflow.runName', value: 'Evaluate experiment' },
+        { key: 'mlflow.parentRunId', value: 'job-named' },
+      ]),
+    );
+  });
+
+  it('answers 404 for a run it does not know', async () => {
+    const token = await credential().getToken('https://ml.azure.com/.default');
+    const s = emulator.settings;
+    const res = await fetch(
+      `${emulator.url}/history/v1.0/subscriptions/${s.AML_SUBSCRIPTION_ID}/resourceGroups/${s.AML_RESOURCE_GROUP_NAME}/providers/Microsoft.MachineLearningServices/workspaces/${s.AML_WORKSPACE_NAME}/runs/nope/children`,
+      { headers: { Authorization: `Bearer ${token.token}` } },
+    );
+    expect(res.status).toBe(404);
+  });
+});
+
+itMatchesAzureSpecs(() => emulator);
