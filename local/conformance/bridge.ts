@@ -15,7 +15,12 @@ import type { AddressInfo } from 'node:net';
 import type { HostLogger, LogLevel } from '@rag-orchestrator/functions-local-host/src/contracts';
 import { installCoreApi } from '@rag-orchestrator/functions-local-host/src/core-api';
 import { indexFunctions } from '@rag-orchestrator/functions-local-host/src/functions';
-import { fromTypedData, Invoker, toTypedData, type LoadedFunction } from '@rag-orchestrator/functions-local-host/src/invoke';
+import {
+  fromTypedData,
+  Invoker,
+  toTypedData,
+  type LoadedFunction,
+} from '@rag-orchestrator/functions-local-host/src/invoke';
 import { resolveEntryFiles } from '@rag-orchestrator/functions-local-host/src/app-files';
 
 export interface Bridge {
