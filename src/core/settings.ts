@@ -337,5 +337,5 @@ export function runReadinessMessage(r: RunReadiness): string {
       `these app settings are unresolved Key Vault references (the app sees "@Microsoft.KeyVault(…)" instead of the secret; check the reference and the app identity's access to that vault): ${r.unresolved.join(', ')}`,
     );
   }
-  return `The app cannot run experiments until ${parts.join('; and ')}. See the README's configuration table; POST /api/plan works meanwhile.`;
+  return `The app cannot run experiments until ${parts.join('; and ')}. See docs/configuration.md; POST /api/plan works meanwhile.`;
 }
