@@ -142,7 +142,8 @@ const COMMON: BuildOptions = {
   target: 'node20',
   format: 'cjs',
   // Provided by the Node.js language worker, never installed.
-  external: ['@azure/functions-core'],
+  // The worker's module, and the npm packages whose files are copied as data (PACKAGE_FILES, read by require.resolve).
+  external: ['@azure/functions-core', ...new Set(PACKAGE_FILES.map((f) => f.split('/')[0] as string))],
   sourcemap: true,
   // The map points at the sources without embedding them (stack traces need the mappings only).
   sourcesContent: false,
