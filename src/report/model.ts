@@ -3,22 +3,19 @@
  * plan order with its index name's parts and metrics, the metric names and the best value of each.
  */
 import type { DiagnoseFailureOutput } from '../activities/contracts';
-import type { PipelineCounts, PipelineStatusName } from '../core/experiment';
-import type { ExperimentStatus, ExperimentView } from '../core/experimentView';
+import type { PipelineCounts } from '../core/experiment';
+import type { ExperimentStatus, ExperimentView, PipelineView } from '../core/experimentView';
 import { indexParts, partColumnsFor, shortLabels, type PartColumn } from './indexParts';
 
-export interface ReportRow {
+/** A pipeline as the report shows it: the view's fields, plus its place, label and index-name parts. */
+export interface ReportRow extends Pick<
+  PipelineView,
+  'indexName' | 'jobName' | 'status' | 'jobStatus' | 'step' | 'elapsedSeconds' | 'studioUrl'
+> {
   /** 1-based, in plan order. */
   n: number;
   /** The parts that differ between pipelines, for charts. */
   label: string;
-  indexName: string;
-  jobName: string;
-  status: PipelineStatusName;
-  jobStatus?: string;
-  step?: string;
-  elapsedSeconds?: number;
-  studioUrl?: string;
   parts: Record<string, string>;
   metrics: Record<string, number>;
   diagnosis?: DiagnoseFailureOutput;
