@@ -40,6 +40,8 @@ export interface ChaosFigures {
   kills: number;
   wallSeconds: number;
   failures: string[];
+  /** For each experiment lost: its id and the last answer its status gave (or why there was none). */
+  lostDetails: string[];
 }
 
 const FINAL = new Set(['Completed', 'Failed', 'Canceled']);
@@ -79,12 +81,17 @@ async function start(stack: Stack, i: number, pipelines: number, deadline: numbe
   }
 }
 
+/** The last status answer seen per experiment, for the figures of a lost one. */
+const lastAnswer = new Map<string, string>();
+
 async function statusOf(stack: Stack, id: string): Promise<{ status: string; error?: string } | 'gone' | undefined> {
   try {
     const res = await api(`${stack.host.url}/api`, 'GET', `/experiments/${id}?pipelines=false`);
+    lastAnswer.set(id, `${res.status} ${res.text.slice(0, 300)}`);
     if (res.status === 404) return 'gone';
     return res.status === 200 ? (res.body as { status: string; error?: string }) : undefined;
-  } catch {
+  } catch (e) {
+    lastAnswer.set(id, `no answer: ${(e as Error).message}`);
     return undefined; // the host is down (killed) or restarting
   }
 }
@@ -147,6 +154,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       kills,
       wallSeconds: (performance.now() - t0) / 1000,
       failures: failedResults.map((r) => (r && r !== 'gone' ? `${r.status}: ${r.error ?? ''}` : '')).slice(0, 5),
+      lostDetails: ids
+        .filter((_, i) => results[i] === undefined || results[i] === 'gone')
+        .map((id) => `${id}: ${lastAnswer.get(id) ?? 'never answered'}`)
+        .slice(0, 5),
     };
   } finally {
     await stack.close();
@@ -176,6 +187,7 @@ export async function main(): Promise<ChaosFigures> {
       `   faults injected:           ${f.faultsInjected}`,
       `   wall time:                 ${f.wallSeconds.toFixed(1)} s`,
       ...(f.failures.length > 0 ? [`   first failures: ${f.failures.join(' | ')}`] : []),
+      ...(f.lostDetails.length > 0 ? [`   lost (last status answer): ${f.lostDetails.join(' | ')}`] : []),
     ].join('\n'),
   );
   return f;

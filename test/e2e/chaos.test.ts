@@ -19,11 +19,13 @@ it('finishes every experiment with no duplicate job and none lost, through fault
   });
   expect(figures.faultsInjected).toBeGreaterThan(0);
   expect(figures.kills).toBe(1);
-  expect({ failures: figures.failures, lost: figures.lost, duplicates: figures.duplicateSubmissions }).toEqual({
+  // A lost experiment shows the last answer its status gave.
+  expect({ failures: figures.failures, lost: figures.lostDetails, duplicates: figures.duplicateSubmissions }).toEqual({
     failures: [],
-    lost: 0,
+    lost: [],
     duplicates: 0,
   });
+  expect(figures.lost).toBe(0);
   expect(figures.finishedShare).toBe(1);
   expect(figures.jobsCreated).toBe(6);
 });
