@@ -20,7 +20,16 @@ export interface ComputeRecord {
   provisioningState: 'Creating' | 'Updating' | 'Succeeded' | 'Failed';
   principalId?: string;
   error?: string;
+  /** The create/update operation still running for it, if any. */
+  operationId?: string;
 }
+
+/**
+ * Virtual time a cluster's create or update takes. Azure finishes provisioning whether or not anyone polls its
+ * Azure-AsyncOperation URL (the URL only reports the status: "Track asynchronous Azure operations", Azure Resource
+ * Manager docs), so a client that lost its poller (a host killed mid-create) sees the cluster settle on a later GET.
+ */
+export const COMPUTE_PROVISIONING_MS = 120_000;
 
 export interface Operation {
   id: string;
@@ -261,6 +270,7 @@ export function mlRoutes(deps: MlDeps): Route[] {
     };
     state.computes.set(name.toLowerCase(), record);
     const opId = guidFrom('compute-op', name, now, String(state.operations.size));
+    record.operationId = opId;
     const failure = scenario.takeComputeFailure();
     state.operations.set(opId, {
       id: opId,
@@ -273,6 +283,44 @@ export function mlRoutes(deps: MlDeps): Route[] {
     return json(201, computeView(record), { 'Azure-AsyncOperation': operationUrl(opId) });
   };
 
+  /** Ends a compute's create/update: the scripted failure, or success. Returns the operation's final status body. */
+  const settle = (op: Operation, compute: ComputeRecord): Record<string, unknown> => {
+    const endTime = new Date(clock.now()).toISOString();
+    if (compute.operationId === op.id) delete compute.operationId;
+    if (op.failure !== undefined) {
+      if (compute.provisioningState !== 'Failed') {
+        compute.provisioningState = 'Failed';
+        compute.error = op.failure;
+        deps.onComputeEvent({
+          cluster: compute.name,
+          type: 'ProvisioningFailed',
+          message: op.failure,
+          codes: 'BadRequest',
+        });
+      }
+      return {
+        id: op.id,
+        name: op.id,
+        status: 'Failed',
+        startTime: op.startTime,
+        endTime,
+        error: { code: 'BadRequest', message: op.failure },
+      };
+    }
+    if (compute.provisioningState !== 'Succeeded') {
+      compute.provisioningState = 'Succeeded';
+      deps.onComputeEvent({ cluster: compute.name, type: 'ClusterCreated' });
+    }
+    return { id: op.id, name: op.id, status: 'Succeeded', startTime: op.startTime, endTime };
+  };
+
+  /** A compute whose operation has run its course settles even if nobody polled the operation. */
+  const settledCompute = (compute: ComputeRecord): ComputeRecord => {
+    const op = compute.operationId ? state.operations.get(compute.operationId) : undefined;
+    if (op && clock.now() - Date.parse(op.startTime) >= COMPUTE_PROVISIONING_MS) settle(op, compute);
+    return compute;
+  };
+
   const getOperation = (req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
     const op = state.operations.get(decode(m[2]));
     if (!op || decode(m[1]).toLowerCase() !== IDS.subscriptionId) {
@@ -283,30 +331,7 @@ export function mlRoutes(deps: MlDeps): Route[] {
     if (op.polls < 2 || !compute) {
       return json(200, { id: op.id, name: op.id, status: 'InProgress', startTime: op.startTime });
     }
-    const endTime = new Date(clock.now()).toISOString();
-    if (op.failure !== undefined) {
-      compute.provisioningState = 'Failed';
-      compute.error = op.failure;
-      deps.onComputeEvent({
-        cluster: compute.name,
-        type: 'ProvisioningFailed',
-        message: op.failure,
-        codes: 'BadRequest',
-      });
-      return json(200, {
-        id: op.id,
-        name: op.id,
-        status: 'Failed',
-        startTime: op.startTime,
-        endTime,
-        error: { code: 'BadRequest', message: op.failure },
-      });
-    }
-    if (compute.provisioningState !== 'Succeeded') {
-      compute.provisioningState = 'Succeeded';
-      deps.onComputeEvent({ cluster: compute.name, type: 'ClusterCreated' });
-    }
-    return json(200, { id: op.id, name: op.id, status: 'Succeeded', startTime: op.startTime, endTime });
+    return json(200, settle(op, compute));
   };
 
   // --- components ------------------------------------------------------------------------------------------------
@@ -512,7 +537,7 @@ export function mlRoutes(deps: MlDeps): Route[] {
       pattern: rx('/computes/([^/]+)'),
       handler: guarded((_req, m) => {
         const c = state.computes.get(decode(m[4]).toLowerCase());
-        return c ? json(200, computeView(c)) : notFound('compute', decode(m[4]));
+        return c ? json(200, computeView(settledCompute(c))) : notFound('compute', decode(m[4]));
       }),
     },
     { method: 'PUT', pattern: rx('/computes/([^/]+)'), handler: guarded(putCompute) },

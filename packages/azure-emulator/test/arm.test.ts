@@ -102,6 +102,15 @@ describe('computes', () => {
     const c = await ml.computeOperations.get(rg, ws, 'other-cluster');
     expect(c.properties?.provisioningState).toBe('Failed');
   });
+
+  it('finishes provisioning by virtual time even when nobody polls the operation (a client killed mid-create)', async () => {
+    const poller = await ml.computeOperations.beginCreateOrUpdate(rg, ws, 'orphan-cluster', cluster(2), poll);
+    expect(poller.getOperationState().status).not.toBe('succeeded');
+    expect((await ml.computeOperations.get(rg, ws, 'orphan-cluster')).properties?.provisioningState).toBe('Creating');
+    // 120 virtual seconds of provisioning: 0.2 s at 600×; the operation URL is never polled again.
+    await sleep(400);
+    expect((await ml.computeOperations.get(rg, ws, 'orphan-cluster')).properties?.provisioningState).toBe('Succeeded');
+  });
 });
 
 describe('component versions', () => {
