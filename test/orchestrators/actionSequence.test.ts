@@ -67,10 +67,7 @@ async function settled(episode: Promise<OrchestratorStateJson>): Promise<Orchest
 }
 
 const ok = (value: unknown): unknown => ({ ok: true, value });
-const permanent = {
-  ok: false,
-  error: { resource: 'cluster cpu-1', reason: 'Quota exceeded', action: 'Ask for more.' },
-};
+const permanent = { ok: false, error: { resource: 'cluster cpu-1', reason: 'Quota exceeded', action: 'Ask for more.' } };
 
 // --- runExperiment ------------------------------------------------------------------------------------------------
 
@@ -305,6 +302,16 @@ describe('monitorPipeline: the sequence of durable calls', () => {
     await next.start();
     await poll(next, status('Completed', 'Completed'));
     expect([x.transcript, next.transcript]).toMatchSnapshot();
+  });
+
+  it('a cancel that arrives while a status is being read is heard before the next wait', async () => {
+    const x = await monitor();
+    const timer = only(x.r.find(ActionType.CreateTimer));
+    await x.episode((r) => [r.timerFired(timer)], Date.parse(String(timer.fireAt)));
+    await x.episode((r) => [r.raised('cancel', { reason: 'experiment canceled' })]);
+    await answer(x, 'getPipelineStatus', status('Running'));
+    await answer(x, 'cancelPipeline', ok({ canceled: true }));
+    expect(x.transcript).toMatchSnapshot();
   });
 
   it('a submission failure, and a watch that throws, are reported to the experiment', async () => {
