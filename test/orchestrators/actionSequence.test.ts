@@ -67,7 +67,10 @@ async function settled(episode: Promise<OrchestratorStateJson>): Promise<Orchest
 }
 
 const ok = (value: unknown): unknown => ({ ok: true, value });
-const permanent = { ok: false, error: { resource: 'cluster cpu-1', reason: 'Quota exceeded', action: 'Ask for more.' } };
+const permanent = {
+  ok: false,
+  error: { resource: 'cluster cpu-1', reason: 'Quota exceeded', action: 'Ask for more.' },
+};
 
 // --- runExperiment ------------------------------------------------------------------------------------------------
 
