@@ -1,0 +1,192 @@
+/**
+ * Watching one AML pipeline job, told as its story: submit it (or resume the watch of a previous generation), then
+ * poll it on durable timers until it ends (metrics, or a diagnosis), a `cancel` event or the deadline cancels it, or
+ * the generation's polls are spent and the watch continues as new, carrying its state in the input.
+ */
+import type { OrchestrationContext, Task } from 'durable-functions';
+import { ACTIVITY, type GetPipelineStatusOutput } from '../activities/contracts';
+import type { MonitorPipelineInput, MonitorState, PipelineResult } from '../core/experiment';
+import { nextPollAt, shouldContinueAsNew, type PollingPolicy } from '../core/polling';
+import { callActivity, describeError, PermanentActivityError } from './activityCalls';
+import { eventWaiters, type EventWaiters } from './eventWaiters';
+import {
+  afterPoll,
+  afterUnreadablePoll,
+  deadlineExceededMessage,
+  pipelineResult,
+  submittedState,
+  type PipelineOutcome,
+} from './monitorDecisions';
+import { CANCEL_EVENT } from './names';
+
+/** One pipeline's watch as its orchestrator sees it. */
+interface Watch {
+  readonly context: OrchestrationContext;
+  readonly input: MonitorPipelineInput;
+  readonly jobName: string;
+  readonly policy: PollingPolicy;
+  /** The pipeline's `cancel` event. */
+  readonly cancelEvents: EventWaiters;
+  /** Logs once, not on replay. */
+  log(message: string): void;
+}
+
+/** The watch's result, or undefined when it continued as new. */
+export function* watchPipeline(context: OrchestrationContext): Generator<Task, PipelineResult | undefined, unknown> {
+  const w = beginWatch(context);
+  const submitted = yield* submitOrResume(w);
+  if ('ended' in submitted) return submitted.ended;
+  let state = submitted.state;
+  publishState(w, state);
+
+  for (let pollsThisGeneration = 0; ; pollsThisGeneration += 1) {
+    if (w.cancelEvents.received()) return yield* cancelJob(w, state, 'canceled by request', 'Canceled');
+    if (shouldContinueAsNew(pollsThisGeneration, w.policy)) {
+      context.df.continueAsNew({ ...w.input, state: { ...state, generation: state.generation + 1 } });
+      return undefined;
+    }
+    const woke = yield* waitForNextPoll(w, state);
+    if (woke === 'cancel') return yield* cancelJob(w, state, 'canceled by request', 'Canceled');
+    if (woke === 'deadline') return yield* cancelJob(w, state, deadlineExceededMessage(state, w.policy), 'Failed');
+
+    const polled = yield* pollStatus(w, state);
+    if ('ended' in polled) return polled.ended;
+    state = polled.state;
+    const ended = yield* concludeIfFinal(w, state, polled.final);
+    if (ended) return ended;
+  }
+}
+
+function beginWatch(context: OrchestrationContext): Watch {
+  const input = context.df.getInput<MonitorPipelineInput>();
+  const { jobName } = input;
+  return {
+    context,
+    input,
+    jobName,
+    policy: input.policy,
+    cancelEvents: eventWaiters(context, CANCEL_EVENT),
+    log(message) {
+      if (!context.df.isReplaying) context.log(`[${jobName}] ${message}`);
+    },
+  };
+}
+
+const publishState = (w: Watch, state: MonitorState): void =>
+  w.context.df.setCustomStatus({ jobName: w.jobName, ...state });
+
+/** Submits the job under its deterministic name (idempotent), unless a previous generation already did. */
+function* submitOrResume(w: Watch): Generator<Task, { state: MonitorState } | { ended: PipelineResult }, unknown> {
+  if (w.input.state) return { state: w.input.state };
+  try {
+    const submitted = yield* callActivity(w.context, ACTIVITY.submitPipeline, { jobName: w.jobName, job: w.input.job });
+    w.log(submitted.created ? 'submitted' : 'already submitted: monitoring the existing job');
+    return { state: submittedState(submitted, w.context.df.currentUtcDateTime.getTime(), w.policy) };
+  } catch (e) {
+    return { ended: finish(w, undefined, { status: 'Failed', error: `submission failed: ${describeError(e)}` }) };
+  }
+}
+
+/** Sleeps until the next poll (backing off while nothing changes); a cancel event or the deadline may come first. */
+function* waitForNextPoll(w: Watch, state: MonitorState): Generator<Task, 'poll' | 'cancel' | 'deadline', unknown> {
+  const { context } = w;
+  const deadlineMs = Date.parse(state.deadlineAt);
+  const now = context.df.currentUtcDateTime.getTime();
+  const timer = context.df.createTimer(new Date(nextPollAt(now, state.unchangedPolls, deadlineMs, w.policy)));
+  const cancel = w.cancelEvents.next();
+  const winner = yield context.df.Task.any([timer, cancel]);
+  if (winner === cancel) {
+    timer.cancel();
+    return 'cancel';
+  }
+  return context.df.currentUtcDateTime.getTime() >= deadlineMs ? 'deadline' : 'poll';
+}
+
+/** Reads the job's status; a permanent failure ends the watch, a transient one only counts as an unchanged poll. */
+function* pollStatus(
+  w: Watch,
+  state: MonitorState,
+): Generator<
+  Task,
+  { state: MonitorState; final?: GetPipelineStatusOutput['final'] } | { ended: PipelineResult },
+  unknown
+> {
+  let status: GetPipelineStatusOutput;
+  try {
+    status = yield* callActivity(w.context, ACTIVITY.getPipelineStatus, { jobName: w.jobName });
+  } catch (e) {
+    if (e instanceof PermanentActivityError)
+      return { ended: finish(w, state, { status: 'Failed', error: describeError(e) }) };
+    // Transient faults outlasted the retries: keep watching, the job itself is unaffected.
+    w.log(`status unavailable, will poll again: ${describeError(e)}`);
+    return { state: afterUnreadablePoll(state) };
+  }
+  const polled = afterPoll(state, status);
+  if (polled.changed) {
+    w.log(`${status.status}${polled.step ? ` (step ${polled.step})` : ''}`);
+    publishState(w, polled.state);
+  }
+  return { state: polled.state, ...(status.final ? { final: status.final } : {}) };
+}
+
+/** A job that ended: fetch its metrics, or diagnose its failure. Undefined while it runs. */
+function* concludeIfFinal(
+  w: Watch,
+  state: MonitorState,
+  final: GetPipelineStatusOutput['final'],
+): Generator<Task, PipelineResult | undefined, unknown> {
+  const { context, jobName } = w;
+  if (final === 'Completed') {
+    try {
+      const { metrics, warning } = yield* callActivity(context, ACTIVITY.fetchMetrics, { jobName });
+      return finish(w, state, { status: 'Completed', metrics, ...(warning ? { warning } : {}) });
+    } catch (e) {
+      return finish(w, state, { status: 'Completed', error: `metrics unavailable: ${describeError(e)}` });
+    }
+  }
+  if (final === 'Failed') {
+    try {
+      const diagnosis = yield* callActivity(context, ACTIVITY.diagnoseFailure, { jobName });
+      return finish(w, state, { status: 'Failed', diagnosis });
+    } catch (e) {
+      return finish(w, state, {
+        status: 'Failed',
+        error: `the job failed; diagnosis unavailable: ${describeError(e)}`,
+      });
+    }
+  }
+  if (final === 'Canceled') return finish(w, state, { status: 'Canceled', error: 'the AML job was canceled' });
+  return undefined;
+}
+
+/** Cancels the AML job (canceled by request, or past its deadline) and ends the watch. */
+function* cancelJob(
+  w: Watch,
+  state: MonitorState,
+  reason: string,
+  status: 'Canceled' | 'Failed',
+): Generator<Task, PipelineResult, unknown> {
+  let error = reason;
+  try {
+    yield* callActivity(w.context, ACTIVITY.cancelPipeline, { jobName: w.jobName });
+  } catch (e) {
+    error = `${reason}; cancelling the AML job failed: ${describeError(e)}`;
+  }
+  return finish(w, state, { status, error });
+}
+
+/** The watch's end: the result, shown in the custom status and logged. */
+function finish(w: Watch, state: MonitorState | undefined, outcome: PipelineOutcome): PipelineResult {
+  const { input, jobName } = w;
+  const finishedAt = w.context.df.currentUtcDateTime.toISOString();
+  const full = pipelineResult({ index: input.index, indexName: input.indexName, jobName }, state, finishedAt, outcome);
+  w.context.df.setCustomStatus({
+    jobName,
+    status: full.status,
+    ...(state
+      ? { submittedAt: state.submittedAt, studioUrl: state.studioUrl, polls: state.polls, generation: state.generation }
+      : {}),
+  });
+  w.log(`finished: ${full.status}${full.error ? ` (${full.error})` : ''}`);
+  return full;
+}
