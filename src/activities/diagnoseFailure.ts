@@ -14,7 +14,7 @@ import {
   type StepDiagnosis,
   type StepStatus,
 } from './contracts';
-import { secretValues, type ActivityDeps, redacting } from './deps';
+import { secretValues, type ActivityDeps } from './deps';
 import { classifyFailure } from './diagnosis/classify';
 import { errorLines, isErrorLog, nodeOfLog, NodeLines } from './diagnosis/extract';
 import { clusterQuery, computeJobQuery, runStatusQuery } from './diagnosis/kql';
@@ -48,7 +48,8 @@ const str = (v: unknown): string => {
 const storageAccountName = (armId: string | undefined): string | undefined =>
   armId ? /\/storageAccounts\/([^/]+)\/?$/i.exec(armId)?.[1] : undefined;
 
-async function runDiagnoseFailure(
+/** The adapter; `handlers.ts` checks its settings, redacts it and checks its result. */
+export async function runDiagnoseFailure(
   input: DiagnoseFailureInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<DiagnoseFailureOutput>> {
@@ -227,6 +228,3 @@ async function runDiagnoseFailure(
     partialReasons,
   });
 }
-
-/** diagnoseFailure, its logs, failures and errors redacted of secret values. */
-export const diagnoseFailure = redacting(runDiagnoseFailure);

@@ -16,7 +16,7 @@ import {
   vaultNameOfEndpoint,
   type ArmId,
 } from './computePlan';
-import { missingSettings, secretValues, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
+import { secretValues, type ActivityDeps } from './deps';
 import { describeError, errorFacts, fail, ok, permanentOrThrow, statusOf, TransientAzureError } from './result';
 
 const LRO_FAILED = /^The long-running operation has failed/;
@@ -24,7 +24,8 @@ const PROVISIONING = new Set(['Creating', 'Updating']);
 /** How long an activity waits for a cluster another attempt is still provisioning. */
 const PROVISIONING_WAIT_MS = 5 * 60_000;
 
-async function runEnsureCompute(
+/** The adapter; `handlers.ts` checks its settings, redacts it and checks its result. */
+export async function runEnsureCompute(
   _input: EnsureComputeInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<EnsureComputeOutput>> {
@@ -33,8 +34,6 @@ async function runEnsureCompute(
   const name = settings.compute.name;
   const workspaceResource = `AzureML workspace ${ws} (resource group ${rg})`;
   const clusterResource = `compute cluster ${name} in workspace ${ws}`;
-  const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceResource);
-  if (missing) return fail(missing);
   const ml = clients.ml();
 
   let workspace: Workspace;
@@ -247,6 +246,3 @@ async function grantKeyVaultRead(
   log(`ensureCompute: added a secrets get/list access policy on ${id.name} for the cluster identity`);
   return ok('accessPolicy');
 }
-
-/** ensureCompute, its logs, failures and errors redacted of secret values. */
-export const ensureCompute = redacting(runEnsureCompute);
