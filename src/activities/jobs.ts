@@ -6,8 +6,8 @@ import { mlTarget } from './mlTargets';
 import { permanentOrThrow } from './result';
 
 /**
- * The job, or a permanent failure naming it (no such job…; the workspace settings are checked at registration). Transient faults are thrown, so the
- * orchestrator retries them.
+ * The job, or a permanent failure naming it (no such job…; the workspace settings are checked at registration).
+ * Transient faults are thrown, so the orchestrator retries them.
  */
 export async function getJob(
   deps: ActivityDeps,

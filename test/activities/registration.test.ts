@@ -25,7 +25,7 @@ const sampleInputs: { [N in keyof typeof handlers]: Parameters<(typeof handlers)
   ensureCompute: {},
   registerComponents: { components: [] },
   stageConfig: { items: [] },
-  submitPipeline: { jobName: 'exp-1', job: {} },
+  submitPipeline: { jobName: 'exp-1', job: { properties: {} } },
   getPipelineStatus: { jobName: 'exp-1' },
   cancelPipeline: { jobName: 'exp-1' },
   diagnoseFailure: { jobName: 'exp-1' },
