@@ -47,7 +47,7 @@ describe('the product boundary', () => {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
         else if (entry.name.endsWith('.ts')) {
-          for (const m of readFileSync(path, 'utf8').matchAll(/from '([^.'][^']*)'/g)) {
+          for (const m of readFileSync(path, 'utf8').matchAll(/(?:from |require(?:\.resolve)?\()'([^.'][^']*)'/g)) {
             const spec = m[1] as string;
             if (spec.startsWith('node:')) continue;
             imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string));
