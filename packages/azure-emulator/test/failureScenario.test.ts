@@ -214,7 +214,7 @@ describe('metrics of a completed job', () => {
 
 describe('step runs as AzureML records them (test/fixtures/aml)', () => {
   const recorded = (
-    JSON.parse(readFileSync(join(__dirname, '../fixtures/aml/runHistoryChildren.json'), 'utf8')) as {
+    JSON.parse(readFileSync(join(__dirname, '../../../test/fixtures/aml/runHistoryChildren.json'), 'utf8')) as {
       value: Record<string, unknown>[];
     }
   ).value[0]!;
