@@ -1,18 +1,17 @@
 /** cancelPipeline: cancels a running job and waits for the cancellation; a finished job is left alone. */
 import { type ActivityResult, type CancelPipelineInput, type CancelPipelineOutput } from './contracts';
-import { missingSettings, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
+import { type ActivityDeps } from './deps';
 import { finalStatusOf } from './jobStatus';
-import { mlTarget, workspaceLabel } from './mlTargets';
-import { fail, ok, permanentOrThrow } from './result';
+import { mlTarget } from './mlTargets';
+import { ok, permanentOrThrow } from './result';
 
-async function runCancelPipeline(
+/** The adapter; `handlers.ts` checks its settings, redacts it and checks its result. */
+export async function runCancelPipeline(
   input: CancelPipelineInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<CancelPipelineOutput>> {
   const { settings, clients, log } = deps;
   const { jobName } = input;
-  const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceLabel(settings));
-  if (missing) return fail(missing);
   const ml = clients.ml();
   const rg = settings.resourceGroup;
   const ws = settings.workspaceName;
@@ -42,6 +41,3 @@ async function runCancelPipeline(
     return permanentOrThrow(err, target);
   }
 }
-
-/** cancelPipeline, its logs, failures and errors redacted of secret values. */
-export const cancelPipeline = redacting(runCancelPipeline);

@@ -4,8 +4,9 @@
  * names the step, the nodes, their error lines (bounded) and the likely cause with a hint.
  * Best effort: a source that cannot answer makes the result `partial` with the reason, never a failure.
  */
-import type { Workspace } from '@azure/arm-machinelearning';
-import type { LogsTable } from '@azure/monitor-query-logs';
+import type { JobBase, Workspace } from '@azure/arm-machinelearning';
+import type { LogsQueryResult, LogsTable } from '@azure/monitor-query-logs';
+import type { ContainerClient } from '@azure/storage-blob';
 import { monitorQueryLogs } from '../azure/sdk';
 import {
   type ActivityResult,
@@ -14,7 +15,7 @@ import {
   type StepDiagnosis,
   type StepStatus,
 } from './contracts';
-import { secretValues, type ActivityDeps, redacting } from './deps';
+import { secretValues, type ActivityDeps } from './deps';
 import { classifyFailure } from './diagnosis/classify';
 import { errorLines, isErrorLog, nodeOfLog, NodeLines } from './diagnosis/extract';
 import { clusterQuery, computeJobQuery, runStatusQuery } from './diagnosis/kql';
@@ -48,176 +49,208 @@ const str = (v: unknown): string => {
 const storageAccountName = (armId: string | undefined): string | undefined =>
   armId ? /\/storageAccounts\/([^/]+)\/?$/i.exec(armId)?.[1] : undefined;
 
-async function runDiagnoseFailure(
-  input: DiagnoseFailureInput,
-  deps: ActivityDeps,
-): Promise<ActivityResult<DiagnoseFailureOutput>> {
-  const { settings, clients, log } = deps;
-  const { jobName } = input;
-  const loaded = await getJob(deps, jobName);
-  if (!loaded.ok) return loaded;
-  const { job } = loaded;
-  const ml = clients.ml();
-  const partialReasons: string[] = [];
-  const secrets = secretValues(settings);
-
-  let steps: StepStatus[] = [];
-  try {
-    steps = await stepStatuses(deps, jobName);
-  } catch (err) {
-    partialReasons.push(`Step runs unavailable from the run history: ${describeError(err, secrets)}`);
-  }
-  const runIds = steps.flatMap((s) => (s.runId ? [s.runId] : []));
-  const stepOfRun = new Map(steps.flatMap((s) => (s.runId ? [[s.runId, s.name] as const] : [])));
-  const perStep = new Map<string, { nodes: NodeLines; logFiles: string[] }>();
-  const bucket = (step: string) => {
-    let b = perStep.get(step);
+/** What the sources found, per step and at job level, and why the answer is partial; every line redacted. */
+class Findings {
+  readonly perStep = new Map<string, { nodes: NodeLines; logFiles: string[] }>();
+  readonly jobLevel = new NodeLines();
+  readonly partialReasons: string[] = [];
+  constructor(private readonly secrets: readonly string[]) {}
+  bucket(step: string): { nodes: NodeLines; logFiles: string[] } {
+    let b = this.perStep.get(step);
     if (!b) {
       b = { nodes: new NodeLines(), logFiles: [] };
-      perStep.set(step, b);
+      this.perStep.set(step, b);
     }
     return b;
-  };
-  const clean = (line: string): string => redact(line, secrets);
-  const jobLevel = new NodeLines();
+  }
+  /** The step's lines when the run is a known step, else the job's. */
+  linesOf(step: string | undefined): NodeLines {
+    return step ? this.bucket(step).nodes : this.jobLevel;
+  }
+  clean = (line: string): string => redact(line, this.secrets);
+  describe = (err: unknown): string => describeError(err, this.secrets);
+}
 
+interface Diagnosis {
+  deps: ActivityDeps;
+  jobName: string;
+  job: JobBase;
+  steps: StepStatus[];
+  /** Step name by run id. */
+  stepOfRun: Map<string, string>;
+  findings: Findings;
+}
+
+/** The job's lifetime, widened by a minute each side (unbounded when unknown or not finished). */
+function jobWindow(job: JobBase, steps: StepStatus[]): { from: number; to: number } {
   const created = job.systemData?.createdAt ? new Date(job.systemData.createdAt).getTime() : Number.NEGATIVE_INFINITY;
   const ended = steps.map((s) => (s.endTime ? Date.parse(s.endTime) : Number.NaN)).filter(Number.isFinite);
-  const window = {
+  return {
     from: Number.isFinite(created) ? created - 60_000 : Number.NEGATIVE_INFINITY,
     to: finalStatusOf(job.properties.status) && ended.length ? Math.max(...ended) + 60_000 : Number.POSITIVE_INFINITY,
   };
+}
 
-  // --- Log Analytics ------------------------------------------------------------------------------------------
-  if (!settings.logAnalyticsWorkspaceId) {
-    partialReasons.push('Log Analytics skipped: LOG_ANALYTICS_WORKSPACE_ID is not set.');
+type QueryLabel = 'AmlRunStatusChangedEvent' | 'AmlComputeJobEvent' | 'AmlComputeClusterEvent';
+type Answer = { ok: true; result: LogsQueryResult } | { ok: false; error: unknown };
+
+/** The rows of one query's answer (a partial answer's rows, with the reason noted), or undefined when it failed. */
+async function rowsOfAnswer(
+  answer: Promise<Answer>,
+  label: QueryLabel,
+  findings: Findings,
+): Promise<Row[] | undefined> {
+  try {
+    const settled = await answer;
+    if (!settled.ok) throw settled.error;
+    const result = settled.result;
+    if (result.status === monitorQueryLogs().LogsQueryResultStatus.PartialFailure) {
+      const e = result.partialError;
+      findings.partialReasons.push(
+        `Log Analytics answered ${label} in part: ${findings.clean([e.code, e.message].filter(Boolean).join(': '))}`,
+      );
+      return rowsOf(result.partialTables);
+    }
+    return rowsOf(result.tables);
+  } catch (err) {
+    findings.partialReasons.push(`Log Analytics query of ${label} failed: ${findings.describe(err)}`);
+    return undefined;
+  }
+}
+
+/** Files one Log Analytics row under its step (or the job, or the cluster). */
+function addRow(d: Diagnosis, label: QueryLabel, row: Row, window: { from: number; to: number }): void {
+  const { findings, stepOfRun } = d;
+  if (label === 'AmlRunStatusChangedEvent') {
+    if (!/fail/i.test(str(row.Status)) || !str(row.Message)) return;
+    findings.linesOf(stepOfRun.get(str(row.RunId))).add('job', [findings.clean(str(row.Message))]);
+  } else if (label === 'AmlComputeJobEvent') {
+    const step = stepOfRun.get(str(row.JobName)) ?? stepOfRun.get(str(row.JobId));
+    const node = str(row.NodeId) || 'job';
+    const details = errorLines(str(row.ErrorDetails));
+    const lines = [str(row.JobErrorMessage), ...details].filter(Boolean).map(findings.clean);
+    findings.linesOf(step).add(node, lines);
   } else {
-    const queries = [
-      { label: 'AmlRunStatusChangedEvent', kql: runStatusQuery(jobName, runIds) },
-      { label: 'AmlComputeJobEvent', kql: computeJobQuery(jobName, runIds) },
-      { label: 'AmlComputeClusterEvent', kql: clusterQuery(settings.compute.name) },
-    ];
-    // The three queries run at once; their answers are read in order.
-    const answers = queries.map((q) =>
-      clients
-        .logs()
-        .queryWorkspace(settings.logAnalyticsWorkspaceId, q.kql, { duration: 'P7D' })
-        .then(
-          (result) => ({ ok: true as const, result }),
-          (error: unknown) => ({ ok: false as const, error }),
-        ),
-    );
-    for (const [i, q] of queries.entries()) {
-      let rows: Row[];
-      try {
-        const answer = await answers[i]!;
-        if (!answer.ok) throw answer.error;
-        const result = answer.result;
-        if (result.status === monitorQueryLogs().LogsQueryResultStatus.PartialFailure) {
-          const e = result.partialError;
-          partialReasons.push(
-            `Log Analytics answered ${q.label} in part: ${clean([e.code, e.message].filter(Boolean).join(': '))}`,
-          );
-          rows = rowsOf(result.partialTables);
-        } else {
-          rows = rowsOf(result.tables);
-        }
-      } catch (err) {
-        partialReasons.push(`Log Analytics query of ${q.label} failed: ${describeError(err, secrets)}`);
-        continue;
-      }
-      for (const row of rows) {
-        if (q.label === 'AmlRunStatusChangedEvent') {
-          if (!/fail/i.test(str(row.Status)) || !str(row.Message)) continue;
-          const step = stepOfRun.get(str(row.RunId));
-          (step ? bucket(step).nodes : jobLevel).add('job', [clean(str(row.Message))]);
-        } else if (q.label === 'AmlComputeJobEvent') {
-          const step = stepOfRun.get(str(row.JobName)) ?? stepOfRun.get(str(row.JobId));
-          const node = str(row.NodeId) || 'job';
-          const details = errorLines(str(row.ErrorDetails));
-          const lines = [str(row.JobErrorMessage), ...details].filter(Boolean).map(clean);
-          (step ? bucket(step).nodes : jobLevel).add(node, lines);
-        } else {
-          // Cluster events are not tied to a job: keep those from the job's lifetime only.
-          const at = Date.parse(str(row.TimeGenerated));
-          if (Number.isFinite(at) && (at < window.from || at > window.to)) continue;
-          const lines = [str(row.ClusterErrorCodes), str(row.ErrorMessage ?? row.Message)].filter(Boolean).map(clean);
-          jobLevel.add(`cluster ${settings.compute.name}`, lines.length ? [lines.join(': ')] : []);
-        }
-      }
-    }
+    // Cluster events are not tied to a job: keep those from the job's lifetime only.
+    const at = Date.parse(str(row.TimeGenerated));
+    if (Number.isFinite(at) && (at < window.from || at > window.to)) return;
+    const lines = [str(row.ClusterErrorCodes), str(row.ErrorMessage ?? row.Message)]
+      .filter(Boolean)
+      .map(findings.clean);
+    const cluster = d.deps.settings.compute.name;
+    findings.jobLevel.add(`cluster ${cluster}`, lines.length ? [lines.join(': ')] : []);
   }
+}
 
-  // --- Step log files -------------------------------------------------------------------------------------------
+/** Log Analytics: run status changes, compute job events and cluster events (three queries at once). */
+async function readLogAnalytics(d: Diagnosis): Promise<void> {
+  const { settings, clients } = d.deps;
+  if (!settings.logAnalyticsWorkspaceId) {
+    d.findings.partialReasons.push('Log Analytics skipped: LOG_ANALYTICS_WORKSPACE_ID is not set.');
+    return;
+  }
+  const runIds = d.steps.flatMap((s) => (s.runId ? [s.runId] : []));
+  const queries: { label: QueryLabel; kql: string }[] = [
+    { label: 'AmlRunStatusChangedEvent', kql: runStatusQuery(d.jobName, runIds) },
+    { label: 'AmlComputeJobEvent', kql: computeJobQuery(d.jobName, runIds) },
+    { label: 'AmlComputeClusterEvent', kql: clusterQuery(settings.compute.name) },
+  ];
+  // The three queries run at once; their answers are read in order.
+  const answers = queries.map((q): Promise<Answer> =>
+    clients
+      .logs()
+      .queryWorkspace(settings.logAnalyticsWorkspaceId, q.kql, { duration: 'P7D' })
+      .then(
+        (result) => ({ ok: true as const, result }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+  );
+  const window = jobWindow(d.job, d.steps);
+  for (const [i, q] of queries.entries()) {
+    const rows = await rowsOfAnswer(answers[i]!, q.label, d.findings);
+    for (const row of rows ?? []) addRow(d, q.label, row, window);
+  }
+}
+
+/** The failed steps, or the unfinished ones when none is marked failed. */
+function stepsToRead(steps: StepStatus[]): StepStatus[] {
   const failedSteps = steps.filter((s) => s.status === 'Failed');
-  const toRead = failedSteps.length > 0 ? failedSteps : steps.filter((s) => s.status !== 'Completed');
-  if (toRead.length > 0) {
-    let workspace: Workspace | undefined;
-    try {
-      workspace = await ml.workspaces.get(settings.resourceGroup, settings.workspaceName);
-    } catch (err) {
-      partialReasons.push(`Workspace storage unknown (workspace read failed): ${describeError(err, secrets)}`);
-    }
-    const account = storageAccountName(workspace?.storageAccount);
-    const accountUrl = settings.endpoints.blob ?? (account ? `https://${account}.blob.core.windows.net` : undefined);
-    if (workspace && !accountUrl) partialReasons.push('Step logs skipped: the workspace names no storage account.');
-    if (accountUrl) {
-      const container = clients.blobService(accountUrl).getContainerClient('azureml');
-      for (const step of toRead) {
-        if (!step.runId) continue;
-        const prefix = `ExperimentRun/dcid.${step.runId}/`;
-        const b = bucket(step.name);
-        try {
-          for await (const item of container.listBlobsFlat({ prefix })) {
-            const rel = item.name.slice(prefix.length);
-            if (!isErrorLog(rel)) continue;
-            if (b.logFiles.length >= MAX_LOG_FILES_PER_STEP) break;
-            b.logFiles.push(rel);
-            try {
-              const size = item.properties.contentLength ?? 0;
-              const offset = Math.max(0, size - MAX_LOG_BYTES);
-              const buffer = await container
-                .getBlobClient(item.name)
-                .downloadToBuffer(offset, size - offset || undefined);
-              b.nodes.add(nodeOfLog(rel), errorLines(buffer.toString('utf8')).map(clean));
-            } catch (err) {
-              partialReasons.push(`Log ${rel} of step ${step.name} unreadable: ${describeError(err, secrets)}`);
-            }
-          }
-        } catch (err) {
-          partialReasons.push(`Logs of step ${step.name} unavailable: ${describeError(err, secrets)}`);
-        }
+  return failedSteps.length > 0 ? failedSteps : steps.filter((s) => s.status !== 'Completed');
+}
+
+/** The error lines of one step's log files (the last MAX_LOG_BYTES of each). */
+async function readLogsOfStep(container: ContainerClient, step: StepStatus, findings: Findings): Promise<void> {
+  if (!step.runId) return;
+  const prefix = `ExperimentRun/dcid.${step.runId}/`;
+  const b = findings.bucket(step.name);
+  try {
+    for await (const item of container.listBlobsFlat({ prefix })) {
+      const rel = item.name.slice(prefix.length);
+      if (!isErrorLog(rel)) continue;
+      if (b.logFiles.length >= MAX_LOG_FILES_PER_STEP) break;
+      b.logFiles.push(rel);
+      try {
+        const size = item.properties.contentLength ?? 0;
+        const offset = Math.max(0, size - MAX_LOG_BYTES);
+        const buffer = await container.getBlobClient(item.name).downloadToBuffer(offset, size - offset || undefined);
+        b.nodes.add(nodeOfLog(rel), errorLines(buffer.toString('utf8')).map(findings.clean));
+      } catch (err) {
+        findings.partialReasons.push(`Log ${rel} of step ${step.name} unreadable: ${findings.describe(err)}`);
       }
     }
+  } catch (err) {
+    findings.partialReasons.push(`Logs of step ${step.name} unavailable: ${findings.describe(err)}`);
   }
+}
 
-  // --- Result ---------------------------------------------------------------------------------------------------
+/** The steps' own log files, in the workspace storage. */
+async function readStepLogs(d: Diagnosis): Promise<void> {
+  const { settings, clients } = d.deps;
+  const toRead = stepsToRead(d.steps);
+  if (toRead.length === 0) return;
+  let workspace: Workspace | undefined;
+  try {
+    workspace = await clients.ml().workspaces.get(settings.resourceGroup, settings.workspaceName);
+  } catch (err) {
+    d.findings.partialReasons.push(`Workspace storage unknown (workspace read failed): ${d.findings.describe(err)}`);
+  }
+  const account = storageAccountName(workspace?.storageAccount);
+  const accountUrl = settings.endpoints.blob ?? (account ? `https://${account}.blob.core.windows.net` : undefined);
+  if (workspace && !accountUrl)
+    d.findings.partialReasons.push('Step logs skipped: the workspace names no storage account.');
+  if (!accountUrl) return;
+  const container = clients.blobService(accountUrl).getContainerClient('azureml');
+  for (const step of toRead) await readLogsOfStep(container, step, d.findings);
+}
+
+/** The answer: each step's nodes and log files (and the job's own lines), the failed step, the cause. */
+function diagnosisOf(d: Diagnosis): DiagnoseFailureOutput {
+  const { jobName, job, steps, findings } = d;
   const stepDiagnoses: StepDiagnosis[] = steps.map((s) => ({
     step: s.name,
     status: s.status,
     ...(s.runId ? { runId: s.runId } : {}),
-    nodes: perStep.get(s.name)?.nodes.toJSON() ?? [],
-    logFiles: perStep.get(s.name)?.logFiles ?? [],
+    nodes: findings.perStep.get(s.name)?.nodes.toJSON() ?? [],
+    logFiles: findings.perStep.get(s.name)?.logFiles ?? [],
   }));
-  const jobNodes = jobLevel.toJSON();
+  const jobNodes = findings.jobLevel.toJSON();
   if (jobNodes.length > 0) {
-    stepDiagnoses.push({
-      step: 'job',
-      status: job.properties.status ?? 'Unknown',
-      runId: jobName,
-      nodes: jobNodes,
-      logFiles: [],
-    });
+    const status = job.properties.status ?? 'Unknown';
+    stepDiagnoses.push({ step: 'job', status, runId: jobName, nodes: jobNodes, logFiles: [] });
   }
-  const failedFirst = [...failedSteps].sort(
-    (a, b) => (a.endTime ?? '').localeCompare(b.endTime ?? '') || stepRank(a.name) - stepRank(b.name),
-  )[0];
-  const allLines = [...[...perStep.values()].flatMap((b) => b.nodes.allLines()), ...jobLevel.allLines()];
+  const failedFirst = steps
+    .filter((s) => s.status === 'Failed')
+    .sort((a, b) => (a.endTime ?? '').localeCompare(b.endTime ?? '') || stepRank(a.name) - stepRank(b.name))[0];
+  const allLines = [
+    ...[...findings.perStep.values()].flatMap((b) => b.nodes.allLines()),
+    ...findings.jobLevel.allLines(),
+  ];
   const { cause, hint } = classifyFailure(allLines);
-  log(
+  const { partialReasons } = findings;
+  d.deps.log(
     `diagnoseFailure: job ${jobName}: cause ${cause}, failed step ${failedFirst?.name ?? 'unknown'}, ${allLines.length} error lines${partialReasons.length ? ', partial' : ''}`,
   );
-  return ok({
+  return {
     jobName,
     cause,
     hint,
@@ -225,8 +258,27 @@ async function runDiagnoseFailure(
     steps: stepDiagnoses,
     partial: partialReasons.length > 0,
     partialReasons,
-  });
+  };
 }
 
-/** diagnoseFailure, its logs, failures and errors redacted of secret values. */
-export const diagnoseFailure = redacting(runDiagnoseFailure);
+/** The adapter; `handlers.ts` checks its settings, redacts it and checks its result. */
+export async function runDiagnoseFailure(
+  input: DiagnoseFailureInput,
+  deps: ActivityDeps,
+): Promise<ActivityResult<DiagnoseFailureOutput>> {
+  const { jobName } = input;
+  const loaded = await getJob(deps, jobName);
+  if (!loaded.ok) return loaded;
+  const findings = new Findings(secretValues(deps.settings));
+  let steps: StepStatus[] = [];
+  try {
+    steps = await stepStatuses(deps, jobName);
+  } catch (err) {
+    findings.partialReasons.push(`Step runs unavailable from the run history: ${findings.describe(err)}`);
+  }
+  const stepOfRun = new Map(steps.flatMap((s) => (s.runId ? [[s.runId, s.name] as const] : [])));
+  const diagnosis: Diagnosis = { deps, jobName, job: loaded.job, steps, stepOfRun, findings };
+  await readLogAnalytics(diagnosis);
+  await readStepLogs(diagnosis);
+  return ok(diagnosisOf(diagnosis));
+}

@@ -5,7 +5,13 @@
  */
 import type { AmlCompute, ComputeResource, Workspace } from '@azure/arm-machinelearning';
 import type { Vault } from '@azure/arm-keyvault';
-import { type ActivityResult, type EnsureComputeInput, type EnsureComputeOutput } from './contracts';
+import type { Settings } from '../core/settings';
+import {
+  type ActivityError,
+  type ActivityResult,
+  type EnsureComputeInput,
+  type EnsureComputeOutput,
+} from './contracts';
 import {
   clusterBody,
   computeDrift,
@@ -16,7 +22,7 @@ import {
   vaultNameOfEndpoint,
   type ArmId,
 } from './computePlan';
-import { missingSettings, secretValues, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
+import { secretValues, type ActivityDeps } from './deps';
 import { describeError, errorFacts, fail, ok, permanentOrThrow, statusOf, TransientAzureError } from './result';
 
 const LRO_FAILED = /^The long-running operation has failed/;
@@ -24,25 +30,23 @@ const PROVISIONING = new Set(['Creating', 'Updating']);
 /** How long an activity waits for a cluster another attempt is still provisioning. */
 const PROVISIONING_WAIT_MS = 5 * 60_000;
 
-async function runEnsureCompute(
-  _input: EnsureComputeInput,
-  deps: ActivityDeps,
-): Promise<ActivityResult<EnsureComputeOutput>> {
-  const { settings, clients, log } = deps;
-  const { resourceGroup: rg, workspaceName: ws } = settings;
-  const name = settings.compute.name;
-  const workspaceResource = `AzureML workspace ${ws} (resource group ${rg})`;
-  const clusterResource = `compute cluster ${name} in workspace ${ws}`;
-  const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceResource);
-  if (missing) return fail(missing);
-  const ml = clients.ml();
+type Failure = { ok: false; error: ActivityError };
 
-  let workspace: Workspace;
+const clusterLabel = (s: Settings): string => `compute cluster ${s.compute.name} in workspace ${s.workspaceName}`;
+
+const COMPUTE_ACTIONS = {
+  403: "Grant the app's identity the 'AzureML Compute Operator' (or Contributor) role on the workspace.",
+  400: 'Check AML_COMPUTE_VM_SIZE, AML_COMPUTE_INSTANCES_NUMBER and the region quota for that VM family.',
+  default: 'Check the compute cluster in the AzureML studio.',
+};
+
+async function readWorkspace({ settings, clients }: ActivityDeps): Promise<ActivityResult<Workspace>> {
+  const { resourceGroup: rg, workspaceName: ws } = settings;
   try {
-    workspace = await ml.workspaces.get(rg, ws);
+    return ok(await clients.ml().workspaces.get(rg, ws));
   } catch (err) {
     return permanentOrThrow(err, {
-      resource: workspaceResource,
+      resource: `AzureML workspace ${ws} (resource group ${rg})`,
       actions: {
         403: "Grant the app's identity the 'AzureML Data Scientist' (or Contributor) role on the workspace.",
         404: 'Check AML_SUBSCRIPTION_ID, AML_RESOURCE_GROUP_NAME and AML_WORKSPACE_NAME: the workspace was not found.',
@@ -50,84 +54,124 @@ async function runEnsureCompute(
       },
     });
   }
+}
 
-  const computeActions = {
-    403: "Grant the app's identity the 'AzureML Compute Operator' (or Contributor) role on the workspace.",
-    400: 'Check AML_COMPUTE_VM_SIZE, AML_COMPUTE_INSTANCES_NUMBER and the region quota for that VM family.',
-    default: 'Check the compute cluster in the AzureML studio.',
-  };
-
+/**
+ * The cluster, or undefined when there is none. A cluster still provisioning (e.g. a retry after a timed-out first
+ * attempt) is waited for, bounded.
+ */
+async function existingCluster(deps: ActivityDeps): Promise<ActivityResult<ComputeResource | undefined>> {
+  const { resourceGroup: rg, workspaceName: ws, compute } = deps.settings;
+  const target = { resource: clusterLabel(deps.settings), actions: COMPUTE_ACTIONS };
+  const ml = deps.clients.ml();
   let cluster: ComputeResource | undefined;
   try {
-    cluster = await ml.computeOperations.get(rg, ws, name);
+    cluster = await ml.computeOperations.get(rg, ws, compute.name);
   } catch (err) {
-    if (statusOf(err) !== 404) return permanentOrThrow(err, { resource: clusterResource, actions: computeActions });
+    if (statusOf(err) !== 404) return permanentOrThrow(err, target);
   }
-
-  // A cluster still provisioning (e.g. a retry after a timed-out first attempt): wait for it, bounded.
   const deadline = Date.now() + PROVISIONING_WAIT_MS;
   while (cluster && PROVISIONING.has(cluster.properties?.provisioningState ?? '')) {
     if (Date.now() > deadline) {
       throw new TransientAzureError(
-        `${clusterResource}: still ${cluster.properties?.provisioningState}; try again later`,
+        `${target.resource}: still ${cluster.properties?.provisioningState}; try again later`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, deps.lroPollIntervalMs ?? 10_000));
     try {
-      cluster = await ml.computeOperations.get(rg, ws, name);
+      cluster = await ml.computeOperations.get(rg, ws, compute.name);
     } catch (err) {
-      return permanentOrThrow(err, { resource: clusterResource, actions: computeActions });
+      return permanentOrThrow(err, target);
     }
   }
+  return ok(cluster);
+}
 
-  let created = false;
-  if (!cluster) {
-    log(`ensureCompute: creating cluster ${name}`);
-    try {
-      cluster = await ml.computeOperations.beginCreateOrUpdateAndWait(
-        rg,
-        ws,
-        name,
-        clusterBody(settings.compute, workspace.location ?? settings.workspaceRegion),
-        deps.lroPollIntervalMs ? { updateIntervalInMs: deps.lroPollIntervalMs } : undefined,
-      );
-    } catch (err) {
-      const facts = errorFacts(err);
-      if (LRO_FAILED.test(facts.message)) {
-        return fail({
-          resource: clusterResource,
-          reason: `Provisioning failed: ${describeError(err, secretValues(settings))
-            .replace(LRO_FAILED, '')
-            .replace(/^[.\s]+/, '')}`,
-          action:
-            'Check the VM size (AML_COMPUTE_VM_SIZE) and the subscription quota for that VM family in the region, then run again.',
-        });
-      }
-      return permanentOrThrow(err, { resource: clusterResource, actions: computeActions });
+/** Creates the cluster from the settings and waits for it; a failed provisioning is a permanent failure. */
+async function createCluster(deps: ActivityDeps, workspace: Workspace): Promise<ActivityResult<ComputeResource>> {
+  const { settings, log } = deps;
+  const resource = clusterLabel(settings);
+  log(`ensureCompute: creating cluster ${settings.compute.name}`);
+  try {
+    return ok(
+      await deps.clients
+        .ml()
+        .computeOperations.beginCreateOrUpdateAndWait(
+          settings.resourceGroup,
+          settings.workspaceName,
+          settings.compute.name,
+          clusterBody(settings.compute, workspace.location ?? settings.workspaceRegion),
+          deps.lroPollIntervalMs ? { updateIntervalInMs: deps.lroPollIntervalMs } : undefined,
+        ),
+    );
+  } catch (err) {
+    const facts = errorFacts(err);
+    if (LRO_FAILED.test(facts.message)) {
+      return fail({
+        resource,
+        reason: `Provisioning failed: ${describeError(err, secretValues(settings))
+          .replace(LRO_FAILED, '')
+          .replace(/^[.\s]+/, '')}`,
+        action:
+          'Check the VM size (AML_COMPUTE_VM_SIZE) and the subscription quota for that VM family in the region, then run again.',
+      });
     }
-    created = true;
+    return permanentOrThrow(err, { resource, actions: COMPUTE_ACTIONS });
   }
+}
 
-  const props = cluster.properties as AmlCompute | undefined;
-  const provisioningState = props?.provisioningState ?? 'Unknown';
+/** A compute that cannot serve: not an AmlCompute, or in the Failed provisioning state. */
+function unusableCluster(settings: Settings, props: AmlCompute | undefined): Failure | undefined {
+  const resource = clusterLabel(settings);
   if (props?.computeType && props.computeType !== 'AmlCompute') {
     return fail({
-      resource: clusterResource,
-      reason: `The compute ${name} is a ${props.computeType}, not an AmlCompute cluster.`,
+      resource,
+      reason: `The compute ${settings.compute.name} is a ${props.computeType}, not an AmlCompute cluster.`,
       action: 'Set AML_COMPUTE_NAME to an AmlCompute cluster name (or a new name to create one).',
     });
   }
-  if (provisioningState === 'Failed') {
+  if ((props?.provisioningState ?? 'Unknown') === 'Failed') {
     const errors = (props?.provisioningErrors ?? [])
       .map((e) => [e.error?.code, e.error?.message].filter(Boolean).join(': '))
       .filter(Boolean);
     return fail({
-      resource: clusterResource,
+      resource,
       reason: `The cluster is in the Failed provisioning state${errors.length ? `: ${errors.join('; ')}` : ''}.`,
       action: 'Delete the cluster in the AzureML studio (or fix the cause) and run again.',
     });
   }
+  return undefined;
+}
 
+/** The cluster, created when missing. */
+async function clusterOf(
+  deps: ActivityDeps,
+  workspace: Workspace,
+): Promise<ActivityResult<{ cluster: ComputeResource; created: boolean }>> {
+  const existing = await existingCluster(deps);
+  if (!existing.ok) return existing;
+  if (existing.value) return ok({ cluster: existing.value, created: false });
+  const created = await createCluster(deps, workspace);
+  return created.ok ? ok({ cluster: created.value, created: true }) : created;
+}
+
+/** The adapter; `handlers.ts` checks its settings, redacts it and checks its result. */
+export async function runEnsureCompute(
+  _input: EnsureComputeInput,
+  deps: ActivityDeps,
+): Promise<ActivityResult<EnsureComputeOutput>> {
+  const { settings, log } = deps;
+  const name = settings.compute.name;
+  const workspace = await readWorkspace(deps);
+  if (!workspace.ok) return workspace;
+  const found = await clusterOf(deps, workspace.value);
+  if (!found.ok) return found;
+  const { cluster, created } = found.value;
+
+  const props = cluster.properties as AmlCompute | undefined;
+  const unusable = unusableCluster(settings, props);
+  if (unusable) return unusable;
+  const provisioningState = props?.provisioningState ?? 'Unknown';
   const identityPrincipalId = cluster.identity?.principalId ?? undefined;
   const maxNodes = props?.properties?.scaleSettings?.maxNodeCount ?? settings.compute.maxNodes;
   const vmSize = props?.properties?.vmSize ?? settings.compute.vmSize;
@@ -136,7 +180,7 @@ async function runEnsureCompute(
 
   let keyVaultAccess: EnsureComputeOutput['keyVaultAccess'] = 'skipped';
   if (identityPrincipalId) {
-    const access = await grantKeyVaultRead(deps, workspace, identityPrincipalId);
+    const access = await grantKeyVaultRead(deps, workspace.value, identityPrincipalId);
     if (!access.ok) return access;
     keyVaultAccess = access.value;
   }
@@ -247,6 +291,3 @@ async function grantKeyVaultRead(
   log(`ensureCompute: added a secrets get/list access policy on ${id.name} for the cluster identity`);
   return ok('accessPolicy');
 }
-
-/** ensureCompute, its logs, failures and errors redacted of secret values. */
-export const ensureCompute = redacting(runEnsureCompute);

@@ -8,7 +8,7 @@ import { getRun } from '../azure/mlflow';
 import { childRunsOf } from '../azure/runHistory';
 import { stepOfRun } from '../core/steps';
 import { type ActivityResult, type FetchMetricsInput, type FetchMetricsOutput } from './contracts';
-import { type ActivityDeps, redacting } from './deps';
+import { type ActivityDeps } from './deps';
 import { emptyMetricsWarning, latestMetrics } from './metrics';
 import { getJob } from './jobs';
 import { workspaceLabel } from './mlTargets';
@@ -37,7 +37,8 @@ async function readEvalMetrics(deps: ActivityDeps, jobName: string): Promise<Rea
   return { metrics, runId, warning: emptyMetricsWarning(jobName, { kind: 'noMetrics', runId, displayName, ...held }) };
 }
 
-async function runFetchMetrics(
+/** The adapter; `handlers.ts` checks its settings, redacts it and checks its result. */
+export async function runFetchMetrics(
   input: FetchMetricsInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<FetchMetricsOutput>> {
@@ -64,6 +65,3 @@ async function runFetchMetrics(
   );
   return ok({ jobName, ...read });
 }
-
-/** fetchMetrics, its logs, failures and errors redacted of secret values. */
-export const fetchMetrics = redacting(runFetchMetrics);

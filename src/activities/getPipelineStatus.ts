@@ -12,7 +12,7 @@ import {
   type GetPipelineStatusOutput,
   type StepStatus,
 } from './contracts';
-import { secretValues, type ActivityDeps, redacting } from './deps';
+import { secretValues, type ActivityDeps } from './deps';
 import { finalStatusOf, stepRank } from './jobStatus';
 import { getJob } from './jobs';
 import { describeError, ok } from './result';
@@ -42,7 +42,8 @@ export async function stepStatuses(deps: ActivityDeps, jobName: string): Promise
     .sort((a, b) => stepRank(a.name) - stepRank(b.name) || a.name.localeCompare(b.name));
 }
 
-async function runGetPipelineStatus(
+/** The adapter; `handlers.ts` checks its settings, redacts it and checks its result. */
+export async function runGetPipelineStatus(
   input: GetPipelineStatusInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<GetPipelineStatusOutput>> {
@@ -81,6 +82,3 @@ async function runGetPipelineStatus(
     ...((end ?? times.endTime) ? { endTime: String(end ?? times.endTime) } : {}),
   });
 }
-
-/** getPipelineStatus, its logs, failures and errors redacted of secret values. */
-export const getPipelineStatus = redacting(runGetPipelineStatus);

@@ -1,21 +1,19 @@
 /** Reading a pipeline job: the first step of every activity that looks at one. */
 import type { JobBase } from '@azure/arm-machinelearning';
 import type { ActivityError } from './contracts';
-import { missingSettings, WORKSPACE_SETTINGS, type ActivityDeps } from './deps';
-import { mlTarget, workspaceLabel } from './mlTargets';
-import { fail, permanentOrThrow } from './result';
+import { type ActivityDeps } from './deps';
+import { mlTarget } from './mlTargets';
+import { permanentOrThrow } from './result';
 
 /**
- * The job, or a permanent failure naming it (settings missing, no such job…). Transient faults are thrown, so the
- * orchestrator retries them.
+ * The job, or a permanent failure naming it (no such job…; the workspace settings are checked at registration).
+ * Transient faults are thrown, so the orchestrator retries them.
  */
 export async function getJob(
   deps: ActivityDeps,
   jobName: string,
 ): Promise<{ ok: true; job: JobBase } | { ok: false; error: ActivityError }> {
   const { settings, clients } = deps;
-  const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceLabel(settings));
-  if (missing) return fail(missing);
   try {
     return { ok: true, job: await clients.ml().jobs.get(settings.resourceGroup, settings.workspaceName, jobName) };
   } catch (err) {

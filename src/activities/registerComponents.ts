@@ -1,17 +1,16 @@
 /** registerComponents: registers the plan's component versions (content-hash versions: a GET finds them). */
 import type { ComponentVersion } from '@azure/arm-machinelearning';
 import { type ActivityResult, type RegisterComponentsInput, type RegisterComponentsOutput } from './contracts';
-import { missingSettings, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
-import { CHECK_WORKSPACE, mlTarget, workspaceLabel } from './mlTargets';
-import { fail, ok, permanentOrThrow, statusOf } from './result';
+import { type ActivityDeps } from './deps';
+import { CHECK_WORKSPACE, mlTarget } from './mlTargets';
+import { ok, permanentOrThrow, statusOf } from './result';
 
-async function runRegisterComponents(
+/** The adapter; `handlers.ts` checks its settings, redacts it and checks its result. */
+export async function runRegisterComponents(
   input: RegisterComponentsInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<RegisterComponentsOutput>> {
   const { settings, clients, log } = deps;
-  const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceLabel(settings));
-  if (missing) return fail(missing);
   const ml = clients.ml();
   const registered: string[] = [];
   const existing: string[] = [];
@@ -40,6 +39,3 @@ async function runRegisterComponents(
   log(`registerComponents: ${registered.length} registered, ${existing.length} already present`);
   return ok({ registered, existing });
 }
-
-/** registerComponents, its logs, failures and errors redacted of secret values. */
-export const registerComponents = redacting(runRegisterComponents);

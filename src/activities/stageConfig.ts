@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { AzureBlobDatastore } from '@azure/arm-machinelearning';
 import { type ActivityResult, type StageConfigInput, type StageConfigOutput } from './contracts';
-import { missingSettings, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
+import { type ActivityDeps } from './deps';
 import { CHECK_WORKSPACE, mlTarget, workspaceLabel } from './mlTargets';
 import { fail, ok, permanentOrThrow, statusOf } from './result';
 
@@ -16,10 +16,12 @@ export const configBytes = (config: Record<string, unknown>): Buffer =>
 const sameBytes = (a: Uint8Array | undefined, b: Uint8Array): boolean =>
   a !== undefined && a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 
-async function runStageConfig(input: StageConfigInput, deps: ActivityDeps): Promise<ActivityResult<StageConfigOutput>> {
+/** The adapter; `handlers.ts` checks its settings, redacts it and checks its result. */
+export async function runStageConfig(
+  input: StageConfigInput,
+  deps: ActivityDeps,
+): Promise<ActivityResult<StageConfigOutput>> {
   const { settings, clients, log } = deps;
-  const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceLabel(settings));
-  if (missing) return fail(missing);
   const storeName = settings.datastoreName;
   let store: AzureBlobDatastore;
   try {
@@ -79,6 +81,3 @@ async function runStageConfig(input: StageConfigInput, deps: ActivityDeps): Prom
   log(`stageConfig: ${uploaded} uploaded, ${input.items.length - uploaded} unchanged in datastore ${storeName}`);
   return ok({ uris });
 }
-
-/** stageConfig, its logs, failures and errors redacted of secret values. */
-export const stageConfig = redacting(runStageConfig);

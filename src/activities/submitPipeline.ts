@@ -9,18 +9,17 @@ import { trackingUri } from '../azure/dataPlane';
 import { withTrackingUri } from '../core/pipelineJob';
 import { studioJobUrl, workspaceResourceId } from '../core/settings';
 import { type ActivityResult, type SubmitPipelineInput, type SubmitPipelineOutput } from './contracts';
-import { missingSettings, WORKSPACE_SETTINGS, type ActivityDeps, redacting } from './deps';
-import { CHECK_WORKSPACE, mlTarget, workspaceLabel } from './mlTargets';
-import { fail, ok, permanentOrThrow, statusOf } from './result';
+import { type ActivityDeps } from './deps';
+import { CHECK_WORKSPACE, mlTarget } from './mlTargets';
+import { ok, permanentOrThrow, statusOf } from './result';
 
-async function runSubmitPipeline(
+/** The adapter; `handlers.ts` checks its settings, redacts it and checks its result. */
+export async function runSubmitPipeline(
   input: SubmitPipelineInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<SubmitPipelineOutput>> {
   const { settings, clients, log } = deps;
   const { jobName } = input;
-  const missing = missingSettings(settings, WORKSPACE_SETTINGS, workspaceLabel(settings));
-  if (missing) return fail(missing);
   const ml = clients.ml();
   const rg = settings.resourceGroup;
   const ws = settings.workspaceName;
@@ -60,6 +59,3 @@ async function runSubmitPipeline(
     return permanentOrThrow(err, target);
   }
 }
-
-/** submitPipeline, its logs, failures and errors redacted of secret values. */
-export const submitPipeline = redacting(runSubmitPipeline);

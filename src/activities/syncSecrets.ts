@@ -3,20 +3,19 @@
  * convention of the accelerator), writing only the secrets whose latest version differs.
  */
 import { type SyncSecretsInput, type SyncSecretsOutput } from './contracts';
-import { missingSettings, secretValues, type ActivityDeps, redacting } from './deps';
+import { secretValues, type ActivityDeps } from './deps';
 import { fail, ok, permanentOrThrow, statusOf, type Target } from './result';
 import { desiredSecrets, needsWrite, unresolvedReferences } from './secretsPlan';
 import type { ActivityResult } from './contracts';
 
-async function runSyncSecrets(
+/** The adapter; `handlers.ts` checks its settings, redacts it and checks its result. */
+export async function runSyncSecrets(
   _input: SyncSecretsInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<SyncSecretsOutput>> {
   const { settings, clients, log } = deps;
   const vault = settings.keyVaultEndpoint;
   const resource = `Key Vault ${vault}`;
-  const missing = missingSettings(settings, ['AZURE_KEY_VAULT_ENDPOINT'], resource);
-  if (missing) return fail(missing);
 
   const unresolved = unresolvedReferences(settings.accelerator);
   if (unresolved.length > 0) {
@@ -87,6 +86,3 @@ async function runSyncSecrets(
   log(`syncSecrets: ${written.length} written (${written.join(', ') || 'none'}), ${unchanged.length} unchanged`);
   return ok({ vault, written, unchanged });
 }
-
-/** syncSecrets, its logs, failures and errors redacted of secret values. */
-export const syncSecrets = redacting(runSyncSecrets);

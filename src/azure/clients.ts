@@ -46,94 +46,103 @@ export interface Clients {
 
 const userAgentOptions = { userAgentPrefix: USER_AGENT_PREFIX };
 
-/** Builds a set of lazily created clients for these settings (tests may pass their own credential). */
-export function createClients(settings: Settings, credential: TokenCredential): Clients {
-  let ml: AzureMachineLearningWorkspaces | undefined;
-  let secrets: SecretClient | undefined;
-  let logs: LogsQueryClient | undefined;
-  const mlflow = new Map<string, Client>();
-  const keyVaultManagement = new Map<string, KeyVaultManagementClient>();
-  const authorization = new Map<string, AuthorizationManagementClient>();
-  const blob = new Map<string, BlobServiceClient>();
+/** `make`'s value, made on first use. */
+function lazy<V>(make: () => V): () => V {
+  let value: V | undefined;
+  return () => (value ??= make());
+}
+
+/** One value per key, each made on first use. */
+function perKey<V>(make: (key: string) => V): (key: string) => V {
+  const made = new Map<string, V>();
+  return (key) => {
+    let value = made.get(key);
+    if (!value) {
+      value = make(key);
+      made.set(key, value);
+    }
+    return value;
+  };
+}
+
+const withoutTrailingSlash = (url: string): string => url.replace(/\/$/, '');
+
+/** The ARM (control plane) clients: AzureML workspaces, Key Vault management, authorization. */
+function armClients(
+  settings: Settings,
+  credential: TokenCredential,
+): Pick<Clients, 'ml' | 'keyVaultManagement' | 'authorization'> {
   const arm = settings.endpoints.resourceManager;
   // `<audience>/.default`: the ARM endpoint itself in Azure's public and sovereign clouds, unless configured.
-  const armScope = `${settings.endpoints.resourceManagerAudience.replace(/\/$/, '')}/.default`;
-
+  const armScope = `${withoutTrailingSlash(settings.endpoints.resourceManagerAudience)}/.default`;
   return {
-    credential,
-    ml() {
-      ml ??= new (sdk.machineLearning().AzureMachineLearningWorkspaces)(credential, settings.subscriptionId, {
-        endpoint: arm,
-        // The generated operation specs build URLs from `$host`, not from `endpoint`: set both.
-        $host: arm,
-        credentialScopes: armScope,
-        userAgentOptions,
-      });
-      return ml;
-    },
-    secrets() {
-      secrets ??= new (sdk.keyVaultSecrets().SecretClient)(settings.keyVaultEndpoint, credential, {
-        userAgentOptions,
-        // The SDK checks that the token challenge's resource matches the vault's domain (*.vault.azure.net…);
-        // only a vault outside Azure (configured so) has it skipped.
-        disableChallengeResourceVerification: settings.keyVaultDisableChallengeResourceVerification,
-      });
-      return secrets;
-    },
-    keyVaultManagement(subscriptionId) {
-      let client = keyVaultManagement.get(subscriptionId);
-      if (!client) {
-        client = new (sdk.keyVaultManagement().KeyVaultManagementClient)(credential, subscriptionId, {
+    ml: lazy(
+      () =>
+        new (sdk.machineLearning().AzureMachineLearningWorkspaces)(credential, settings.subscriptionId, {
+          endpoint: arm,
+          // The generated operation specs build URLs from `$host`, not from `endpoint`: set both.
+          $host: arm,
+          credentialScopes: armScope,
+          userAgentOptions,
+        }),
+    ),
+    keyVaultManagement: perKey(
+      (subscriptionId) =>
+        new (sdk.keyVaultManagement().KeyVaultManagementClient)(credential, subscriptionId, {
           endpoint: arm,
           credentials: { scopes: [armScope] },
           userAgentOptions,
-        });
-        keyVaultManagement.set(subscriptionId, client);
-      }
-      return client;
-    },
-    authorization(subscriptionId) {
-      let client = authorization.get(subscriptionId);
-      if (!client) {
-        client = new (sdk.authorization().AuthorizationManagementClient)(credential, subscriptionId, {
+        }),
+    ),
+    authorization: perKey(
+      (subscriptionId) =>
+        new (sdk.authorization().AuthorizationManagementClient)(credential, subscriptionId, {
           endpoint: arm,
           $host: arm,
           credentialScopes: armScope,
           userAgentOptions,
-        });
-        authorization.set(subscriptionId, client);
-      }
-      return client;
-    },
-    logs() {
-      // The SDK appends the API version (`/v1`) only when no endpoint is given: add it ourselves.
-      logs ??= new (sdk.monitorQueryLogs().LogsQueryClient)(credential, {
-        endpoint: `${settings.endpoints.logAnalytics.replace(/\/$/, '')}/v1`,
-        userAgentOptions,
-      });
-      return logs;
-    },
-    blobService(accountUrl) {
-      const key = accountUrl.replace(/\/$/, '');
-      let client = blob.get(key);
-      if (!client) {
-        client = new (sdk.storageBlob().BlobServiceClient)(key, credential, { userAgentOptions });
-        blob.set(key, client);
-      }
-      return client;
-    },
-    mlflow(endpoint) {
-      const key = endpoint.replace(/\/$/, '');
-      let client = mlflow.get(key);
-      if (!client) {
-        client = sdk
-          .restCoreClient()
-          .getClient(key, credential, { credentials: { scopes: [AML_DATA_PLANE_SCOPE] }, userAgentOptions });
-        mlflow.set(key, client);
-      }
-      return client;
-    },
+        }),
+    ),
   };
+}
+
+/** The data-plane clients: Key Vault secrets, Log Analytics, blob storage, MLflow and the run history. */
+function dataPlaneClients(
+  settings: Settings,
+  credential: TokenCredential,
+): Pick<Clients, 'secrets' | 'logs' | 'blobService' | 'mlflow'> {
+  const blobService = perKey((url) => new (sdk.storageBlob().BlobServiceClient)(url, credential, { userAgentOptions }));
+  const mlflow = perKey((url) =>
+    sdk
+      .restCoreClient()
+      .getClient(url, credential, { credentials: { scopes: [AML_DATA_PLANE_SCOPE] }, userAgentOptions }),
+  );
+  return {
+    secrets: lazy(
+      () =>
+        new (sdk.keyVaultSecrets().SecretClient)(settings.keyVaultEndpoint, credential, {
+          userAgentOptions,
+          // The SDK checks that the token challenge's resource matches the vault's domain (*.vault.azure.net…);
+          // only a vault outside Azure (configured so) has it skipped.
+          disableChallengeResourceVerification: settings.keyVaultDisableChallengeResourceVerification,
+        }),
+    ),
+    // The SDK appends the API version (`/v1`) only when no endpoint is given: add it ourselves.
+    logs: lazy(
+      () =>
+        new (sdk.monitorQueryLogs().LogsQueryClient)(credential, {
+          endpoint: `${withoutTrailingSlash(settings.endpoints.logAnalytics)}/v1`,
+          userAgentOptions,
+        }),
+    ),
+    blobService: (accountUrl) => blobService(withoutTrailingSlash(accountUrl)),
+    mlflow: (endpoint) => mlflow(withoutTrailingSlash(endpoint)),
+  };
+}
+
+/** Builds a set of lazily created clients for these settings (tests may pass their own credential). */
+export function createClients(settings: Settings, credential: TokenCredential): Clients {
+  return { credential, ...armClients(settings, credential), ...dataPlaneClients(settings, credential) };
 }
 
 let credential: TokenCredential | undefined;

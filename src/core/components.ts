@@ -30,88 +30,105 @@ export const INDEX_STEP = {
 
 const SCHEMA_BASE = 'https://azuremlschemas.azureedge.net/latest';
 
-function specs(settings: Settings): Record<StepName, Record<string, unknown>> {
+type Spec = Record<string, unknown>;
+
+/** The index step: a parallel component running the accelerator's `azureml/index.py`. */
+function indexSpec(code: string, environment: string): Spec {
+  return {
+    $schema: `${SCHEMA_BASE}/parallelComponent.schema.json`,
+    name: COMPONENT_NAMES.index,
+    display_name: 'Index documents',
+    description:
+      'RAG Experiment Accelerator index step: preprocess documents, split them into chunks, embed and enrich them, ' +
+      'and upload the chunks into an Azure AI Search index.',
+    type: 'parallel',
+    is_deterministic: false,
+    inputs: {
+      data: { type: 'uri_folder' },
+      config_path: { type: 'uri_file' },
+      mlflow_tracking_uri: { type: 'string' },
+      keyvault: { type: 'string' },
+      search_index_name: { type: 'string' },
+    },
+    outputs: { index_name: { type: 'uri_file', mode: 'rw_mount' } },
+    input_data: '${{inputs.data}}',
+    mini_batch_size: INDEX_STEP.miniBatchSize,
+    mini_batch_error_threshold: INDEX_STEP.miniBatchErrorThreshold,
+    retry_settings: { max_retries: INDEX_STEP.maxRetries, timeout: INDEX_STEP.timeoutSeconds },
+    logging_level: INDEX_STEP.loggingLevel,
+    task: {
+      type: 'run_function',
+      code,
+      entry_script: 'azureml/index.py',
+      environment,
+      program_arguments:
+        '--data_dir ${{inputs.data}} --index_name_path ${{outputs.index_name}} ' +
+        '--config_path ${{inputs.config_path}} --mlflow_tracking_uri ${{inputs.mlflow_tracking_uri}} ' +
+        '--keyvault ${{inputs.keyvault}} --index_name ${{inputs.search_index_name}}',
+      append_row_to: '${{outputs.index_name}}',
+    },
+  };
+}
+
+/** The query step: a command component running `azureml/query.py`. */
+function querySpec(code: string, environment: string): Spec {
+  return {
+    $schema: `${SCHEMA_BASE}/commandComponent.schema.json`,
+    name: COMPONENT_NAMES.query,
+    display_name: 'Query documents for the experiment',
+    description: 'RAG Experiment Accelerator query step: query the index with the evaluation questions.',
+    type: 'command',
+    is_deterministic: false,
+    inputs: {
+      index_name: { type: 'uri_file' },
+      config_path: { type: 'uri_file' },
+      eval_data: { type: 'uri_file' },
+      mlflow_tracking_uri: { type: 'string' },
+      keyvault: { type: 'string' },
+    },
+    outputs: { query_result: { type: 'uri_folder', mode: 'rw_mount' } },
+    code,
+    environment,
+    command:
+      'python ./azureml/query.py --eval_data_path ${{inputs.eval_data}} --config_path ${{inputs.config_path}} ' +
+      '--index_name_path ${{inputs.index_name}} --query_result_dir ${{outputs.query_result}} ' +
+      '--mlflow_tracking_uri ${{inputs.mlflow_tracking_uri}} --keyvault ${{inputs.keyvault}}',
+  };
+}
+
+/** The eval step: a command component running `azureml/eval.py`. */
+function evalSpec(code: string, environment: string): Spec {
+  return {
+    $schema: `${SCHEMA_BASE}/commandComponent.schema.json`,
+    name: COMPONENT_NAMES.eval,
+    display_name: 'Evaluate experiment',
+    description: 'RAG Experiment Accelerator eval step: compute the metrics and log them to MLflow.',
+    type: 'command',
+    is_deterministic: false,
+    inputs: {
+      index_name: { type: 'uri_file' },
+      config_path: { type: 'uri_file' },
+      query_result: { type: 'uri_folder' },
+      mlflow_tracking_uri: { type: 'string' },
+      keyvault: { type: 'string' },
+    },
+    outputs: { eval_result: { type: 'uri_folder', mode: 'rw_mount' } },
+    code,
+    environment,
+    command:
+      'python ./azureml/eval.py --config_path ${{inputs.config_path}} --index_name_path ${{inputs.index_name}} ' +
+      '--query_result_dir ${{inputs.query_result}} --eval_result_dir ${{outputs.eval_result}} ' +
+      '--mlflow_tracking_uri ${{inputs.mlflow_tracking_uri}} --keyvault ${{inputs.keyvault}}',
+  };
+}
+
+function specs(settings: Settings): Record<StepName, Spec> {
   const code = settings.codeAssetId;
   const environment = settings.environmentId;
   return {
-    index: {
-      $schema: `${SCHEMA_BASE}/parallelComponent.schema.json`,
-      name: COMPONENT_NAMES.index,
-      display_name: 'Index documents',
-      description:
-        'RAG Experiment Accelerator index step: preprocess documents, split them into chunks, embed and enrich them, ' +
-        'and upload the chunks into an Azure AI Search index.',
-      type: 'parallel',
-      is_deterministic: false,
-      inputs: {
-        data: { type: 'uri_folder' },
-        config_path: { type: 'uri_file' },
-        mlflow_tracking_uri: { type: 'string' },
-        keyvault: { type: 'string' },
-        search_index_name: { type: 'string' },
-      },
-      outputs: { index_name: { type: 'uri_file', mode: 'rw_mount' } },
-      input_data: '${{inputs.data}}',
-      mini_batch_size: INDEX_STEP.miniBatchSize,
-      mini_batch_error_threshold: INDEX_STEP.miniBatchErrorThreshold,
-      retry_settings: { max_retries: INDEX_STEP.maxRetries, timeout: INDEX_STEP.timeoutSeconds },
-      logging_level: INDEX_STEP.loggingLevel,
-      task: {
-        type: 'run_function',
-        code,
-        entry_script: 'azureml/index.py',
-        environment,
-        program_arguments:
-          '--data_dir ${{inputs.data}} --index_name_path ${{outputs.index_name}} ' +
-          '--config_path ${{inputs.config_path}} --mlflow_tracking_uri ${{inputs.mlflow_tracking_uri}} ' +
-          '--keyvault ${{inputs.keyvault}} --index_name ${{inputs.search_index_name}}',
-        append_row_to: '${{outputs.index_name}}',
-      },
-    },
-    query: {
-      $schema: `${SCHEMA_BASE}/commandComponent.schema.json`,
-      name: COMPONENT_NAMES.query,
-      display_name: 'Query documents for the experiment',
-      description: 'RAG Experiment Accelerator query step: query the index with the evaluation questions.',
-      type: 'command',
-      is_deterministic: false,
-      inputs: {
-        index_name: { type: 'uri_file' },
-        config_path: { type: 'uri_file' },
-        eval_data: { type: 'uri_file' },
-        mlflow_tracking_uri: { type: 'string' },
-        keyvault: { type: 'string' },
-      },
-      outputs: { query_result: { type: 'uri_folder', mode: 'rw_mount' } },
-      code,
-      environment,
-      command:
-        'python ./azureml/query.py --eval_data_path ${{inputs.eval_data}} --config_path ${{inputs.config_path}} ' +
-        '--index_name_path ${{inputs.index_name}} --query_result_dir ${{outputs.query_result}} ' +
-        '--mlflow_tracking_uri ${{inputs.mlflow_tracking_uri}} --keyvault ${{inputs.keyvault}}',
-    },
-    eval: {
-      $schema: `${SCHEMA_BASE}/commandComponent.schema.json`,
-      name: COMPONENT_NAMES.eval,
-      display_name: 'Evaluate experiment',
-      description: 'RAG Experiment Accelerator eval step: compute the metrics and log them to MLflow.',
-      type: 'command',
-      is_deterministic: false,
-      inputs: {
-        index_name: { type: 'uri_file' },
-        config_path: { type: 'uri_file' },
-        query_result: { type: 'uri_folder' },
-        mlflow_tracking_uri: { type: 'string' },
-        keyvault: { type: 'string' },
-      },
-      outputs: { eval_result: { type: 'uri_folder', mode: 'rw_mount' } },
-      code,
-      environment,
-      command:
-        'python ./azureml/eval.py --config_path ${{inputs.config_path}} --index_name_path ${{inputs.index_name}} ' +
-        '--query_result_dir ${{inputs.query_result}} --eval_result_dir ${{outputs.eval_result}} ' +
-        '--mlflow_tracking_uri ${{inputs.mlflow_tracking_uri}} --keyvault ${{inputs.keyvault}}',
-    },
+    index: indexSpec(code, environment),
+    query: querySpec(code, environment),
+    eval: evalSpec(code, environment),
   };
 }
 

@@ -57,46 +57,26 @@ export type PipelineJobArgs = SharedJobArgs & PerPipelineJobArgs;
 
 const bind = (value: string): Record<string, unknown> => ({ job_input_type: 'literal', value });
 
-/**
- * Prepares the parts every pipeline of a plan shares (ids, URIs, bindings), then builds each body cheaply.
- * Shared parts are the same objects in every body: treat bodies as read-only.
- */
-export function pipelineJobFactory(shared: SharedJobArgs): (p: PerPipelineJobArgs) => ArmBody {
-  const { settings, components } = shared;
-  const computeId = computeResourceId(settings);
-  const env = Object.freeze({ ...settings.stepEnvironment });
-  const suffix = shared.submittedAt ? displayNameSuffix(shared.submittedAt) : undefined;
-  const experimentIdTag = tagValue(shared.experimentId);
-  const mlflowInput = Object.freeze({ jobInputType: 'literal', value: mlflowTrackingUri(settings) });
-  const dataUri = jobInputUri(shared.inputs.data, settings);
-  const evalUri = jobInputUri(shared.inputs.evalData, settings);
-  const dataInput = Object.freeze({ jobInputType: 'uri_folder', uri: dataUri, mode: 'ReadOnlyMount' });
-  const evalInput = Object.freeze({ jobInputType: 'uri_file', uri: evalUri, mode: 'ReadOnlyMount' });
-  const outputs = Object.freeze({
-    eval_result: Object.freeze({ jobOutputType: 'uri_folder', mode: 'ReadWriteMount' }),
-  });
-  const settingsBlock = Object.freeze({ default_compute: computeId });
-  const configPath = bind('${{parent.inputs.config_path_input}}');
-  const mlflow = bind('${{parent.inputs.mlflow_tracking_uri}}');
-  const keyvault = bind(settings.keyVaultEndpoint);
-  const dataBinding = bind('${{parent.inputs.data_input}}');
-  const evalBinding = bind('${{parent.inputs.eval_data_input}}');
-  const indexOutputBinding = bind('${{parent.jobs.index.outputs.index_name}}');
-  const queryOutputBinding = bind('${{parent.jobs.query.outputs.query_result}}');
-  for (const b of [configPath, mlflow, keyvault, dataBinding, evalBinding, indexOutputBinding, queryOutputBinding]) {
-    Object.freeze(b);
-  }
-  const indexOutputs = Object.freeze({
-    index_name: Object.freeze({ job_output_type: 'uri_file', mode: 'ReadWriteMount' }),
-  });
-  const queryOutputs = Object.freeze({
-    query_result: Object.freeze({ job_output_type: 'uri_folder', mode: 'ReadWriteMount' }),
-  });
-  const evalOutputs = Object.freeze({
-    eval_result: Object.freeze({ type: 'literal', value: '${{parent.outputs.eval_result}}' }),
-  });
-  const resources = Object.freeze({ instance_count: settings.compute.maxNodes });
-  const retry = Object.freeze({ max_retries: INDEX_STEP.maxRetries, timeout: INDEX_STEP.timeoutSeconds });
+type Frozen = Readonly<Record<string, unknown>>;
+
+/** The step inputs bound to the pipeline's inputs, the vault and the steps' outputs (shared by every body). */
+function stepBindings(settings: Settings) {
+  const bindings = {
+    configPath: bind('${{parent.inputs.config_path_input}}'),
+    mlflow: bind('${{parent.inputs.mlflow_tracking_uri}}'),
+    keyvault: bind(settings.keyVaultEndpoint),
+    data: bind('${{parent.inputs.data_input}}'),
+    evalData: bind('${{parent.inputs.eval_data_input}}'),
+    indexOutput: bind('${{parent.jobs.index.outputs.index_name}}'),
+    queryOutput: bind('${{parent.jobs.query.outputs.query_result}}'),
+  };
+  for (const b of Object.values(bindings)) Object.freeze(b);
+  return bindings;
+}
+type Bindings = ReturnType<typeof stepBindings>;
+
+/** The query and eval step jobs, the same in every body. */
+function queryAndEvalJobs(components: Record<StepName, ComponentPlan>, b: Bindings, env: Frozen) {
   const queryJob = Object.freeze({
     name: 'query',
     type: 'command',
@@ -104,13 +84,15 @@ export function pipelineJobFactory(shared: SharedJobArgs): (p: PerPipelineJobArg
     componentId: components.query.armId,
     display_name: 'Query documents for the experiment',
     inputs: Object.freeze({
-      index_name: indexOutputBinding,
-      eval_data: evalBinding,
-      config_path: configPath,
-      mlflow_tracking_uri: mlflow,
-      keyvault,
+      index_name: b.indexOutput,
+      eval_data: b.evalData,
+      config_path: b.configPath,
+      mlflow_tracking_uri: b.mlflow,
+      keyvault: b.keyvault,
     }),
-    outputs: queryOutputs,
+    outputs: Object.freeze({
+      query_result: Object.freeze({ job_output_type: 'uri_folder', mode: 'ReadWriteMount' }),
+    }),
     environment_variables: env,
   });
   const evalJob = Object.freeze({
@@ -120,71 +102,117 @@ export function pipelineJobFactory(shared: SharedJobArgs): (p: PerPipelineJobArg
     componentId: components.eval.armId,
     display_name: 'Evaluate experiment',
     inputs: Object.freeze({
-      index_name: indexOutputBinding,
-      query_result: queryOutputBinding,
-      config_path: configPath,
-      mlflow_tracking_uri: mlflow,
-      keyvault,
+      index_name: b.indexOutput,
+      query_result: b.queryOutput,
+      config_path: b.configPath,
+      mlflow_tracking_uri: b.mlflow,
+      keyvault: b.keyvault,
     }),
-    outputs: evalOutputs,
+    outputs: Object.freeze({
+      eval_result: Object.freeze({ type: 'literal', value: '${{parent.outputs.eval_result}}' }),
+    }),
     environment_variables: env,
   });
+  return { queryJob, evalJob };
+}
 
-  return ({ config, indexName, configHash, configUri }) => {
-    const jobName = typeof config.job_name === 'string' ? config.job_name : 'rag-experiment';
-    const description =
-      typeof config.job_description === 'string' && config.job_description
-        ? config.job_description
-        : 'RAG Experiment Pipeline';
-    return {
-      properties: {
-        jobType: 'Pipeline',
-        displayName: suffix ? `${jobName}_${suffix}` : jobName,
-        description,
-        experimentName: config.experiment_name,
-        computeId,
-        tags: {
-          [TAGS.experimentId]: experimentIdTag,
-          [TAGS.indexName]: tagValue(indexName),
-          [TAGS.configHash]: configHash,
-        },
-        inputs: {
-          config_path_input: { jobInputType: 'uri_file', uri: configUri, mode: 'ReadOnlyMount' },
-          data_input: dataInput,
-          eval_data_input: evalInput,
-          mlflow_tracking_uri: mlflowInput,
-        },
-        outputs,
-        jobs: {
-          index: {
-            name: 'index',
-            type: 'parallel',
-            _source: 'REMOTE.WORKSPACE.COMPONENT',
-            componentId: components.index.armId,
-            display_name: `Index documents for ${config.experiment_name} experiment`,
-            inputs: {
-              data: dataBinding,
-              config_path: configPath,
-              mlflow_tracking_uri: mlflow,
-              keyvault,
-              search_index_name: bind(indexName),
-            },
-            outputs: indexOutputs,
-            input_data: '${{inputs.data}}',
-            resources,
-            mini_batch_size: INDEX_STEP.miniBatchSize,
-            mini_batch_error_threshold: INDEX_STEP.miniBatchErrorThreshold,
-            retry_settings: retry,
-            logging_level: INDEX_STEP.loggingLevel,
-            environment_variables: env,
-          },
-          query: queryJob,
-          eval: evalJob,
-        },
-        settings: settingsBlock,
-      },
-    };
+/** The parts every body of a plan shares, frozen. */
+function sharedParts(shared: SharedJobArgs) {
+  const { settings, components } = shared;
+  const env = Object.freeze({ ...settings.stepEnvironment });
+  const bindings = stepBindings(settings);
+  const dataUri = jobInputUri(shared.inputs.data, settings);
+  const evalUri = jobInputUri(shared.inputs.evalData, settings);
+  return {
+    computeId: computeResourceId(settings),
+    env,
+    suffix: shared.submittedAt ? displayNameSuffix(shared.submittedAt) : undefined,
+    experimentIdTag: tagValue(shared.experimentId),
+    mlflowInput: Object.freeze({ jobInputType: 'literal', value: mlflowTrackingUri(settings) }),
+    dataInput: Object.freeze({ jobInputType: 'uri_folder', uri: dataUri, mode: 'ReadOnlyMount' }),
+    evalInput: Object.freeze({ jobInputType: 'uri_file', uri: evalUri, mode: 'ReadOnlyMount' }),
+    outputs: Object.freeze({
+      eval_result: Object.freeze({ jobOutputType: 'uri_folder', mode: 'ReadWriteMount' }),
+    }),
+    settingsBlock: Object.freeze({ default_compute: computeResourceId(settings) }),
+    bindings,
+    indexOutputs: Object.freeze({
+      index_name: Object.freeze({ job_output_type: 'uri_file', mode: 'ReadWriteMount' }),
+    }),
+    resources: Object.freeze({ instance_count: settings.compute.maxNodes }),
+    retry: Object.freeze({ max_retries: INDEX_STEP.maxRetries, timeout: INDEX_STEP.timeoutSeconds }),
+    indexComponentId: components.index.armId,
+    ...queryAndEvalJobs(components, bindings, env),
   };
+}
+type SharedParts = ReturnType<typeof sharedParts>;
+
+/** The index step job of one pipeline (its search index name and display name differ per pipeline). */
+function indexJob(parts: SharedParts, config: AcceleratorConfig, indexName: string) {
+  const { bindings: b } = parts;
+  return {
+    name: 'index',
+    type: 'parallel',
+    _source: 'REMOTE.WORKSPACE.COMPONENT',
+    componentId: parts.indexComponentId,
+    display_name: `Index documents for ${config.experiment_name} experiment`,
+    inputs: {
+      data: b.data,
+      config_path: b.configPath,
+      mlflow_tracking_uri: b.mlflow,
+      keyvault: b.keyvault,
+      search_index_name: bind(indexName),
+    },
+    outputs: parts.indexOutputs,
+    input_data: '${{inputs.data}}',
+    resources: parts.resources,
+    mini_batch_size: INDEX_STEP.miniBatchSize,
+    mini_batch_error_threshold: INDEX_STEP.miniBatchErrorThreshold,
+    retry_settings: parts.retry,
+    logging_level: INDEX_STEP.loggingLevel,
+    environment_variables: parts.env,
+  };
+}
+
+/** One pipeline's body from the shared parts. */
+function pipelineBody(parts: SharedParts, { config, indexName, configHash, configUri }: PerPipelineJobArgs): ArmBody {
+  const jobName = typeof config.job_name === 'string' ? config.job_name : 'rag-experiment';
+  const description =
+    typeof config.job_description === 'string' && config.job_description
+      ? config.job_description
+      : 'RAG Experiment Pipeline';
+  return {
+    properties: {
+      jobType: 'Pipeline',
+      displayName: parts.suffix ? `${jobName}_${parts.suffix}` : jobName,
+      description,
+      experimentName: config.experiment_name,
+      computeId: parts.computeId,
+      tags: {
+        [TAGS.experimentId]: parts.experimentIdTag,
+        [TAGS.indexName]: tagValue(indexName),
+        [TAGS.configHash]: configHash,
+      },
+      inputs: {
+        config_path_input: { jobInputType: 'uri_file', uri: configUri, mode: 'ReadOnlyMount' },
+        data_input: parts.dataInput,
+        eval_data_input: parts.evalInput,
+        mlflow_tracking_uri: parts.mlflowInput,
+      },
+      outputs: parts.outputs,
+      jobs: { index: indexJob(parts, config, indexName), query: parts.queryJob, eval: parts.evalJob },
+      settings: parts.settingsBlock,
+    },
+  };
+}
+
+/**
+ * Prepares the parts every pipeline of a plan shares (ids, URIs, bindings), then builds each body cheaply.
+ * Shared parts are the same objects in every body: treat bodies as read-only.
+ */
+export function pipelineJobFactory(shared: SharedJobArgs): (p: PerPipelineJobArgs) => ArmBody {
+  const parts = sharedParts(shared);
+  return (p) => pipelineBody(parts, p);
 }
 
 /** One PipelineJob body (see `pipelineJobFactory` to build many). */

@@ -116,13 +116,8 @@ const placeholder = (name: string): string => `<${name}>`;
 /** True for a value produced by a missing setting. */
 export const isPlaceholder = (value: string): boolean => /^<[A-Z0-9_]+>$/.test(value);
 
-/**
- * Parses the environment. Never throws: malformed numbers are reported in `problems` and replaced by defaults.
- */
-export function parseSettings(env: Env): { settings: Settings; problems: SettingProblem[] } {
-  const problems: SettingProblem[] = [];
-  const placeholders: string[] = [];
-
+/** Typed readers of the environment; a malformed value is noted in `problems`, a missing one in `placeholders`. */
+function envReader(env: Env, problems: SettingProblem[], placeholders: string[]) {
   const str = (name: string, fallback?: string): string => {
     const value = env[name]?.trim();
     if (value) return value;
@@ -158,6 +153,53 @@ export function parseSettings(env: Env): { settings: Settings; problems: Setting
       return fallback;
     }
   };
+  return { str, optional, int, bool, url };
+}
+type EnvReader = ReturnType<typeof envReader>;
+
+/** Service endpoints (public Azure unless configured). */
+function endpointsOf({ optional, url }: EnvReader, resourceManager: string): Endpoints {
+  return {
+    resourceManager,
+    resourceManagerAudience: url('AZURE_RESOURCE_MANAGER_AUDIENCE', resourceManager),
+    logAnalytics: url('AZURE_LOG_ANALYTICS_ENDPOINT', 'https://api.loganalytics.io'),
+    // Unset: the workspace's own tracking host is used (src/azure/dataPlane.ts).
+    mlflow: optional('AML_MLFLOW_ENDPOINT') ? url('AML_MLFLOW_ENDPOINT', '') : undefined,
+    blob: optional('AZURE_STORAGE_BLOB_ENDPOINT'),
+    studio: url('AML_STUDIO_ENDPOINT', 'https://ml.azure.com'),
+  };
+}
+
+/** How experiments run: parallelism, deadline, polling. */
+function orchestrationOf({ int }: EnvReader): Settings['orchestration'] {
+  return {
+    maxParallelPipelines: int('MAX_PARALLEL_PIPELINES', 4, 1, 500),
+    pipelineDeadlineHours: int('PIPELINE_DEADLINE_HOURS', 72, 1, 24 * 30),
+    monitorPollsPerGeneration: int('MONITOR_POLLS_PER_GENERATION', 20, 2, 1000),
+    initialPollSeconds: int('MONITOR_INITIAL_POLL_SECONDS', 30, 1, 3600),
+    maxPollSeconds: int('MONITOR_MAX_POLL_SECONDS', 300, 1, 86400),
+  };
+}
+
+/** Request and plan limits. */
+function limitsOf({ int, optional }: EnvReader): Settings['limits'] {
+  return {
+    maxPipelinesPerExperiment: int('MAX_PIPELINES_PER_EXPERIMENT', DEFAULT_MAX_PIPELINES, 1, MAX_PIPELINES_CEILING),
+    allowedInputHosts: (optional('INPUT_URI_ALLOWED_HOSTS') ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  };
+}
+
+/**
+ * Parses the environment. Never throws: malformed numbers are reported in `problems` and replaced by defaults.
+ */
+export function parseSettings(env: Env): { settings: Settings; problems: SettingProblem[] } {
+  const problems: SettingProblem[] = [];
+  const placeholders: string[] = [];
+  const read = envReader(env, problems, placeholders);
+  const { str, optional, int, bool, url } = read;
 
   const subscriptionId = str('AML_SUBSCRIPTION_ID');
   const resourceGroup = str('AML_RESOURCE_GROUP_NAME');
@@ -193,31 +235,11 @@ export function parseSettings(env: Env): { settings: Settings; problems: Setting
       LOGGING_LEVEL: str('LOGGING_LEVEL', 'INFO'),
       MAX_WORKER_THREADS: str('MAX_WORKER_THREADS', '10'),
     },
-    endpoints: {
-      resourceManager,
-      resourceManagerAudience: url('AZURE_RESOURCE_MANAGER_AUDIENCE', resourceManager),
-      logAnalytics: url('AZURE_LOG_ANALYTICS_ENDPOINT', 'https://api.loganalytics.io'),
-      // Unset: the workspace's own tracking host is used (src/azure/dataPlane.ts).
-      mlflow: optional('AML_MLFLOW_ENDPOINT') ? url('AML_MLFLOW_ENDPOINT', '') : undefined,
-      blob: optional('AZURE_STORAGE_BLOB_ENDPOINT'),
-      studio: url('AML_STUDIO_ENDPOINT', 'https://ml.azure.com'),
-    },
-    orchestration: {
-      maxParallelPipelines: int('MAX_PARALLEL_PIPELINES', 4, 1, 500),
-      pipelineDeadlineHours: int('PIPELINE_DEADLINE_HOURS', 72, 1, 24 * 30),
-      monitorPollsPerGeneration: int('MONITOR_POLLS_PER_GENERATION', 20, 2, 1000),
-      initialPollSeconds: int('MONITOR_INITIAL_POLL_SECONDS', 30, 1, 3600),
-      maxPollSeconds: int('MONITOR_MAX_POLL_SECONDS', 300, 1, 86400),
-    },
+    endpoints: endpointsOf(read, resourceManager),
+    orchestration: orchestrationOf(read),
     schedule: { cron: optional('EXPERIMENT_SCHEDULE'), source: optional('EXPERIMENT_SCHEDULE_SOURCE') },
     http: { maxBodyBytes: int('MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024) },
-    limits: {
-      maxPipelinesPerExperiment: int('MAX_PIPELINES_PER_EXPERIMENT', DEFAULT_MAX_PIPELINES, 1, MAX_PIPELINES_CEILING),
-      allowedInputHosts: (optional('INPUT_URI_ALLOWED_HOSTS') ?? '')
-        .split(',')
-        .map((h) => h.trim().toLowerCase())
-        .filter(Boolean),
-    },
+    limits: limitsOf(read),
     accelerator,
     placeholders,
   };

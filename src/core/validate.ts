@@ -58,6 +58,77 @@ export function validateConfig(config: unknown, options: ValidateOptions = {}): 
   return analyzeConfig(config, options).problems;
 }
 
+/** AzureML experiment names: a letter or digit, then letters, digits, "_" or "-" (at most 255 characters). */
+function experimentNameProblems(experimentName: unknown, problems: Problems): void {
+  if (
+    typeof experimentName === 'string' &&
+    experimentName &&
+    !/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/.test(experimentName)
+  ) {
+    problems.add(
+      '/experiment_name',
+      `experiment_name "${experimentName}" is not a valid AzureML experiment name: use a letter or digit first, then ` +
+        `only letters, digits, "_" and "-" (at most 255 characters), e.g. "${suggestExperimentName(experimentName)}".`,
+    );
+  }
+}
+
+/** Config.validate_inputs: max(overlap_size) > min(chunk_size) is refused. */
+function overlapProblems(chunking: Record<string, unknown> | undefined, problems: Problems): void {
+  const chunkSizes = numbers(chunking?.chunk_size);
+  const overlaps = numbers(chunking?.overlap_size);
+  // Only between sizes that are themselves valid: advice like "at most -5" helps nobody.
+  if (chunkSizes && overlaps && chunkSizes.every((c) => c >= 1) && overlaps.every((o) => o >= 0)) {
+    const maxOverlap = overlaps.reduce((a, b) => (b > a ? b : a));
+    const minChunk = chunkSizes.reduce((a, b) => (b < a ? b : a));
+    if (maxOverlap > minChunk) {
+      const tooBig = overlaps.filter((o) => o > minChunk).map(pyNumber);
+      problems.add(
+        '/index/chunking/overlap_size',
+        `The largest overlap_size (${pyNumber(maxOverlap)}) is above the smallest chunk_size (${pyNumber(minChunk)}); ` +
+          `the accelerator refuses this ("overlap_size must be less than chunk_size"). Make every overlap_size at most ` +
+          `${pyNumber(minChunk)} (remove or lower ${tooBig.join(', ')}) or remove chunk sizes below ${pyNumber(maxOverlap)}.`,
+      );
+    }
+  }
+}
+
+/** Search types that need semantic search, when the Search service is not set up for it. */
+function semanticSearchProblems(searchBlock: unknown, options: ValidateOptions, problems: Problems): void {
+  const search = isRecord(searchBlock) ? searchBlock : undefined;
+  if (options.useSemanticSearch === false && Array.isArray(search?.search_type)) {
+    const semantic = (search.search_type as unknown[]).filter(
+      (t) => t === 'search_for_match_semantic' || t === 'search_for_manual_hybrid',
+    );
+    if (semantic.length > 0) {
+      problems.add(
+        '/search/search_type',
+        `${semantic.map((t) => `"${String(t)}"`).join(' and ')} need semantic search, but the app setting ` +
+          'AZURE_SEARCH_USE_SEMANTIC_SEARCH is not "true": the accelerator refuses the config at the start of each ' +
+          'step. Remove these search types or enable semantic search on the Search service and set the setting to true.',
+      );
+    }
+  }
+}
+
+/** Each embedding_model item is an object; false (with a problem each) when one is not. */
+function embeddingModelItemsWellFormed(models: unknown, problems: Problems): boolean {
+  let wellFormed = true;
+  if (Array.isArray(models)) {
+    models.forEach((item, i) => {
+      if (!isRecord(item)) {
+        wellFormed = false;
+        problems.add(
+          `/index/embedding_model/${i}`,
+          `Each embedding_model item must be an object like {"type": "azure", "model_name": "text-embedding-ada-002"}; ` +
+            `got ${describe(item)}.`,
+        );
+      }
+    });
+  }
+  return wellFormed;
+}
+
 /** Validates and, when the config is well-formed enough, expands it (the planner uses the result). */
 export function analyzeConfig(config: unknown, options: ValidateOptions = {}): ConfigAnalysis {
   const problems = new Problems();
@@ -75,20 +146,7 @@ export function analyzeConfig(config: unknown, options: ValidateOptions = {}): C
   // the schema's problems. Other schema problems (a value out of range, a wrong enum) do not stop them.
   let indexWellFormed = nameInputsWellTyped(config.index);
 
-  // AzureML experiment names: a letter or digit, then letters, digits, "_" or "-" (at most 255 characters). The
-  // accelerator passes experiment_name through, and the job submission fails with anything else.
-  const experimentName = config.experiment_name;
-  if (
-    typeof experimentName === 'string' &&
-    experimentName &&
-    !/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/.test(experimentName)
-  ) {
-    problems.add(
-      '/experiment_name',
-      `experiment_name "${experimentName}" is not a valid AzureML experiment name: use a letter or digit first, then ` +
-        `only letters, digits, "_" and "-" (at most 255 characters), e.g. "${suggestExperimentName(experimentName)}".`,
-    );
-  }
+  experimentNameProblems(config.experiment_name, problems);
 
   const index = isRecord(config.index) ? config.index : undefined;
   const chunking = index && isRecord(index.chunking) ? index.chunking : undefined;
@@ -99,22 +157,7 @@ export function analyzeConfig(config: unknown, options: ValidateOptions = {}): C
   for (const p of values) problems.add(p.path, p.message);
   // A refused size or dimension would only show up again as a malformed index name ("cs--5").
   if (values.some((p) => p.path.startsWith('/index/'))) indexWellFormed = false;
-  const chunkSizes = numbers(chunking?.chunk_size);
-  const overlaps = numbers(chunking?.overlap_size);
-  // Only between sizes that are themselves valid: advice like "at most -5" helps nobody.
-  if (chunkSizes && overlaps && chunkSizes.every((c) => c >= 1) && overlaps.every((o) => o >= 0)) {
-    const maxOverlap = overlaps.reduce((a, b) => (b > a ? b : a));
-    const minChunk = chunkSizes.reduce((a, b) => (b < a ? b : a));
-    if (maxOverlap > minChunk) {
-      const tooBig = overlaps.filter((o) => o > minChunk).map(pyNumber);
-      problems.add(
-        '/index/chunking/overlap_size',
-        `The largest overlap_size (${pyNumber(maxOverlap)}) is above the smallest chunk_size (${pyNumber(minChunk)}); ` +
-          `the accelerator refuses this ("overlap_size must be less than chunk_size"). Make every overlap_size at most ` +
-          `${pyNumber(minChunk)} (remove or lower ${tooBig.join(', ')}) or remove chunk sizes below ${pyNumber(maxOverlap)}.`,
-      );
-    }
-  }
+  overlapProblems(chunking, problems);
 
   if (sampling?.sample_data === true) {
     problems.add(
@@ -124,35 +167,8 @@ export function analyzeConfig(config: unknown, options: ValidateOptions = {}): C
         'data folder.',
     );
   }
-
-  const search = isRecord(config.search) ? config.search : undefined;
-  if (options.useSemanticSearch === false && Array.isArray(search?.search_type)) {
-    const semantic = (search.search_type as unknown[]).filter(
-      (t) => t === 'search_for_match_semantic' || t === 'search_for_manual_hybrid',
-    );
-    if (semantic.length > 0) {
-      problems.add(
-        '/search/search_type',
-        `${semantic.map((t) => `"${String(t)}"`).join(' and ')} need semantic search, but the app setting ` +
-          'AZURE_SEARCH_USE_SEMANTIC_SEARCH is not "true": the accelerator refuses the config at the start of each ' +
-          'step. Remove these search types or enable semantic search on the Search service and set the setting to true.',
-      );
-    }
-  }
-
-  const models = index?.embedding_model;
-  if (Array.isArray(models)) {
-    models.forEach((item, i) => {
-      if (!isRecord(item)) {
-        indexWellFormed = false;
-        problems.add(
-          `/index/embedding_model/${i}`,
-          `Each embedding_model item must be an object like {"type": "azure", "model_name": "text-embedding-ada-002"}; ` +
-            `got ${describe(item)}.`,
-        );
-      }
-    });
-  }
+  semanticSearchProblems(config.search, options, problems);
+  if (!embeddingModelItemsWellFormed(index?.embedding_model, problems)) indexWellFormed = false;
 
   if (!indexWellFormed) return { problems: problems.list, expanded: [], names: [] };
   const expanded = expandWithSources(config);

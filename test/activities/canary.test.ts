@@ -4,16 +4,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createClock } from '@rag-orchestrator/virtual-clock';
+import {
+  cancelPipeline,
+  diagnoseFailure,
+  ensureCompute,
+  fetchMetrics,
+  getPipelineStatus,
+  registerComponents,
+  stageConfig,
+  submitPipeline,
+  syncSecrets,
+} from '../../src/activities/handlers';
 import { ACCELERATOR_FIELDS, envNameOf } from '../../src/core/settings';
-import { cancelPipeline } from '../../src/activities/cancelPipeline';
-import { diagnoseFailure } from '../../src/activities/diagnoseFailure';
-import { ensureCompute } from '../../src/activities/ensureCompute';
-import { fetchMetrics } from '../../src/activities/fetchMetrics';
-import { getPipelineStatus } from '../../src/activities/getPipelineStatus';
-import { registerComponents } from '../../src/activities/registerComponents';
-import { stageConfig } from '../../src/activities/stageConfig';
-import { submitPipeline } from '../../src/activities/submitPipeline';
-import { syncSecrets } from '../../src/activities/syncSecrets';
 import { itMatchesAzureSpecs, startHarness, type Harness } from './emulatorHarness';
 import { planFor } from './plans';
 

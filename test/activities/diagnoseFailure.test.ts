@@ -4,10 +4,7 @@
  */
 import { createClock } from '@rag-orchestrator/virtual-clock';
 import type { ScriptedCause } from '@rag-orchestrator/azure-emulator/src/contracts';
-import { diagnoseFailure } from '../../src/activities/diagnoseFailure';
-import { ensureCompute } from '../../src/activities/ensureCompute';
-import { getPipelineStatus } from '../../src/activities/getPipelineStatus';
-import { submitPipeline } from '../../src/activities/submitPipeline';
+import { diagnoseFailure, ensureCompute, getPipelineStatus, submitPipeline } from '../../src/activities/handlers';
 import type { DiagnoseFailureOutput } from '../../src/activities/contracts';
 import type { PipelinePlan } from '../../src/core/types';
 import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from './emulatorHarness';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { ensureCompute } from '../../src/activities/handlers';
 import { clusterBody, KEY_VAULT_SECRETS_USER_ROLE, parseVaultId } from '../../src/activities/computePlan';
-import { ensureCompute } from '../../src/activities/ensureCompute';
 import { TransientAzureError } from '../../src/activities/result';
 import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from './emulatorHarness';
 

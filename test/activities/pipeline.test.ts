@@ -4,14 +4,16 @@
  */
 import { createHash } from 'node:crypto';
 import { createClock } from '@rag-orchestrator/virtual-clock';
-import { cancelPipeline } from '../../src/activities/cancelPipeline';
-import { ensureCompute } from '../../src/activities/ensureCompute';
-import { fetchMetrics } from '../../src/activities/fetchMetrics';
-import { getPipelineStatus } from '../../src/activities/getPipelineStatus';
+import {
+  cancelPipeline,
+  ensureCompute,
+  fetchMetrics,
+  getPipelineStatus,
+  registerComponents,
+  stageConfig,
+  submitPipeline,
+} from '../../src/activities/handlers';
 import { TransientAzureError } from '../../src/activities/result';
-import { registerComponents } from '../../src/activities/registerComponents';
-import { stageConfig } from '../../src/activities/stageConfig';
-import { submitPipeline } from '../../src/activities/submitPipeline';
 import type { GetPipelineStatusOutput } from '../../src/activities/contracts';
 import type { Plan } from '../../src/core/types';
 import { withTrackingUri } from '../../src/core/pipelineJob';

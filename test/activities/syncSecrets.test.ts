@@ -1,4 +1,4 @@
-import { syncSecrets } from '../../src/activities/syncSecrets';
+import { syncSecrets } from '../../src/activities/handlers';
 import { TransientAzureError } from '../../src/activities/result';
 import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from './emulatorHarness';
 
