@@ -57,9 +57,8 @@ export default tseslint.config(
     },
   },
   {
-    // Functions of over about 80 lines are split into named parts (orchestrators: pending their own rework).
+    // Functions of over about 80 lines are split into named parts.
     files: ['src/**/*.ts'],
-    ignores: ['src/orchestrators/**'],
     rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
   prettier,
