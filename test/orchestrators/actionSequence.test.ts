@@ -5,15 +5,12 @@
  * groups, continue-as-new) nor the custom status and outputs. The transcripts live in the snapshot next to this
  * file: a change there is a change of behaviour for running instances, to be made on purpose only.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ActionType, type OrchestratorStateJson } from '@rag-orchestrator/functions-local-host/src/durable/actions';
 import type { MonitorPipelineInput, PipelineResult, RunExperimentInput } from '../../src/core/experiment';
-import { planExperimentRequest } from '../../src/core/request';
-import { parseSettings, withoutSecrets } from '../../src/core/settings';
 import { monitorPipeline } from '../../src/orchestrators/monitorPipeline';
 import { runExperiment } from '../../src/orchestrators/runExperiment';
 import type { HistoryEvent } from '@rag-orchestrator/functions-local-host/src/durable/history';
+import { experimentInput, monitorInput, SETUP } from './inputs';
 import { Replay, type Scheduled } from './replay';
 
 /** What one episode decided: the actions added since the previous one, the custom status, the end. */
@@ -73,28 +70,6 @@ const permanent = {
 };
 
 // --- runExperiment ------------------------------------------------------------------------------------------------
-
-const SETUP = ['syncSecrets', 'ensureCompute', 'registerComponents', 'stageConfig'];
-
-function experimentInput(chunkSizes: number[], maxParallelPipelines: number): RunExperimentInput {
-  const body = JSON.parse(readFileSync(path.join(__dirname, '../../examples/experiment.json'), 'utf8')) as {
-    config: { index: { chunking: { chunk_size: number[] } } };
-    options?: Record<string, unknown>;
-  };
-  body.config.index.chunking.chunk_size = chunkSizes;
-  body.options = { maxParallelPipelines };
-  const settings = withoutSecrets(parseSettings({}).settings);
-  const planned = planExperimentRequest(body, { experimentId: 'exp-1', settings });
-  if (!planned.ok) throw new Error(JSON.stringify(planned.problems));
-  return {
-    experimentId: 'exp-1',
-    request: planned.request,
-    settings,
-    submittedAt: '2026-01-01T00:00:00.000Z',
-    trigger: 'http',
-    requestHash: 'h',
-  };
-}
 
 async function experiment(chunkSizes: number[], maxParallel: number, setUpSteps = SETUP.length): Promise<Recorded> {
   const x = new Recorded(
@@ -198,14 +173,6 @@ describe('runExperiment: the sequence of durable calls', () => {
 
 // --- monitorPipeline ----------------------------------------------------------------------------------------------
 
-const monitorInput: MonitorPipelineInput = {
-  experimentId: 'exp-1',
-  index: 0,
-  indexName: 'idx-512',
-  jobName: 'exp-1-aaaa',
-  job: { properties: {} },
-  policy: { initialPollSeconds: 30, maxPollSeconds: 300, pollsPerGeneration: 20, deadlineHours: 72 },
-};
 const submittedValue = { jobName: 'exp-1-aaaa', created: true, status: 'NotStarted', studioUrl: 'https://ml/x' };
 const status = (s: string, final?: string, steps: unknown[] = []): unknown =>
   ok({ jobName: 'exp-1-aaaa', status: s, ...(final ? { final } : {}), steps });

@@ -5,16 +5,10 @@
 import { ActionType } from '@rag-orchestrator/functions-local-host/src/durable/actions';
 import type { MonitorPipelineInput } from '../../src/core/experiment';
 import { monitorPipeline } from '../../src/orchestrators/monitorPipeline';
+import { monitorInput } from './inputs';
 import { Replay } from './replay';
 
-const input: MonitorPipelineInput = {
-  experimentId: 'exp-1',
-  index: 0,
-  indexName: 'idx-512',
-  jobName: 'exp-1-aaaa',
-  job: { properties: {} },
-  policy: { initialPollSeconds: 30, maxPollSeconds: 300, pollsPerGeneration: 20, deadlineHours: 72 },
-};
+const input = monitorInput;
 
 async function submitted(): Promise<Replay> {
   const r = new Replay(monitorPipeline, 'monitorPipeline', input, {

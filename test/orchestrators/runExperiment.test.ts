@@ -2,36 +2,11 @@
  * runExperiment's decisions, replayed through durable-functions' own Orchestrator: set-up, the sliding window of
  * pipelines, and how it learns that a pipeline ended.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ActionType } from '@rag-orchestrator/functions-local-host/src/durable/actions';
-import type { PipelineResult, RunExperimentInput } from '../../src/core/experiment';
-import { planExperimentRequest } from '../../src/core/request';
-import { parseSettings, withoutSecrets } from '../../src/core/settings';
+import type { PipelineResult } from '../../src/core/experiment';
 import { runExperiment, safetyWakeUpMs } from '../../src/orchestrators/runExperiment';
+import { experimentInput, SETUP } from './inputs';
 import { Replay, type Scheduled } from './replay';
-
-const SETUP = ['syncSecrets', 'ensureCompute', 'registerComponents', 'stageConfig'];
-
-function experimentInput(chunkSizes: number[], maxParallelPipelines: number): RunExperimentInput {
-  const body = JSON.parse(readFileSync(path.join(__dirname, '../../examples/experiment.json'), 'utf8')) as {
-    config: { index: { chunking: { chunk_size: number[] } } };
-    options?: Record<string, unknown>;
-  };
-  body.config.index.chunking.chunk_size = chunkSizes;
-  body.options = { maxParallelPipelines };
-  const settings = withoutSecrets(parseSettings({}).settings);
-  const planned = planExperimentRequest(body, { experimentId: 'exp-1', settings });
-  if (!planned.ok) throw new Error(JSON.stringify(planned.problems));
-  return {
-    experimentId: 'exp-1',
-    request: planned.request,
-    settings,
-    submittedAt: '2026-01-01T00:00:00.000Z',
-    trigger: 'http',
-    requestHash: 'h',
-  };
-}
 
 /** Starts the experiment and completes its four set-up steps. */
 async function setUp(chunkSizes: number[], maxParallel: number): Promise<Replay> {
