@@ -7,19 +7,19 @@
  *   (default 60×: a one-hour pipeline takes a minute) so a demo experiment finishes while you watch.
  *
  * State survives restarts: the durable state (.local/host or .local/host-emulated) and, against the emulator, the
- * emulated Azure state (.local/emulator/state.json: jobs, secrets…, with the virtual time and the ports), so
- * experiments and their jobs are still there after a restart. `--fresh` wipes both first.
+ * emulated Azure state (.local/emulator/state.json: jobs, secrets…, with the virtual time and the ports, and the
+ * blobs in .local/emulator/state-blobs), so experiments and their jobs are still there after a restart. `--fresh` wipes both first.
  *
  * Options: --port N (default PORT or 7071), --speed N (virtual clock speed, emulator mode), --keys (require
  * function keys), --emulator (force the emulator even when Azure settings are present), --fresh (forget every
- * experiment and emulated resource).
+ * experiment and emulated resource), --state-dir DIR (where that state is kept; default .local).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startAzureEmulator } from '@rag-orchestrator/azure-emulator';
 import { createClock } from '@rag-orchestrator/virtual-clock';
-import { epochResuming, readSavedEmulator } from '@rag-orchestrator/azure-emulator/src/persist';
+import { blobFolderFor, epochResuming, readSavedEmulator } from '@rag-orchestrator/azure-emulator/src/persist';
 
 const root = resolve(__dirname, '..');
 
@@ -29,6 +29,7 @@ interface Args {
   keys: boolean;
   emulator: boolean;
   fresh: boolean;
+  stateDir: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -38,6 +39,7 @@ function parseArgs(argv: string[]): Args {
     keys: false,
     emulator: false,
     fresh: false,
+    stateDir: resolve(root, '.local'),
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -51,8 +53,9 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--keys') args.keys = true;
     else if (a === '--emulator') args.emulator = true;
     else if (a === '--fresh') args.fresh = true;
+    else if (a === '--state-dir' && argv[i + 1]) args.stateDir = resolve(argv[++i]!);
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm start -- [--port N] [--speed N] [--keys] [--emulator] [--fresh]');
+      console.log('usage: npm start -- [--port N] [--speed N] [--keys] [--emulator] [--fresh] [--state-dir DIR]');
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
   }
@@ -92,11 +95,15 @@ async function main(): Promise<void> {
   const useEmulator = args.emulator || !env.AML_SUBSCRIPTION_ID;
   let stopEmulator: (() => Promise<void>) | undefined;
   // Durable state, kept across restarts (with the emulator's state, against the emulator) unless --fresh.
-  const dataDir = resolve(root, useEmulator ? '.local/host-emulated' : '.local/host');
-  const stateFile = resolve(root, '.local/emulator/state.json');
+  const dataDir = join(args.stateDir, useEmulator ? 'host-emulated' : 'host');
+  const emulatorDir = join(args.stateDir, 'emulator');
+  const stateFile = join(emulatorDir, 'state.json');
   if (args.fresh) {
     rmSync(dataDir, { recursive: true, force: true });
-    if (useEmulator) rmSync(stateFile, { force: true });
+    if (useEmulator) {
+      rmSync(stateFile, { force: true });
+      rmSync(blobFolderFor(stateFile), { recursive: true, force: true });
+    }
   }
 
   if (useEmulator) {
@@ -107,7 +114,7 @@ async function main(): Promise<void> {
     const clock = createClock({ speed, ...(epoch !== undefined ? { epoch } : {}) });
     const emulator = await startAzureEmulator({
       clock,
-      dataDir: resolve(root, '.local/emulator'),
+      dataDir: emulatorDir,
       stateFile,
       port: saved?.port ?? 0,
       blobPort: saved?.blobPort ?? 0,
@@ -122,8 +129,8 @@ async function main(): Promise<void> {
         `  at ${emulator.url} (AzureML, Key Vault, Log Analytics, MLflow, blob via Azurite). Nothing reaches Azure.`,
         `  Virtual clock: ${clock.speed}x (a one-hour pipeline takes ${Math.max(1, Math.round(3600 / clock.speed))} s).`,
         saved
-          ? `  Resumed the previous run: ${saved.jobs.length} emulated job(s), its experiments (durable state in .local/host-emulated). \`npm start -- --fresh\` forgets them.`
-          : `  Experiments and emulated Azure state are kept between starts (.local/host-emulated, ${stateFile}); \`--fresh\` wipes them.`,
+          ? `  Resumed the previous run: ${saved.jobs.length} emulated job(s), its experiments (durable state in ${dataDir}). \`npm start -- --fresh\` forgets them.`
+          : `  Experiments and emulated Azure state are kept between starts (${dataDir}, ${emulatorDir}); \`--fresh\` wipes them.`,
         `  To use real Azure, set AML_SUBSCRIPTION_ID and the other settings (see local.settings.json.example).`,
         '',
       ].join('\n'),

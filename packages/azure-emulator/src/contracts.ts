@@ -116,7 +116,8 @@ export interface AzureEmulatorOptions {
   recordTraffic?: boolean;
   /**
    * Saves the Azure state (jobs, computes, components, secrets, access) to this JSON file every few seconds and on
-   * stop, and restores it from there at start when it exists (`npm start` between restarts). See persist.ts.
+   * stop, and restores it from there at start when it exists (`npm start` between restarts). Azurite then keeps its
+   * blobs on disk in `<state file without .json>-blobs/` beside it instead of in memory. See persist.ts.
    */
   stateFile?: string;
   /** Azurite's blob port (0 = any free port; default 0). */

@@ -20,7 +20,7 @@ import { keyVaultRoutes, SecretStore } from './keyvault';
 import { logAnalyticsRoutes } from './logAnalytics';
 import { mlflowRoutes } from './mlflow';
 import { runHistoryRoutes } from './runHistory';
-import { readSavedEmulator, restoreEmulator, saveEmulator, type EmulatorParts } from './persist';
+import { blobFolderFor, readSavedEmulator, restoreEmulator, saveEmulator, type EmulatorParts } from './persist';
 import { createScenarioState } from './scenario';
 import { startServer, type Service } from './server';
 import { ensureEmulatorCertificate, repoRoot } from './tls';
@@ -44,12 +44,14 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const secrets = new SecretStore();
   for (const [name, value] of Object.entries(options.seedSecrets ?? {})) secrets.set(name, value);
 
+  // With a state file (`npm start`) Azurite keeps its blobs on disk beside it, so staged configs, job logs and
+  // published accelerator snapshots survive a restart with the rest; otherwise (tests) it runs in memory.
+  const blobsDir = options.stateFile ? blobFolderFor(options.stateFile) : undefined;
   const azurite = await startAzuriteBlob({
     certPath,
     keyPath,
-    // In memory: the folder is only Azurite's working directory (it writes nothing there with --silent).
-    location: dataDir,
-    inMemory: true,
+    location: blobsDir ?? dataDir,
+    inMemory: blobsDir === undefined,
     port: options.blobPort ?? 0,
   });
   const blobs = new BlobWriter(azurite.accountUrl, certPath, issuer);

@@ -2,8 +2,9 @@
  * Saving and restoring the emulator's Azure state (jobs, computes, components, long-running operations, Key Vault
  * secrets and access, cluster events) in one JSON file, so `npm start` keeps a user's experiments and their jobs
  * between starts. Also saved: the virtual time and the ports, because the app's durable state holds the emulator's
- * endpoints and jobs' virtual times. Blobs (staged configs, job logs) are not saved: job logs are written again from
- * the jobs' timelines. Local tooling only; nothing here is a claim about Azure.
+ * endpoints and jobs' virtual times. Blobs (staged configs, job logs, accelerator snapshots) are kept by Azurite
+ * itself, on disk in the folder `blobFolderFor` names beside the state file. Local tooling only; nothing here is a
+ * claim about Azure.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { ComputeRecord, MlState, Operation } from './armMl';
@@ -11,6 +12,11 @@ import type { VaultState } from './armVault';
 import type { ClusterEvent } from './events';
 import type { JobRecord } from './jobs';
 import type { SecretStore, SecretVersion } from './keyvault';
+
+/** Where Azurite keeps the blobs that go with a state file: `state.json` → `state-blobs/` beside it. */
+export function blobFolderFor(stateFile: string): string {
+  return `${stateFile.replace(/\.json$/i, '')}-blobs`;
+}
 
 export interface SavedEmulator {
   version: 1;
