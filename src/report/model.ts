@@ -3,7 +3,6 @@
  * plan order with its index name's parts and metrics, the metric names and the best value of each.
  */
 import type { DiagnoseFailureOutput } from '../activities/contracts';
-import type { PipelineCounts } from '../core/experiment';
 import type { ExperimentStatus, ExperimentView, PipelineView } from '../core/experimentView';
 import { indexParts, partColumnsFor, shortLabels, type PartColumn } from './indexParts';
 
@@ -22,15 +21,11 @@ export interface ReportRow extends Pick<
   error?: string;
 }
 
-export interface ReportModel {
-  id: string;
-  experimentName?: string;
-  status: ExperimentStatus;
-  phase?: string;
-  createdTime?: string;
-  lastUpdatedTime?: string;
-  counts: PipelineCounts;
-  error?: string;
+/** The experiment as the report shows it: the view's own fields, plus its rows, columns and best values. */
+export interface ReportModel extends Pick<
+  ExperimentView,
+  'id' | 'experimentName' | 'status' | 'phase' | 'createdTime' | 'lastUpdatedTime' | 'counts' | 'error'
+> {
   /** Completed, Failed or Canceled: nothing will change any more. */
   finished: boolean;
   columns: PartColumn[];
