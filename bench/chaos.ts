@@ -171,7 +171,8 @@ export async function main(): Promise<ChaosFigures> {
     pipelinesPerExperiment: env('CHAOS_PIPELINES', 6),
     faultRate: env('CHAOS_FAULT_RATE', 0.2),
     kills: env('CHAOS_KILLS', 3),
-    killEverySeconds: env('CHAOS_KILL_EVERY_SECONDS', 15),
+    // Short enough that all the kills fall mid-run on an idle machine too (a run takes about 30 s there).
+    killEverySeconds: env('CHAOS_KILL_EVERY_SECONDS', 6),
     timeoutSeconds: env('CHAOS_TIMEOUT_SECONDS', 900),
     speed: env('CHAOS_SPEED', 600),
   };
@@ -179,7 +180,7 @@ export async function main(): Promise<ChaosFigures> {
   const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
   console.log(
     [
-      `   ${f.experiments} experiments × ${options.pipelinesPerExperiment} pipelines, ${pct(options.faultRate)} of Azure calls failing (429/500/503, Retry-After 1 s), ${f.kills} host SIGKILLs`,
+      `   ${f.experiments} experiments × ${options.pipelinesPerExperiment} pipelines, ${pct(options.faultRate)} of Azure calls failing (429/500/503, Retry-After 1 s), ${f.kills} host SIGKILLs mid-run (of ${options.kills} planned, ${options.killEverySeconds} s apart)`,
       `   finished (Completed):      ${f.completed}/${f.experiments} = ${pct(f.finishedShare)}   (failed ${f.failed}, lost ${f.lost})`,
       `   AML jobs submitted twice:  ${f.duplicateSubmissions}   (jobs created: ${f.jobsCreated} of ${f.pipelines})`,
       `   experiments lost:          ${f.lost}`,
