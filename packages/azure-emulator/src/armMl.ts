@@ -64,7 +64,8 @@ export interface MlDeps {
   url: () => string;
   blobAccountUrl: string;
   /** Called before a job is shown: writes logs due by now (idempotent). */
-  materialize: (job: JobRecord) => Promise<void>;
+  /** Writes the logs of the job's steps that have ended by `now` (the same `now` its answer is computed at). */
+  materialize: (job: JobRecord, now: number) => Promise<void>;
   /** Cluster events when a compute is created or fails. */
   onComputeEvent: (event: { cluster: string; type: string; message?: string; codes?: string }) => void;
 }
@@ -385,9 +386,9 @@ export function mlRoutes(deps: MlDeps): Route[] {
   };
 
   // --- jobs ------------------------------------------------------------------------------------------------------
-  const jobView = (job: JobRecord): Record<string, unknown> => {
+  const jobView = (job: JobRecord, now: number = clock.now()): Record<string, unknown> => {
     const props = (job.body.properties ?? {}) as Record<string, unknown>;
-    const t = timeline(job, clock.now());
+    const t = timeline(job, now);
     const studio = `https://ml.azure.com/runs/${job.name}?wsid=${workspaceId()}&tid=${IDS.tenantId}`;
     return {
       id: `${workspaceId()}/jobs/${job.name}`,
@@ -457,8 +458,9 @@ export function mlRoutes(deps: MlDeps): Route[] {
           displayName: props.displayName ?? old.displayName,
         },
       };
-      await deps.materialize(existing);
-      return json(200, jobView(existing));
+      const now = clock.now();
+      await deps.materialize(existing, now);
+      return json(200, jobView(existing, now));
     }
     const computeId = props.computeId as string | undefined;
     const settingsCompute = (props.settings as { defaultCompute?: string } | undefined)?.defaultCompute;
@@ -488,8 +490,10 @@ export function mlRoutes(deps: MlDeps): Route[] {
   const getJob = async (_req: EmuRequest, m: RegExpMatchArray): Promise<EmuResponse> => {
     const job = state.jobs.get(decode(m[4]));
     if (!job) return notFound('job', decode(m[4]));
-    await deps.materialize(job);
-    return json(200, jobView(job));
+    // One instant for the logs and the answer: a job never reads as ended before its step logs are written.
+    const now = clock.now();
+    await deps.materialize(job, now);
+    return json(200, jobView(job, now));
   };
 
   const cancelLocation = (name: string): string =>
@@ -517,8 +521,9 @@ export function mlRoutes(deps: MlDeps): Route[] {
   };
 
   const listJobs = async (): Promise<EmuResponse> => {
-    for (const job of state.jobs.values()) await deps.materialize(job);
-    return json(200, { value: [...state.jobs.values()].map(jobView) });
+    const now = clock.now();
+    for (const job of state.jobs.values()) await deps.materialize(job, now);
+    return json(200, { value: [...state.jobs.values()].map((job) => jobView(job, now)) });
   };
 
   return [

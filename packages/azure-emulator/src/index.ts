@@ -73,8 +73,8 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const logWriter = new JobLogWriter(blobs);
   // Best effort: a job read never fails because Azurite did; the problem is reported on stderr (once per job).
   const logFailuresReported = new Set<string>();
-  const materialize = (job: Parameters<JobLogWriter['materialize']>[0]): Promise<void> =>
-    logWriter.materialize(job, clock.now()).catch((err: unknown) => {
+  const materialize = (job: Parameters<JobLogWriter['materialize']>[0], now = clock.now()): Promise<void> =>
+    logWriter.materialize(job, now).catch((err: unknown) => {
       if (logFailuresReported.has(job.name)) return;
       logFailuresReported.add(job.name);
       console.error(`Azure emulator: could not write the logs of job ${job.name} to Azurite: ${String(err)}`);
