@@ -3,9 +3,11 @@
  * `azureml:eval_data:1`, registered by its QA generation) and `azureml:<name>@latest`, beside URIs. Pure.
  *
  * In the job body a pinned version becomes the asset's ARM id with the `azureml:` prefix (what the Python SDK v2
- * sends for `azureml:<name>:<version>`); `@latest` becomes AzureML's label URI
- * `azureml://locations/<region>/workspaces/<workspace>/data/<name>/versions/labels/latest` (the form AzureML's
- * batch-endpoint docs give for "the latest version"). See docs/planning.md for what rests on what.
+ * sends for `azureml:<name>:<version>`). `@latest` is pinned before an experiment starts (the start path reads the
+ * data container's `latestVersion`, as the AzureML SDK does before it submits a job), so every pipeline reads the same
+ * version; only a plan preview (`POST /api/plan`), which reads nothing in Azure, shows AzureML's label URI
+ * `azureml://locations/<region>/workspaces/<workspace>/data/<name>/versions/labels/latest` instead.
+ * See docs/planning.md for what rests on what.
  */
 import type { Settings } from './settings';
 import { workspaceResourceId } from './settings';
@@ -28,4 +30,40 @@ export function jobInputUri(value: string, settings: Settings): string {
   if (!ref) return value;
   if ('version' in ref) return `azureml:${workspaceResourceId(settings)}/data/${ref.name}/versions/${ref.version}`;
   return `azureml://locations/${settings.workspaceRegion}/workspaces/${settings.workspaceName}/data/${ref.name}/versions/labels/latest`;
+}
+
+/** One input that names a data asset: its key in `inputs` and the asset. */
+export interface DataAssetInput {
+  key: string;
+  ref: DataAssetRef;
+}
+
+/** The inputs that name data assets (`azureml:<name>:<version>` or `azureml:<name>@latest`), in key order. */
+export function dataAssetInputs(inputs: Readonly<Record<string, unknown>>): DataAssetInput[] {
+  return Object.keys(inputs)
+    .sort()
+    .flatMap((key) => {
+      const value = inputs[key];
+      const ref = typeof value === 'string' ? parseDataAssetRef(value) : undefined;
+      return ref ? [{ key, ref }] : [];
+    });
+}
+
+/**
+ * The request body with every `azureml:<name>@latest` input replaced by `azureml:<name>:<version>`, the version
+ * given for that name. Other inputs and fields are kept as they are; `body` is not changed.
+ */
+export function withPinnedInputs(
+  body: Record<string, unknown>,
+  versions: ReadonlyMap<string, string>,
+): Record<string, unknown> {
+  const inputs = (body.inputs ?? {}) as Record<string, unknown>;
+  const pinned = Object.fromEntries(
+    Object.entries(inputs).map(([key, value]) => {
+      const ref = typeof value === 'string' ? parseDataAssetRef(value) : undefined;
+      const version = ref && 'label' in ref ? versions.get(ref.name) : undefined;
+      return [key, version !== undefined ? `azureml:${ref!.name}:${version}` : value];
+    }),
+  );
+  return { ...body, inputs: pinned };
 }

@@ -6,11 +6,12 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { createHash } from 'node:crypto';
+import { lookUpWithAppClients } from '../activities/dataAssetVersions';
 import { checkNcrontab } from '../core/ncrontab';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
 import { readScheduleSource } from './scheduleSource';
-import { prepareStart } from './startPath';
+import { checkDataAssets, prepareStart, type StartArgs } from './startPath';
 
 const ACTIVE = [
   df.OrchestrationRuntimeStatus.Pending,
@@ -55,12 +56,15 @@ export async function runScheduledExperiment(
     return;
   }
   // The same start path as POST /api/experiments: settings a run needs, the cap, the input-URI policy.
-  const decision = prepareStart(body, {
+  const args: StartArgs = {
     settings,
     experimentId: `${prefix}-${stamp(new Date())}`,
     trigger: 'schedule',
     submittedAt: new Date().toISOString(),
-  });
+  };
+  const prepared = prepareStart(body, args);
+  const decision =
+    prepared.kind === 'ready' ? await checkDataAssets(prepared, body, args, lookUpWithAppClients(settings)) : prepared;
   if (decision.kind === 'notConfigured') {
     context.error(`Scheduled experiment not started: ${decision.message}`);
     return;
@@ -70,6 +74,10 @@ export async function runScheduledExperiment(
       `Scheduled experiment not started: '${source}' has ${decision.problems.length} problem(s): ` +
         decision.problems.map((p) => `${p.path}: ${p.message}`).join('; '),
     );
+    return;
+  }
+  if (decision.kind === 'unavailable') {
+    context.error(`Scheduled experiment not started: ${decision.message}`);
     return;
   }
   const { input, plan } = decision;

@@ -5,15 +5,17 @@
  */
 import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import { dataAssetInputs } from '../core/dataAsset';
 import type { RunExperimentInput } from '../core/experiment';
-import type { Plan } from '../core/types';
+import type { Plan, Problem } from '../core/types';
+import { lookUpWithAppClients } from '../activities/dataAssetVersions';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
 import { idempotentExperimentId, newExperimentId } from './experimentIds';
 import { clientAnswersErrors, apiBase, error, json, readJsonBody } from './http';
 // Registers the 405 answers of every route (src/index.ts imports this module).
 import './methodNotAllowed';
-import { prepareStart } from './startPath';
+import { checkDataAssets, prepareStart, type StartArgs } from './startPath';
 
 const MAX_IDEMPOTENCY_KEY = 200;
 
@@ -30,27 +32,18 @@ export async function startExperiment(
     return error(400, 'InvalidIdempotencyKey', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters.`);
   }
 
-  const decision = prepareStart(body.value, {
+  const args: StartArgs = {
     settings,
     experimentId: (r) =>
       key ? idempotentExperimentId(key) : newExperimentId(String(r.config.experiment_name ?? 'experiment')),
     trigger: 'http',
     submittedAt: new Date().toISOString(),
-  });
+  };
+  const decision = prepareStart(body.value, args);
   if (decision.kind === 'notConfigured') return error(503, 'NotConfigured', decision.message);
-  if (decision.kind === 'invalid') {
-    const { problems } = decision;
-    return error(
-      400,
-      'InvalidExperiment',
-      `The experiment has ${problems.length} problem(s); nothing was started.`,
-      problems,
-    );
-  }
-  const { input, plan } = decision;
-  const accepted = (status: number): HttpResponseInit => acceptedResponse(request, status, input, plan);
-
+  if (decision.kind === 'invalid') return invalid(decision.problems);
   if (key) {
+    const { input } = decision;
     const existing = await findExisting(client, input.experimentId);
     if (existing) {
       if (existing.requestHash !== input.requestHash) {
@@ -63,9 +56,17 @@ export async function startExperiment(
         );
       }
       context.log(`Idempotency-Key matched existing experiment ${input.experimentId}`);
-      return accepted(200);
+      return acceptedResponse(request, 200, existing, decision.plan);
     }
   }
+
+  // The data assets the inputs name: missing ones are problems; `@latest` is pinned to today's version.
+  const checked = await checkDataAssets(decision, body.value, args, lookUpWithAppClients(settings));
+  if (checked.kind === 'invalid') return invalid(checked.problems);
+  if (checked.kind === 'unavailable') return error(503, 'DataAssetLookupFailed', checked.message);
+  if (checked.kind !== 'ready') return error(503, 'NotConfigured', checked.message);
+  const { input, plan } = checked;
+  const accepted = (status: number): HttpResponseInit => acceptedResponse(request, status, input, plan);
 
   try {
     await client.startNew(ORCHESTRATION.runExperiment, { instanceId: input.experimentId, input });
@@ -78,8 +79,14 @@ export async function startExperiment(
   return accepted(202);
 }
 
+const invalid = (problems: Problem[]): HttpResponseInit =>
+  error(400, 'InvalidExperiment', `The experiment has ${problems.length} problem(s); nothing was started.`, problems);
+
+/** The answer to an accepted start; `dataAssets` says which data asset versions the inputs use (`@latest` pinned). */
 function acceptedResponse(request: HttpRequest, status: number, input: RunExperimentInput, plan: Plan) {
   const statusUri = `${apiBase(request)}/experiments/${input.experimentId}`;
+  const inputs = input.request.inputs as unknown as Record<string, string>;
+  const assets = dataAssetInputs(inputs).map(({ key }) => [key, inputs[key]]);
   return json(
     status,
     {
@@ -87,6 +94,7 @@ function acceptedResponse(request: HttpRequest, status: number, input: RunExperi
       statusUri,
       cancelUri: `${statusUri}/cancel`,
       experimentName: String(input.request.config.experiment_name ?? 'experiment'),
+      ...(assets.length > 0 ? { dataAssets: Object.fromEntries(assets) } : {}),
       pipelines: plan.pipelines.map((p) => ({ indexName: p.indexName, jobName: p.jobName })),
     },
     { Location: statusUri, 'Retry-After': '30' },

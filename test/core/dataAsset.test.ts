@@ -1,4 +1,4 @@
-import { jobInputUri, parseDataAssetRef } from '../../src/core/dataAsset';
+import { dataAssetInputs, jobInputUri, parseDataAssetRef, withPinnedInputs } from '../../src/core/dataAsset';
 import { planExperiment } from '../../src/core/plan';
 import { validateExperimentRequest } from '../../src/core/validate';
 import { fixture, testSettings } from './helpers';
@@ -54,5 +54,23 @@ describe('data assets as inputs', () => {
       mode: 'ReadOnlyMount',
     });
     expect(inputs.data_input).toMatchObject({ jobInputType: 'uri_folder', uri });
+  });
+});
+
+describe('pinning @latest', () => {
+  it('lists the inputs that name data assets, and pins only the @latest ones', () => {
+    const inputs = {
+      evalData: 'azureml:eval_data@latest',
+      data: 'azureml:rag_docs:4',
+      other: 'azureml://datastores/workspaceblobstore/paths/docs/',
+    };
+    expect(dataAssetInputs(inputs)).toEqual([
+      { key: 'data', ref: { name: 'rag_docs', version: '4' } },
+      { key: 'evalData', ref: { name: 'eval_data', label: 'latest' } },
+    ]);
+    const body = { config: { a: 1 }, inputs };
+    const pinned = withPinnedInputs(body, new Map([['eval_data', '2']]));
+    expect(pinned).toEqual({ config: { a: 1 }, inputs: { ...inputs, evalData: 'azureml:eval_data:2' } });
+    expect(body.inputs.evalData).toBe('azureml:eval_data@latest');
   });
 });

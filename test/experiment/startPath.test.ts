@@ -1,7 +1,8 @@
 /** The one start path of the HTTP trigger and the schedule, and the JSON 500 of every HTTP route. */
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { answersErrors } from '../../src/functions/http';
-import { prepareStart } from '../../src/functions/startPath';
+import type { DataAssetInput } from '../../src/core/dataAsset';
+import { checkDataAssets, prepareStart, type ReadyStart } from '../../src/functions/startPath';
 import { ACCELERATOR_SETTINGS, fixture, INPUTS, testSettings as baseSettings } from '../core/helpers';
 
 const testSettings = (overrides: Record<string, string> = {}) =>
@@ -40,6 +41,53 @@ describe('prepareStart', () => {
     );
     expect(a.kind === 'ready' && b.kind === 'ready' && a.input.requestHash === b.input.requestHash).toBe(true);
     expect(JSON.stringify(a)).not.toContain('secret-key-1');
+  });
+});
+
+describe('checkDataAssets', () => {
+  const body = {
+    config: fixture('sample'),
+    inputs: { data: INPUTS.data, evalData: 'azureml:eval_data@latest' },
+  };
+  const ready = (): ReadyStart => {
+    const decision = prepareStart(body, args());
+    if (decision.kind !== 'ready') throw new Error(decision.kind);
+    return decision;
+  };
+
+  it('pins @latest to the version the workspace names, in every job body, keeping the fingerprint of the body sent', async () => {
+    const asked: DataAssetInput[][] = [];
+    const decision = await checkDataAssets(ready(), body, args(), async (assets) => {
+      asked.push([...assets]);
+      return { ok: true, latest: new Map([['eval_data', '3']]) };
+    });
+    expect(asked).toEqual([[{ key: 'evalData', ref: { name: 'eval_data', label: 'latest' } }]]);
+    if (decision.kind !== 'ready') throw new Error(decision.kind);
+    expect(decision.input.request.inputs.evalData).toBe('azureml:eval_data:3');
+    expect(decision.input.experimentId).toBe('exp-start');
+    expect(decision.input.requestHash).toBe(ready().input.requestHash);
+    for (const p of decision.plan.pipelines) {
+      expect(JSON.stringify(p.job)).toContain('/data/eval_data/versions/3');
+      expect(JSON.stringify(p.job)).not.toContain('labels/latest');
+    }
+  });
+
+  it('refuses a missing asset at its input, and starts nothing when the workspace cannot be read', async () => {
+    const problems = [{ path: '/inputs/evalData', message: 'data asset eval_data does not exist' }];
+    expect(await checkDataAssets(ready(), body, args(), async () => ({ ok: false, problems }))).toEqual({
+      kind: 'invalid',
+      problems,
+    });
+    expect(
+      await checkDataAssets(ready(), body, args(), async () => ({ ok: false, unavailable: 'Could not read' })),
+    ).toEqual({ kind: 'unavailable', message: 'Could not read' });
+  });
+
+  it('asks nothing when no input names a data asset', async () => {
+    const plain = prepareStart({ config: fixture('sample'), inputs: INPUTS }, args());
+    if (plain.kind !== 'ready') throw new Error(plain.kind);
+    const decision = await checkDataAssets(plain, {}, args(), () => Promise.reject(new Error('asked')));
+    expect(decision).toBe(plain);
   });
 });
 

@@ -1,8 +1,11 @@
 /**
- * ARM code and environment versions (api-version 2022-10-01, `mfe.json` CodeVersion / EnvironmentVersion):
- * `PUT/GET …/workspaces/{ws}/codes/{name}/versions/{version}` and `…/environments/{name}/versions/{version}`.
+ * ARM code, environment and data versions (api-version 2022-10-01, `mfe.json` CodeVersion / EnvironmentVersion /
+ * DataVersionBase): `PUT/GET …/workspaces/{ws}/codes|environments|data/{name}/versions/{version}`, and the data
+ * container `GET …/data/{name}` (DataContainer: `dataType`, `latestVersion`, `nextVersion`), which is what the AzureML
+ * SDK reads to resolve `azureml:<name>@latest` (azure-ai-ml `_get_latest_version_from_container`).
  * Versions are immutable, as in AzureML: the same body again → 200 with the existing version, a different one →
- * 409 `Conflict`. A code version needs `properties.codeUri`; an environment version needs `properties.image`.
+ * 409 `Conflict`. A code version needs `properties.codeUri`, an environment version `properties.image`, a data
+ * version `properties.dataUri` and `properties.dataType`. The latest version is the one created last.
  */
 import type { Clock } from '@rag-orchestrator/virtual-clock';
 import { armError, decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
@@ -14,12 +17,31 @@ export interface AssetVersion {
   created: string;
 }
 
-type Kind = 'codes' | 'environments';
+type Kind = 'codes' | 'environments' | 'data';
+const KINDS: readonly Kind[] = ['codes', 'environments', 'data'];
 const TYPE: Record<Kind, string> = {
   codes: 'Microsoft.MachineLearningServices/workspaces/codes/versions',
   environments: 'Microsoft.MachineLearningServices/workspaces/environments/versions',
+  data: 'Microsoft.MachineLearningServices/workspaces/data/versions',
 };
-const REQUIRED: Record<Kind, string> = { codes: 'codeUri', environments: 'image' };
+const REQUIRED: Record<Kind, readonly string[]> = {
+  codes: ['codeUri'],
+  environments: ['image'],
+  data: ['dataUri', 'dataType'],
+};
+const NOUN: Record<Kind, string> = { codes: 'code', environments: 'environment', data: 'data' };
+
+/** What each kind's version holds besides the common asset fields. */
+function ownProperties(kind: Kind, props: Record<string, unknown>): Record<string, unknown> {
+  if (kind === 'codes') return { codeUri: props.codeUri };
+  if (kind === 'data') return { dataType: props.dataType, dataUri: props.dataUri };
+  return {
+    image: props.image,
+    ...(props.condaFile !== undefined ? { condaFile: props.condaFile } : {}),
+    osType: (props.osType as string | undefined) ?? 'Linux',
+    environmentType: 'UserCreated',
+  };
+}
 
 function view(kind: Kind, name: string, version: string, entry: AssetVersion): Record<string, unknown> {
   const props = (entry.body.properties ?? {}) as Record<string, unknown>;
@@ -30,33 +52,63 @@ function view(kind: Kind, name: string, version: string, entry: AssetVersion): R
     isArchived: false,
     isAnonymous: props.isAnonymous === true,
   };
-  const own =
-    kind === 'codes'
-      ? { codeUri: props.codeUri }
-      : {
-          image: props.image,
-          ...(props.condaFile !== undefined ? { condaFile: props.condaFile } : {}),
-          osType: (props.osType as string | undefined) ?? 'Linux',
-          environmentType: 'UserCreated',
-        };
   return {
     id: `${workspaceId()}/${kind}/${name}/versions/${version}`,
     name: version,
     type: TYPE[kind],
-    properties: { ...common, ...own },
+    properties: { ...common, ...ownProperties(kind, props) },
     systemData: systemData(entry.created),
   };
 }
 
+/** A data container (`GET …/data/{name}`): its type and latest version, from the versions registered under it. */
+function dataContainerRoute(deps: { guarded: Guarded; versions: Map<string, AssetVersion> }): Route {
+  return {
+    method: 'GET',
+    pattern: rx('/data/([^/]+)'),
+    handler: deps.guarded((_req, m) => {
+      const name = decode(m[4]);
+      const prefix = `data/${name}/`;
+      const versions = [...deps.versions.entries()].filter(([key]) => key.startsWith(prefix));
+      const latest = versions.at(-1);
+      if (!latest) {
+        return armError(
+          404,
+          'ResourceNotFound',
+          `The data asset '${name}' was not found in workspace '${IDS.workspaceName}'.`,
+        );
+      }
+      const numeric = versions.map(([key]) => Number(key.slice(prefix.length))).filter(Number.isInteger);
+      return json(200, {
+        id: `${workspaceId()}/data/${name}`,
+        name,
+        type: 'Microsoft.MachineLearningServices/workspaces/data',
+        properties: {
+          description: null,
+          tags: {},
+          properties: {},
+          isArchived: false,
+          dataType: (latest[1].body.properties as Record<string, unknown>).dataType,
+          latestVersion: latest[0].slice(prefix.length),
+          nextVersion: String(Math.max(0, ...numeric) + 1),
+        },
+        systemData: systemData(versions[0]![1].created),
+      });
+    }),
+  };
+}
+
+type Guarded = (
+  h: (req: EmuRequest, m: RegExpMatchArray) => EmuResponse,
+) => (req: EmuRequest, m: RegExpMatchArray) => EmuResponse | Promise<EmuResponse>;
+
 export function assetVersionRoutes(deps: {
   clock: Clock;
-  guarded: (
-    h: (req: EmuRequest, m: RegExpMatchArray) => EmuResponse,
-  ) => (req: EmuRequest, m: RegExpMatchArray) => EmuResponse | Promise<EmuResponse>;
+  guarded: Guarded;
   versions: Map<string, AssetVersion>;
 }): Route[] {
-  const routes: Route[] = [];
-  for (const kind of ['codes', 'environments'] as const) {
+  const routes: Route[] = [dataContainerRoute(deps)];
+  for (const kind of KINDS) {
     const pattern = rx(`/${kind}/([^/]+)/versions/([^/]+)`);
     const key = (m: RegExpMatchArray): { name: string; version: string; id: string } => {
       const name = decode(m[4]);
@@ -75,7 +127,7 @@ export function assetVersionRoutes(deps: {
             : armError(
                 404,
                 'ResourceNotFound',
-                `The ${kind === 'codes' ? 'code' : 'environment'} version '${name}:${version}' was not found in workspace '${IDS.workspaceName}'.`,
+                `The ${NOUN[kind]} version '${name}:${version}' was not found in workspace '${IDS.workspaceName}'.`,
               );
         }),
       },
@@ -86,16 +138,15 @@ export function assetVersionRoutes(deps: {
           const { name, version, id } = key(m);
           const body = (req.body ?? {}) as Record<string, unknown>;
           const props = (body.properties ?? {}) as Record<string, unknown>;
-          if (typeof props[REQUIRED[kind]] !== 'string' || !props[REQUIRED[kind]]) {
-            return armError(400, 'UserError', `${name}:${version}: properties.${REQUIRED[kind]} is required.`);
-          }
+          const missing = REQUIRED[kind].find((field) => typeof props[field] !== 'string' || !props[field]);
+          if (missing) return armError(400, 'UserError', `${name}:${version}: properties.${missing} is required.`);
           const existing = deps.versions.get(id);
           if (existing) {
             if (canonical(existing.body.properties) !== canonical(body.properties)) {
               return armError(
                 409,
                 'Conflict',
-                `${kind === 'codes' ? 'Code' : 'Environment'} '${name}' version '${version}' already exists with different properties. Versions are immutable: register the change under a new version.`,
+                `The ${NOUN[kind]} asset '${name}' version '${version}' already exists with different properties. Versions are immutable: register the change under a new version.`,
               );
             }
             return json(200, view(kind, name, version, existing));

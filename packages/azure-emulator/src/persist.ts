@@ -1,12 +1,13 @@
 /**
- * Saving and restoring the emulator's Azure state (jobs, computes, components, long-running operations, Key Vault
- * secrets and access, cluster events) in one JSON file, so `npm start` keeps a user's experiments and their jobs
+ * Saving and restoring the emulator's Azure state (jobs, computes, components, code/environment/data versions,
+ * long-running operations, Key Vault secrets and access, cluster events) in one JSON file, so `npm start` keeps a user's experiments and their jobs
  * between starts. Also saved: the virtual time and the ports, because the app's durable state holds the emulator's
  * endpoints and jobs' virtual times. Blobs (staged configs, job logs, accelerator snapshots) are kept by Azurite
  * itself, on disk in the folder `blobFolderFor` names beside the state file. Local tooling only; nothing here is a
  * claim about Azure.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { AssetVersion } from './armAssets';
 import type { ComputeRecord, MlState, Operation } from './armMl';
 import type { VaultState } from './armVault';
 import type { ClusterEvent } from './events';
@@ -27,6 +28,8 @@ export interface SavedEmulator {
   jobs: JobRecord[];
   computes: ComputeRecord[];
   components: [string, [string, { body: Record<string, unknown>; created: string }][]][];
+  /** Code, environment and data versions (absent in files saved before they were kept). */
+  assets?: [string, AssetVersion][];
   operations: Operation[];
   accessPolicies: VaultState['accessPolicies'];
   roleAssignments: [string, unknown][];
@@ -58,6 +61,7 @@ export function restoreEmulator(saved: SavedEmulator, parts: EmulatorParts): voi
   for (const compute of saved.computes) parts.ml.computes.set(compute.name, compute);
   for (const [name, versions] of saved.components) parts.ml.components.set(name, new Map(versions));
   for (const op of saved.operations) parts.ml.operations.set(op.id, op);
+  for (const [key, version] of saved.assets ?? []) parts.ml.assets.set(key, version);
   parts.vault.accessPolicies.push(...saved.accessPolicies);
   for (const [id, assignment] of saved.roleAssignments) {
     parts.vault.roleAssignments.set(id, assignment as never);
@@ -81,6 +85,7 @@ export function saveEmulator(
     computes: [...parts.ml.computes.values()],
     components: [...parts.ml.components.entries()].map(([name, versions]) => [name, [...versions.entries()]]),
     operations: [...parts.ml.operations.values()],
+    assets: [...parts.ml.assets.entries()],
     accessPolicies: parts.vault.accessPolicies,
     roleAssignments: [...parts.vault.roleAssignments.entries()],
     secrets: parts.secrets.dump(),

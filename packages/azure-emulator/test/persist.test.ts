@@ -3,6 +3,7 @@
  * new emulator started on the same state file; a new file starts empty.
  */
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
+import type { TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -18,16 +19,35 @@ jest.setTimeout(120_000);
 const dir = mkdtempSync(join(tmpdir(), 'emulator-state-'));
 const stateFile = join(dir, 'state.json');
 
+/**
+ * A token straight from this emulator's managed-identity endpoint: DefaultAzureCredential keeps the first
+ * emulator's ARM token in a process-wide cache, and the second emulator (new signing key) rightly refuses it.
+ */
+const ownToken = (emulator: AzureEmulator): TokenCredential => ({
+  getToken: async () => {
+    const url = `${emulator.settings.IDENTITY_ENDPOINT}?resource=https://management.azure.com&api-version=2019-08-01`;
+    const res = await fetch(url, { headers: { 'X-IDENTITY-HEADER': emulator.settings.IDENTITY_HEADER! } });
+    const body = (await res.json()) as { access_token: string; expires_on: string };
+    return { token: body.access_token, expiresOnTimestamp: Number(body.expires_on) * 1000 };
+  },
+});
+
+const armClient = (emulator: AzureEmulator) =>
+  new AzureMachineLearningWorkspaces(ownToken(emulator), emulator.settings.AML_SUBSCRIPTION_ID!, {
+    endpoint: emulator.settings.AZURE_RESOURCE_MANAGER_ENDPOINT,
+    $host: emulator.settings.AZURE_RESOURCE_MANAGER_ENDPOINT,
+    credentialScopes: ['https://management.azure.com/.default'],
+  });
+
 async function createJobSecretAndBlob(emulator: AzureEmulator): Promise<void> {
   const s = emulator.settings;
   await blobContainer(emulator).createIfNotExists();
-  const ml = new AzureMachineLearningWorkspaces(credential(), s.AML_SUBSCRIPTION_ID!, {
-    endpoint: s.AZURE_RESOURCE_MANAGER_ENDPOINT,
-    $host: s.AZURE_RESOURCE_MANAGER_ENDPOINT,
-    credentialScopes: ['https://management.azure.com/.default'],
-  });
+  const ml = armClient(emulator);
   await ml.jobs.createOrUpdate(s.AML_RESOURCE_GROUP_NAME!, s.AML_WORKSPACE_NAME!, 'kept-job-1', {
     properties: { jobType: 'Pipeline', experimentName: 'kept', jobs: {} },
+  });
+  await ml.dataVersions.createOrUpdate(s.AML_RESOURCE_GROUP_NAME!, s.AML_WORKSPACE_NAME!, 'kept_data', '3', {
+    properties: { dataType: 'uri_file', dataUri: 'azureml://datastores/workspaceblobstore/paths/kept.jsonl' },
   });
   await new SecretClient(s.AZURE_KEY_VAULT_ENDPOINT!, credential(), {
     disableChallengeResourceVerification: true,
@@ -41,7 +61,7 @@ function blobContainer(emulator: AzureEmulator) {
   );
 }
 
-it('restores jobs, secrets, blobs, ports and the virtual time from the state file', async () => {
+it('restores jobs, asset versions, secrets, blobs, ports and the virtual time from the state file', async () => {
   const clock = createClock({ speed: 600 });
   const first = await startForTest({ clock, stateFile, dataDir: join(dir, 'a') });
   try {
@@ -64,6 +84,13 @@ it('restores jobs, secrets, blobs, ports and the virtual time from the state fil
     expect(second.url).toBe(first.url);
     expect(second.state.jobs()).toEqual([expect.objectContaining({ name: 'kept-job-1', createdCount: 1 })]);
     expect(second.state.secrets()).toEqual(expect.arrayContaining([{ name: 'kept-secret', versions: 1 }]));
+    const s = second.settings;
+    const data = await armClient(second).dataContainers.get(
+      s.AML_RESOURCE_GROUP_NAME!,
+      s.AML_WORKSPACE_NAME!,
+      'kept_data',
+    );
+    expect(data.properties.latestVersion).toBe('3');
     // Azurite kept the blob on disk beside the state file.
     expect((await blobContainer(second).getBlockBlobClient('kept/config.json').downloadToBuffer()).toString()).toBe(
       '{"kept":true}',
