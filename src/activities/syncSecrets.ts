@@ -1,11 +1,16 @@
 /**
  * syncSecrets: copies the accelerator's 17 environment fields into Key Vault secrets (names and `None`
  * convention of the accelerator), writing only the secrets whose latest version differs.
+ *
+ * Experiments started together each run it at the same moment; each would read the old values and write all 17.
+ * So within one process a sync joins the one already in flight for the same vault and the same values (compared by
+ * a hash kept in memory, never logged) instead of running again: one set of versions for a burst of starts.
  */
+import { createHash } from 'node:crypto';
 import { type SyncSecretsInput, type SyncSecretsOutput } from './contracts';
 import { secretValues, type ActivityDeps } from './deps';
 import { fail, ok, permanentOrThrow, statusOf, type Target } from './result';
-import { desiredSecrets, needsWrite, unresolvedReferences } from './secretsPlan';
+import { desiredSecrets, needsWrite, unresolvedReferences, type DesiredSecret } from './secretsPlan';
 import type { ActivityResult } from './contracts';
 
 /** The adapter; `handlers.ts` checks its settings, redacts it and checks its result. */
@@ -13,7 +18,7 @@ export async function runSyncSecrets(
   _input: SyncSecretsInput,
   deps: ActivityDeps,
 ): Promise<ActivityResult<SyncSecretsOutput>> {
-  const { settings, clients, log } = deps;
+  const { settings, log } = deps;
   const vault = settings.keyVaultEndpoint;
   const resource = `Key Vault ${vault}`;
 
@@ -52,6 +57,31 @@ export async function runSyncSecrets(
     },
   });
 
+  const key = createHash('sha256')
+    .update(JSON.stringify([vault, desired.secrets.map((x) => [x.name, x.value])]))
+    .digest('hex');
+  const running = inFlight.get(key);
+  if (running) {
+    log('syncSecrets: joined the sync of the same values already in flight in this process');
+    return running;
+  }
+  const sync = writeChanged(desired.secrets, deps, target).finally(() => inFlight.delete(key));
+  inFlight.set(key, sync);
+  return sync;
+}
+
+/** Syncs in flight in this process, by a hash of the vault and the values. */
+const inFlight = new Map<string, Promise<ActivityResult<SyncSecretsOutput>>>();
+
+/** Reads every secret, then writes those whose latest value differs. */
+async function writeChanged(
+  secrets: readonly DesiredSecret[],
+  deps: ActivityDeps,
+  target: (secretName: string, verb: 'read' | 'write') => Target,
+): Promise<ActivityResult<SyncSecretsOutput>> {
+  const { settings, clients, log } = deps;
+  const vault = settings.keyVaultEndpoint;
+  const desired = { secrets };
   const client = clients.secrets();
   const written: string[] = [];
   const unchanged: string[] = [];

@@ -59,6 +59,23 @@ describe('syncSecrets against the emulator', () => {
     expect(value.value).toBe('None');
   });
 
+  it('writes one version for experiments that sync at the same moment (they join the sync in flight)', async () => {
+    h.setEnv({ AZURE_SEARCH_ADMIN_KEY: 'test-rotated-search-key' });
+    const versions = () => h.emulator.state.secrets().find((s) => s.name === 'azure-search-admin-key')?.versions ?? 0;
+    const before = versions();
+    const results = await Promise.all([1, 2, 3].map(() => syncSecrets({}, h.deps())));
+    expect(results.map((r) => valueOf(r).written)).toEqual([
+      ['azure-search-admin-key'],
+      ['azure-search-admin-key'],
+      ['azure-search-admin-key'],
+    ]);
+    expect(versions()).toBe(before + 1);
+    // Once it is done, a new sync runs again (and finds nothing to write).
+    expect(valueOf(await syncSecrets({}, h.deps())).written).toEqual([]);
+    h.setEnv({ AZURE_SEARCH_ADMIN_KEY: 'test-azure_search_admin_key' });
+    expect(valueOf(await syncSecrets({}, h.deps())).written).toEqual(['azure-search-admin-key']);
+  });
+
   it('retries a throttled or failing vault and still succeeds', async () => {
     h.setEnv({ AZURE_LANGUAGE_SERVICE_KEY: 'test-newer-language-key' });
     h.emulator.scenario.inject({ method: 'GET', path: '/secrets/', status: 429, retryAfterSeconds: 0, times: 2 });
