@@ -8,7 +8,8 @@
  *
  * State survives restarts: the durable state (.local/host or .local/host-emulated) and, against the emulator, the
  * emulated Azure state (.local/emulator/state.json: jobs, secrets…, with the virtual time and the ports, and the
- * blobs in .local/emulator/state-blobs), so experiments and their jobs are still there after a restart. `--fresh` wipes both first.
+ * blobs in .local/emulator/state-blobs), so experiments and their jobs are still there after a restart. `--fresh`
+ * wipes both first.
  *
  * Options: --port N (default PORT or 7071), --speed N (virtual clock speed, emulator mode), --keys (require
  * function keys), --emulator (force the emulator even when Azure settings are present), --fresh (forget every

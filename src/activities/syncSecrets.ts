@@ -81,13 +81,12 @@ async function writeChanged(
 ): Promise<ActivityResult<SyncSecretsOutput>> {
   const { settings, clients, log } = deps;
   const vault = settings.keyVaultEndpoint;
-  const desired = { secrets };
   const client = clients.secrets();
   const written: string[] = [];
   const unchanged: string[] = [];
   // Read every current value first (at once), so a refused read fails before anything is written.
   const reads = await Promise.all(
-    desired.secrets.map((secret) =>
+    secrets.map((secret) =>
       client.getSecret(secret.name).then(
         (bundle) => ({ ok: true as const, value: bundle.value }),
         (error: unknown) => ({ ok: false as const, error }),
@@ -95,13 +94,13 @@ async function writeChanged(
     ),
   );
   const current = new Map<string, string | undefined>();
-  for (const [i, secret] of desired.secrets.entries()) {
+  for (const [i, secret] of secrets.entries()) {
     const read = reads[i]!;
     if (read.ok) current.set(secret.name, read.value);
     else if (statusOf(read.error) === 404) current.set(secret.name, undefined);
     else return permanentOrThrow(read.error, target(secret.name, 'read'));
   }
-  for (const secret of desired.secrets) {
+  for (const secret of secrets) {
     if (!needsWrite(secret.value, current.get(secret.name))) {
       unchanged.push(secret.name);
       continue;

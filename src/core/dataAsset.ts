@@ -58,12 +58,9 @@ export function withPinnedInputs(
   versions: ReadonlyMap<string, string>,
 ): Record<string, unknown> {
   const inputs = (body.inputs ?? {}) as Record<string, unknown>;
-  const pinned = Object.fromEntries(
-    Object.entries(inputs).map(([key, value]) => {
-      const ref = typeof value === 'string' ? parseDataAssetRef(value) : undefined;
-      const version = ref && 'label' in ref ? versions.get(ref.name) : undefined;
-      return [key, version !== undefined ? `azureml:${ref!.name}:${version}` : value];
-    }),
-  );
-  return { ...body, inputs: pinned };
+  const pins = dataAssetInputs(inputs).flatMap(({ key, ref }) => {
+    const version = 'label' in ref ? versions.get(ref.name) : undefined;
+    return version !== undefined ? [[key, `azureml:${ref.name}:${version}`]] : [];
+  });
+  return { ...body, inputs: { ...inputs, ...Object.fromEntries(pins) } };
 }

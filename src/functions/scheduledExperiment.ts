@@ -65,7 +65,7 @@ export async function runScheduledExperiment(
   const prepared = prepareStart(body, args);
   const decision =
     prepared.kind === 'ready' ? await checkDataAssets(prepared, body, args, lookUpWithAppClients(settings)) : prepared;
-  if (decision.kind === 'notConfigured') {
+  if (decision.kind === 'notConfigured' || decision.kind === 'unavailable') {
     context.error(`Scheduled experiment not started: ${decision.message}`);
     return;
   }
@@ -74,10 +74,6 @@ export async function runScheduledExperiment(
       `Scheduled experiment not started: '${source}' has ${decision.problems.length} problem(s): ` +
         decision.problems.map((p) => `${p.path}: ${p.message}`).join('; '),
     );
-    return;
-  }
-  if (decision.kind === 'unavailable') {
-    context.error(`Scheduled experiment not started: ${decision.message}`);
     return;
   }
   const { input, plan } = decision;
