@@ -196,7 +196,10 @@ const sameVaultUri = (a: string | undefined, b: string): boolean =>
  * Finds the vault the accelerator's steps read (`--keyvault`, AZURE_KEY_VAULT_ENDPOINT): the workspace's own vault
  * when its URI is that endpoint, else the vault with that URI (or name) in the subscription.
  */
-async function findVault(deps: ActivityDeps, workspace: Workspace): Promise<{ id: ArmId; vault: Vault } | undefined> {
+export async function findVault(
+  deps: ActivityDeps,
+  workspace: Workspace,
+): Promise<{ id: ArmId; vault: Vault } | undefined> {
   const endpoint = deps.settings.keyVaultEndpoint;
   const fromWorkspace = workspace.keyVault ? parseVaultId(workspace.keyVault) : undefined;
   if (fromWorkspace) {

@@ -42,6 +42,10 @@ export interface Clients {
    * https://ml.azure.com/.default.
    */
   mlflow(endpoint: string): Client;
+  /** Any ARM API the SDK packages above do not cover (Cognitive Services deployments), with the ARM token. */
+  armRest(): Client;
+  /** Azure AI Search data plane at `endpoint`, authenticated with the admin key (`api-key` header). */
+  searchService(endpoint: string, adminKey: string): Client;
 }
 
 const userAgentOptions = { userAgentPrefix: USER_AGENT_PREFIX };
@@ -140,9 +144,43 @@ function dataPlaneClients(
   };
 }
 
+/** The preflight's REST clients: generic ARM, and Search with its admin key (one per endpoint and key). */
+function restClients(settings: Settings, credential: TokenCredential): Pick<Clients, 'armRest' | 'searchService'> {
+  const armScope = `${withoutTrailingSlash(settings.endpoints.resourceManagerAudience)}/.default`;
+  const search = new Map<string, { key: string; client: Client }>();
+  return {
+    armRest: lazy(() =>
+      sdk.restCoreClient().getClient(withoutTrailingSlash(settings.endpoints.resourceManager), credential, {
+        credentials: { scopes: [armScope] },
+        userAgentOptions,
+      }),
+    ),
+    searchService: (endpoint, adminKey) => {
+      const url = withoutTrailingSlash(endpoint);
+      const made = search.get(url);
+      if (made?.key === adminKey) return made.client;
+      const client = sdk.restCoreClient().getClient(
+        url,
+        { key: adminKey },
+        {
+          credentials: { apiKeyHeaderName: 'api-key' },
+          userAgentOptions,
+        },
+      );
+      search.set(url, { key: adminKey, client });
+      return client;
+    },
+  };
+}
+
 /** Builds a set of lazily created clients for these settings (tests may pass their own credential). */
 export function createClients(settings: Settings, credential: TokenCredential): Clients {
-  return { credential, ...armClients(settings, credential), ...dataPlaneClients(settings, credential) };
+  return {
+    credential,
+    ...armClients(settings, credential),
+    ...dataPlaneClients(settings, credential),
+    ...restClients(settings, credential),
+  };
 }
 
 let credential: TokenCredential | undefined;

@@ -11,6 +11,9 @@ Commands:
                            workspace (content-hashed versions: a second run uploads nothing); print
                            AML_CODE_ASSET_ID=… and AML_ENVIRONMENT_ID=… on stdout. Exit 2: not a checkout (nothing
                            uploaded), 3: workspace settings unset, 4: Azure refused.
+  doctor [experiment.json] Run the start's preflight with your Azure settings and sign-in (vCPU quota, Search index
+                           slots, OpenAI deployments, code/environment assets, Key Vault access, your permissions):
+                           one line per check, ok / problem / cannot tell, with the fix. Exit 1 on a problem.
 
 Options (plan):
   --experiment-id <id>     Experiment id (default: derived from the config's content, so repeated plans are identical)

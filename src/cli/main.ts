@@ -12,6 +12,7 @@ import type { Problem } from '../core/types';
 import { validateConfig } from '../core/validate';
 import { writtenFloats } from '../core/writtenFloats';
 import { parseArgs, USAGE, type CliArgs } from './args';
+import { doctor } from './doctor';
 import { publishAccelerator } from './publish';
 
 export const EXIT = { ok: 0, invalid: 2, usage: 64 } as const;
@@ -148,6 +149,17 @@ if (require.main === module && process.argv[2] === 'publish-accelerator') {
   } else {
     const io = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) };
     void publishAccelerator(checkout, process.env, io).then((code) => {
+      process.exitCode = code;
+    });
+  }
+} else if (require.main === module && process.argv[2] === 'doctor') {
+  const [file, ...extra] = process.argv.slice(3);
+  const io = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) };
+  if (extra.length > 0) {
+    io.stderr(`doctor takes at most one argument: an experiment file.\n\n${USAGE}\n`);
+    process.exitCode = EXIT.usage;
+  } else {
+    void doctor(file === undefined ? undefined : readFileSync(file, 'utf8'), process.env, io).then((code) => {
       process.exitCode = code;
     });
   }

@@ -91,6 +91,8 @@ export interface Settings {
   };
   schedule: { cron: string | undefined; source: string | undefined };
   http: { maxBodyBytes: number };
+  /** PREFLIGHT_CACHE_SECONDS: how long the preflight reuses what it read of Azure (0: read every time). */
+  preflight: { cacheSeconds: number };
   /** Guard rails on what one request may order (see docs/planning.md, "Limits"). */
   limits: {
     /** MAX_PIPELINES_PER_EXPERIMENT: most index configurations (AzureML pipeline jobs) one experiment may have. */
@@ -239,6 +241,7 @@ export function parseSettings(env: Env): { settings: Settings; problems: Setting
     orchestration: orchestrationOf(read),
     schedule: { cron: optional('EXPERIMENT_SCHEDULE'), source: optional('EXPERIMENT_SCHEDULE_SOURCE') },
     http: { maxBodyBytes: int('MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024) },
+    preflight: { cacheSeconds: int('PREFLIGHT_CACHE_SECONDS', 30, 0, 3600) },
     limits: limitsOf(read),
     accelerator,
     placeholders,

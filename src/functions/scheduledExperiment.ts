@@ -10,6 +10,7 @@ import { lookUpWithAppClients } from '../activities/dataAssetVersions';
 import { checkNcrontab } from '../core/ncrontab';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
+import { cannotTellLine, preflightFor } from './preflightGate';
 import { readScheduleSource } from './scheduleSource';
 import { checkDataAssets, prepareStart, type StartArgs } from './startPath';
 
@@ -77,6 +78,15 @@ export async function runScheduledExperiment(
     return;
   }
   const { input, plan } = decision;
+  const preflight = await preflightFor(settings, plan, input.request.config);
+  if (!preflight.ok) {
+    context.error(
+      `Scheduled experiment not started: ${preflight.message} ${preflight.problems.map((p) => p.message).join(' ')}`,
+    );
+    return;
+  }
+  const unsure = cannotTellLine(preflight);
+  if (unsure) context.warn(unsure);
   await client.startNew(ORCHESTRATION.runExperiment, { instanceId: input.experimentId, input });
   context.log(
     `Scheduled experiment ${input.experimentId} started (${plan.pipelines.length} pipeline(s))${timer.isPastDue ? '; this run was past due' : ''}.`,

@@ -15,6 +15,7 @@ import { idempotentExperimentId, newExperimentId } from './experimentIds';
 import { clientAnswersErrors, apiBase, error, json, readJsonBody } from './http';
 // Registers the 405 answers of every route (src/index.ts imports this module).
 import './methodNotAllowed';
+import { cannotTellLine, preflightFor, preflightRefusal } from './preflightGate';
 import { checkDataAssets, prepareStart, type StartArgs } from './startPath';
 
 const MAX_IDEMPOTENCY_KEY = 200;
@@ -67,6 +68,11 @@ export async function startExperiment(
   if (checked.kind !== 'ready') return error(503, 'NotConfigured', checked.message);
   const { input, plan } = checked;
   const accepted = (status: number): HttpResponseInit => acceptedResponse(request, status, input, plan);
+  // The preflight (quota, Search slots, OpenAI deployments, assets, vault access): 409/400 before anything is spent.
+  const preflight = await preflightFor(settings, plan, input.request.config);
+  if (!preflight.ok) return preflightRefusal(preflight);
+  const unsure = cannotTellLine(preflight);
+  if (unsure) context.warn(unsure);
 
   try {
     await client.startNew(ORCHESTRATION.runExperiment, { instanceId: input.experimentId, input });

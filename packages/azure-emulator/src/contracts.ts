@@ -60,6 +60,21 @@ export interface RandomFaults {
   seed?: number;
 }
 
+/** What the app's preflight reads (capacity.ts); `setCapacity` replaces the fields it names. */
+export interface Capacity {
+  /** Dedicated vCPU quota and usage per VM family in the workspace's region (e.g. standardDSv2Family). */
+  vcpus: Record<string, { limit: number; current?: number }>;
+  /** The region's total of dedicated cluster vCPUs. */
+  regionalVcpus: { limit: number; current?: number };
+  /** Search index quota (null: the tier sets none) and the names of the indexes that exist. */
+  searchIndexQuota: number | null;
+  searchIndexes: string[];
+  /** Deployments of the Azure OpenAI account. */
+  openAiDeployments: { name: string; model: string; version?: string; state?: string }[];
+  /** The caller's effective actions on any scope (ARM Permissions list); default `*` (an Owner). */
+  callerActions: string[];
+}
+
 export interface ScenarioControl {
   /** Scenario for jobs whose name matches (substring or RegExp); later calls take precedence. */
   setJobScenario(match: string | RegExp, scenario: JobScenario): void;
@@ -79,6 +94,10 @@ export interface ScenarioControl {
    * this message (as the service does when part of a query fails); `undefined` turns it off. Cleared by reset().
    */
   setLogAnalyticsPartialError(message: string | undefined): void;
+  /** Quotas, Search index slots and OpenAI deployments (the rest stay as they are); reset() restores the defaults. */
+  setCapacity(capacity: Partial<Capacity>): void;
+  /** While true, Key Vault secrets answer 403 Forbidden (the app's identity has no access); reset() clears it. */
+  setKeyVaultSecretsDenied(denied: boolean): void;
   /** Clears scenarios and faults (not state). */
   reset(): void;
 }

@@ -9,9 +9,10 @@ import { clockFromEnv } from '@rag-orchestrator/virtual-clock';
 import { BlobWriter, startAzuriteBlob } from './azurite';
 import type { AzureEmulator, AzureEmulatorOptions } from './contracts';
 import { mlRoutes, createMlState } from './armMl';
+import { capacityArmRoutes, searchRoutes } from './capacity';
 import { createVaultState, vaultRoutes } from './armVault';
 import { eventRows, type ClusterEvent } from './events';
-import { armError, json } from './http';
+import { armError, json, type EmuRequest, type EmuResponse } from './http';
 import { identityRoutes } from './identity';
 import { IDS } from './ids';
 import { JobLogWriter, LOG_CONTAINER } from './jobLogs';
@@ -29,6 +30,34 @@ import { createTokenIssuer } from './tokens';
 export type { AzureEmulator, AzureEmulatorOptions } from './contracts';
 
 const ARM_AUDIENCES = ['https://management.azure.com', 'https://management.core.windows.net'];
+
+/** Key Vault's answer to an identity without access (RBAC), as the service words it. */
+const kvForbidden = (req: EmuRequest): EmuResponse =>
+  json(403, {
+    error: {
+      code: 'Forbidden',
+      message: `Caller is not authorized to perform action on resource. If role assignments were recently changed, please wait several minutes for role assignments to become effective. Action: 'Microsoft.KeyVault/vaults/secrets/${req.method === 'GET' ? 'getSecret' : 'setSecret'}/action'`,
+      innererror: { code: 'ForbiddenByRbac' },
+    },
+  });
+
+/**
+ * The code and environment versions the emulator's settings name (AML_CODE_ASSET_ID, AML_ENVIRONMENT_ID), as
+ * `publish-accelerator` would have created them, unless the saved state has them.
+ */
+function seedAcceleratorAssets(ml: ReturnType<typeof createMlState>, blobAccountUrl: string): void {
+  const created = '2026-01-05T09:00:00.000Z';
+  const seeds: [string, Record<string, unknown>][] = [
+    [
+      `codes/${IDS.codeAsset}/1`,
+      { codeUri: `${blobAccountUrl}/${IDS.datastoreContainer}/LocalUpload/${IDS.codeAsset}` },
+    ],
+    [`environments/${IDS.environment}/1`, { image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest' }],
+  ];
+  for (const [key, properties] of seeds) {
+    if (!ml.assets.has(key)) ml.assets.set(key, { body: { properties }, created });
+  }
+}
 
 export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Promise<AzureEmulator> {
   const clock = options.clock ?? clockFromEnv();
@@ -70,6 +99,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const parts: EmulatorParts = { ml, vault, secrets, clusterEvents };
   const saved = options.stateFile ? readSavedEmulator(options.stateFile) : undefined;
   if (saved) restoreEmulator(saved, parts);
+  seedAcceleratorAssets(ml, azurite.accountUrl);
   const logWriter = new JobLogWriter(blobs);
   // Best effort: a job read never fails because Azurite did; the problem is reported on stderr (once per job).
   const logFailuresReported = new Set<string>();
@@ -118,7 +148,10 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       prefix: /^\/secrets(\/|$)/,
       audiences: ['https://vault.azure.net'],
       challenge: true,
-      routes: keyVaultRoutes(secrets, baseUrl),
+      routes: keyVaultRoutes(secrets, baseUrl).map((route) => ({
+        ...route,
+        handler: (req, m) => (scenario.keyVaultSecretsDenied() ? kvForbidden(req) : route.handler(req, m)),
+      })),
       notFound: (req) =>
         json(400, { error: { code: 'BadParameter', message: `Unsupported request ${req.method} ${req.path}.` } }),
     },
@@ -137,8 +170,16 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
           onComputeEvent: (e) => clusterEvents.push({ time: clock.now(), ...e }),
         }),
         ...vaultRoutes({ state: vault, scenario, url: baseUrl, clock }),
+        ...capacityArmRoutes(() => scenario.capacity(), baseUrl),
       ],
       notFound: (req) => armError(404, 'ResourceNotFound', `The resource at '${req.path}' was not found.`),
+    },
+    {
+      // Azure AI Search's data plane (the accelerator's AZURE_SEARCH_SERVICE_ENDPOINT), with the admin key.
+      name: 'search',
+      prefix: /^\/(servicestats|indexes)(\/|$)/,
+      routes: searchRoutes(() => scenario.capacity()),
+      notFound: (req) => json(404, { error: { code: '', message: `No Search API at ${req.path}.` } }),
     },
     {
       name: 'loganalytics',
@@ -234,6 +275,9 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     AML_CODE_ASSET_ID: `azureml:${IDS.codeAsset}:1`,
     AML_ENVIRONMENT_ID: `azureml:${IDS.environment}:1`,
     AML_COMPUTE_NAME: IDS.computeName,
+    // Search and Azure OpenAI are served here too (capacity.ts): the account's endpoint is this host.
+    AZURE_SEARCH_SERVICE_ENDPOINT: url,
+    OPENAI_ENDPOINT: url,
     IDENTITY_ENDPOINT: `${url}/msi/token`,
     IDENTITY_HEADER: identityHeader,
   };

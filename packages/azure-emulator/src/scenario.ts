@@ -1,5 +1,6 @@
 /** Scriptable behaviour: job scenarios, injected faults, failed provisioning, Key Vault permission model. */
-import type { FaultInjection, JobScenario, RandomFaults, ScenarioControl } from './contracts';
+import { defaultCapacity } from './capacity';
+import type { Capacity, FaultInjection, JobScenario, RandomFaults, ScenarioControl } from './contracts';
 
 /** A random fault for one request: its status, and whether it is answered after the request took effect. */
 export interface RandomFault {
@@ -34,6 +35,9 @@ export interface ScenarioState extends ScenarioControl {
   logAnalyticsPartialError(): string | undefined;
   /** The random fault for this request of `service`, if the dice say so. */
   takeRandomFault(service: string, method: string): RandomFault | undefined;
+  /** What the preflight reads now (capacity.ts). */
+  capacity(): Capacity;
+  keyVaultSecretsDenied(): boolean;
 }
 
 export function createScenarioState(): ScenarioState {
@@ -45,6 +49,8 @@ export function createScenarioState(): ScenarioState {
   let partialError: string | undefined;
   let random: { spec: RandomFaults; next: () => number; turn: number } | undefined;
   let randomCount = 0;
+  let capacity = defaultCapacity();
+  let secretsDenied = false;
 
   const matches = (pattern: string | RegExp, value: string): boolean =>
     typeof pattern === 'string' ? value.includes(pattern) : pattern.test(value);
@@ -85,7 +91,17 @@ export function createScenarioState(): ScenarioState {
         afterEffect: write && random.next() < (random.spec.afterEffectShare ?? 0.5),
       };
     },
+    setCapacity(changes) {
+      capacity = { ...capacity, ...changes };
+    },
+    capacity: () => capacity,
+    setKeyVaultSecretsDenied(denied) {
+      secretsDenied = denied;
+    },
+    keyVaultSecretsDenied: () => secretsDenied,
     reset() {
+      capacity = defaultCapacity();
+      secretsDenied = false;
       random = undefined;
       jobScenarios = [];
       defaultScenario = {};

@@ -107,10 +107,13 @@ function route(e: RecordedExchange): { url: string; forceOperation?: string } | 
   // The Key Vault SDK percent-encodes the hyphen (`api%2Dversion`); oav only knows `api-version`.
   const u = new URL(e.url.replace(/api%2Dversion=/gi, 'api-version='));
   if (e.service === 'arm') {
+    // Authorization on a workspace (`…/workspaces/{ws}/providers/Microsoft.Authorization/permissions`) is not AzureML.
+    if (/\/providers\/Microsoft\.Authorization\//i.test(u.pathname))
+      return { notCovered: 'authorization (no spec here)' };
     if (!/\/providers\/Microsoft\.MachineLearningServices\//i.test(u.pathname)) {
       return {
-        notCovered: /Microsoft\.Authorization/i.test(u.pathname)
-          ? 'authorization (no spec here)'
+        notCovered: /Microsoft\.CognitiveServices/i.test(u.pathname)
+          ? 'Cognitive Services (no spec here)'
           : 'Key Vault management (no spec here)',
       };
     }
