@@ -4,11 +4,12 @@
  * fix; `POST /api/plan?preflight=true` runs the same checks and changes nothing.
  */
 import { body } from './configs';
-import { api, startStack, type Stack } from './stack';
+import { api, startStack, waitFor, type Stack } from './stack';
 
 jest.setTimeout(240_000);
 
 let stack: Stack;
+let scheduled: Stack | undefined;
 const call = (...args: Parameters<typeof api> extends [string, ...infer R] ? R : never) =>
   api(`${stack.host.url}/api`, ...args);
 
@@ -34,6 +35,7 @@ beforeAll(async () => {
 afterEach(() => stack.emulator.scenario.reset());
 afterAll(async () => {
   await stack?.close();
+  await scheduled?.close();
 });
 
 it('runs the checks for /api/plan?preflight=true and answers with them when all is well', async () => {
@@ -82,4 +84,27 @@ it('refuses with 400 at the config path when a named deployment does not exist',
   const paths = (res.body as Refusal).error.problems.map((p) => p.path);
   expect(paths).toEqual(['/config/openai/azure_oai_chat_deployment_name']);
   expect(res.text).toContain('gpt-35-turbo');
+});
+
+it('skips a scheduled run the preflight refuses, with the reason in the log: no secret, no cluster, no job', async () => {
+  scheduled = await startStack({
+    speed: 600,
+    env: {
+      // Every 10 virtual minutes (every second at 600x); the NC family has no quota in the emulator by default.
+      EXPERIMENT_SCHEDULE: '0 */10 * * * *',
+      EXPERIMENT_SCHEDULE_SOURCE: 'test/fixtures/e2e/scheduled-experiment.json',
+      AML_COMPUTE_VM_SIZE: 'Standard_NC6',
+      PREFLIGHT_CACHE_SECONDS: '0',
+    },
+  });
+  const host = scheduled;
+  await waitFor(
+    async () =>
+      /Scheduled experiment not started: The preflight found 1 problem/.test(host.logs()) ? true : undefined,
+    'a scheduled run refused by the preflight',
+  );
+  expect(host.logs()).toMatch(/Standard NC Family Cluster Dedicated vCPUs in westeurope: 2 node\(s\) of Standard_NC6/);
+  expect(host.emulator.state.secrets()).toEqual([]);
+  expect(host.emulator.state.computes()).toEqual([]);
+  expect(host.emulator.state.jobs()).toEqual([]);
 });
