@@ -128,11 +128,17 @@ export interface SearchFacts {
   indexNames: string[];
 }
 
+/** Search refused the admin key (401/403): the accelerator's index step, which uses the same key, would fail too. */
+export interface SearchKeyRejected {
+  service: string;
+  status: number;
+}
+
 /**
  * Search index slots: the experiment's index names that do not exist yet (an existing name is reused: the
  * accelerator's index step recreates that index in place) against the service's free slots.
  */
-export function checkSearchSlots(needs: PreflightNeeds, search: Read<SearchFacts>): PreflightCheck {
+export function checkSearchSlots(needs: PreflightNeeds, search: Read<SearchFacts | SearchKeyRejected>): PreflightCheck {
   if (!search.ok) {
     return unknown(
       'searchIndexSlots',
@@ -140,6 +146,16 @@ export function checkSearchSlots(needs: PreflightNeeds, search: Read<SearchFacts
       search.reason,
       'Check AZURE_SEARCH_SERVICE_ENDPOINT and AZURE_SEARCH_ADMIN_KEY.',
     );
+  }
+  if ('status' in search.value) {
+    const { service, status } = search.value;
+    return {
+      check: 'searchIndexSlots',
+      status: 'problem',
+      resource: `Azure AI Search service ${service}`,
+      message: `The service refused AZURE_SEARCH_ADMIN_KEY (HTTP ${status}); the accelerator's index step uses the same key.`,
+      action: 'Set AZURE_SEARCH_ADMIN_KEY to an admin key of that service (Azure portal → the service → Keys).',
+    };
   }
   const { service, usage, quota, indexNames } = search.value;
   const existing = new Set(indexNames.map((n) => n.toLowerCase()));

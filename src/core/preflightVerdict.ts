@@ -1,8 +1,10 @@
 /**
  * The preflight's answer from its checks: a start goes ahead unless a check found a problem. Problems the request
  * causes (a deployment its config names) make a 400 at their JSON path; a shortfall in Azure (quota, Search slots,
- * assets, vault access) a 409. A check that could not read its resource ("cannot tell") never blocks: the run
- * reads the same resource again and fails there with its own message, before a node is paid for. Pure.
+ * assets, vault access, a Search key the service refuses) a 409. A check that could not read its resource ("cannot
+ * tell": a 5xx, a network fault, or the app's identity lacking Reader where only the preflight reads) does not block:
+ * refusing every run over a read the run itself does not need would be worse than the warning the log gets, and
+ * what the run does need (the vault, the assets) it reads again and fails on before any node is paid for. Pure.
  */
 import type { PreflightCheck } from './preflight';
 import type { Problem } from './types';

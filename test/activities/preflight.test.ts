@@ -202,6 +202,11 @@ describe('doctor against the emulator', () => {
       'Delete 1 index(es)',
     ],
     ['keyVaultApp', () => h.emulator.scenario.setKeyVaultSecretsDenied(true), 'Key Vault Secrets Officer'],
+    [
+      'searchIndexSlots',
+      () => h.emulator.scenario.setCapacity({ searchRejectedKeys: [process.env.AZURE_SEARCH_ADMIN_KEY!] }),
+      'Set AZURE_SEARCH_ADMIN_KEY',
+    ],
     ['roles', () => h.emulator.scenario.setCapacity({ callerActions: ['*/read'] }), 'jobs/write'],
   ])('reports %s as a problem with its fix and exits 1', async (check, make, fix) => {
     make();

@@ -88,6 +88,12 @@ describe('Search index slots', () => {
     expect(full.action).toContain('smaller grid');
   });
 
+  it('is a problem when Search refuses the admin key (the index step uses it too)', () => {
+    const refused = checkSearchSlots(needs(), ok({ service: 's', status: 403 }));
+    expect(refused).toMatchObject({ status: 'problem' });
+    expect(refused.action).toContain('AZURE_SEARCH_ADMIN_KEY');
+  });
+
   it('is ok without a limit, and cannot tell when the service is unreadable', () => {
     expect(checkSearchSlots(needs(), facts(500, null)).status).toBe('ok');
     expect(checkSearchSlots(needs(), { ok: false, reason: 'HTTP 403' }).status).toBe('unknown');

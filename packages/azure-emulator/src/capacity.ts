@@ -26,6 +26,7 @@ export const defaultCapacity = (): Capacity => ({
     { name: 'text-embedding-3-large', model: 'text-embedding-3-large', version: '1' },
   ],
   callerActions: ['*'],
+  searchRejectedKeys: [],
 });
 
 /** VM sizes AzureML offers in the emulated region (a few, with Azure's figures). */
@@ -187,11 +188,12 @@ export function capacityArmRoutes(capacity: () => Capacity, url: () => string): 
 
 export const SEARCH_API_VERSION = '2023-11-01';
 
-/** Search data plane: service statistics and the index list, with the `api-key` header (any non-empty key). */
+/** Search data plane: service statistics and the index list, with the `api-key` header (any key not rejected). */
 export function searchRoutes(capacity: () => Capacity): Route[] {
   const guard = (req: EmuRequest): EmuResponse | undefined => {
-    if (!req.headers['api-key']) {
-      return json(401, { error: { code: '', message: 'Authorization failed: the api-key header is missing.' } });
+    const key = req.headers['api-key'];
+    if (!key || capacity().searchRejectedKeys.includes(key)) {
+      return json(403, { error: { code: '', message: 'Authorization failed: the api-key is missing or not valid.' } });
     }
     if (req.url.searchParams.get('api-version') !== SEARCH_API_VERSION) {
       return json(400, {

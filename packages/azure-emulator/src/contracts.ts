@@ -73,6 +73,8 @@ export interface Capacity {
   openAiDeployments: { name: string; model: string; version?: string; state?: string }[];
   /** The caller's effective actions on any scope (ARM Permissions list); default `*` (an Owner). */
   callerActions: string[];
+  /** Search `api-key` values answered 403 (a wrong admin key); default none: any key is accepted. */
+  searchRejectedKeys: string[];
 }
 
 export interface ScenarioControl {
