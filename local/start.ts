@@ -16,7 +16,7 @@
  * experiment and emulated resource), --state-dir DIR (where that state is kept; default .local).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startAzureEmulator } from '@rag-orchestrator/azure-emulator';
 import { createClock } from '@rag-orchestrator/virtual-clock';
@@ -123,6 +123,16 @@ async function main(): Promise<void> {
     stopEmulator = () => emulator.stop();
     for (const [k, v] of Object.entries(DEMO_ACCELERATOR_FIELDS)) env[k] ??= v;
     Object.assign(env, emulator.settings, clock.env(), { NODE_EXTRA_CA_CERTS: emulator.caCertPath });
+    // The settings the app gets, for `doctor` against this emulator (local stand-in values only).
+    const appEnv = join(emulatorDir, 'app.env');
+    const appSettings = { ...DEMO_ACCELERATOR_FIELDS, ...emulator.settings, NODE_EXTRA_CA_CERTS: emulator.caCertPath };
+    writeFileSync(
+      appEnv,
+      Object.entries(appSettings)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+      { mode: 0o600 },
+    );
     console.log(
       [
         '',
@@ -133,6 +143,7 @@ async function main(): Promise<void> {
           ? `  Resumed the previous run: ${saved.jobs.length} emulated job(s), its experiments (durable state in ${dataDir}). \`npm start -- --fresh\` forgets them.`
           : `  Experiments and emulated Azure state are kept between starts (${dataDir}, ${emulatorDir}); \`--fresh\` wipes them.`,
         `  To use real Azure, set AML_SUBSCRIPTION_ID and the other settings (see local.settings.json.example).`,
+        `  Preflight against it: (set -a; . ${appEnv}; npm run --silent cli -- doctor)`,
         '',
       ].join('\n'),
     );
