@@ -135,8 +135,10 @@ export interface SearchKeyRejected {
 }
 
 /**
- * Search index slots: the experiment's index names that do not exist yet (an existing name is reused: the
- * accelerator's index step recreates that index in place) against the service's free slots.
+ * Search index slots: the experiment's index names that do not exist yet against the service's free slots. Names are
+ * the accelerator's `index_name()` (src/core/naming.ts: the same configuration always gives the same name), and its
+ * index step calls `create_or_update_index` (microsoft/rag-experiment-accelerator
+ * `rag_experiment_accelerator/init_Index/create_index.py`), so an existing name is updated in place: no new slot.
  */
 export function checkSearchSlots(needs: PreflightNeeds, search: Read<SearchFacts | SearchKeyRejected>): PreflightCheck {
   if (!search.ok) {
