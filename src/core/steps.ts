@@ -10,8 +10,12 @@ import { COMPONENT_NAMES, type StepName } from './components';
 /** Order of the accelerator's steps, for sorting and for naming the step that failed first. */
 export const STEP_ORDER: readonly StepName[] = ['index', 'query', 'eval'];
 
+/** Each component name, and its hyphenated form of earlier versions (`rag-accelerator-index`), for jobs already run. */
 const STEP_OF_COMPONENT = new Map<string, StepName>(
-  (Object.entries(COMPONENT_NAMES) as [StepName, string][]).map(([step, component]) => [component, step]),
+  (Object.entries(COMPONENT_NAMES) as [StepName, string][]).flatMap(([step, component]) => [
+    [component, step],
+    [component.replace(/_/g, '-'), step],
+  ]),
 );
 
 /** What a step run records that can name its step (the run history's child-run fields). */

@@ -4,6 +4,7 @@
  * cancel as a long-running operation with Location).
  */
 import { assetVersionRoutes, type AssetVersion } from './armAssets';
+import { componentProblems } from './componentRules';
 import type { Clock } from '@rag-orchestrator/virtual-clock';
 import { armError, decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { guidFrom, IDS, storageAccountId, vaultId, workspaceId } from './ids';
@@ -366,6 +367,8 @@ export function mlRoutes(deps: MlDeps): Route[] {
         `Component '${name}' version '${version}': properties.componentSpec is required.`,
       );
     }
+    const problems = componentProblems(name, spec as Record<string, unknown>);
+    if (problems.length > 0) return armError(400, 'UserError', problems.join(' '));
     const versions = state.components.get(name) ?? new Map();
     const existing = versions.get(version);
     if (existing) {
