@@ -22,7 +22,7 @@ describe('assetArmId: code and environment ids as azure-ai-ml sends them', () =>
       `azureml:${other}/codes/c/versions/1`,
     );
     expect(assetArmId(settings, 'codes', `${other}/codes/c/versions/1`)).toBe(`azureml:${other}/codes/c/versions/1`);
-    for (const id of ['azureml:env@latest', 'azureml:env', '<AML_ENVIRONMENT_ID>']) {
+    for (const id of ['azureml:env@latest', 'azureml:env', '<AML_ENVIRONMENT_ID>', 'azureml:AzureML-sklearn-1.5:3']) {
       expect(assetArmId(settings, 'environments', id)).toBe(id);
     }
   });

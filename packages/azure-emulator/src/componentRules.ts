@@ -4,7 +4,8 @@
  * lower-case letters, digits and `_`, at most 255; azure-ai-ml 1.4.0 `_schema/core/fields.py` refuses the same), and
  * a code or environment named by a short `azureml:<name>:<version>` where the service takes the versioned ARM id
  * (`azureml:/subscriptions/…/codes/<name>/versions/<version>`: azure-ai-ml resolves every asset to that form before
- * it registers a component).
+ * it registers a component; it keeps only a curated environment's short form, `azureml:AzureML-…`, which the service
+ * expands).
  */
 const NAME = /^[a-z][a-z0-9_]{0,254}$/;
 const ARM_ID =
@@ -36,6 +37,7 @@ export function componentProblems(name: string, spec: Spec): string[] {
   }
   for (const ref of assetRefs(spec)) {
     if (typeof ref.value !== 'string' || !ref.value.startsWith('azureml:')) continue; // inline or absent
+    if (ref.kind === 'environments' && ref.value.startsWith('azureml:AzureML-')) continue; // curated
     const match = ARM_ID.exec(ref.value);
     if (!match || match[1]?.toLowerCase() !== ref.kind) {
       problems.push(

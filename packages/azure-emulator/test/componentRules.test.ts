@@ -92,5 +92,10 @@ describe('component versions: what AzureML refuses', () => {
       "componentSpec.name 'other' differs from the component name 'q' in the URL.",
     ]);
     expect(componentProblems('a'.repeat(256), {})).toHaveLength(1);
+    // a curated environment keeps its short form (the service expands it); a curated-looking code does not
+    expect(
+      componentProblems('q', command('q', code, 'azureml:AzureML-sklearn-1.5:3').properties.componentSpec),
+    ).toEqual([]);
+    expect(componentProblems('q', command('q', 'azureml:AzureML-x:1', env).properties.componentSpec)).toHaveLength(1);
   });
 });
