@@ -36,7 +36,6 @@ export const INDEX_STEP = {
   miniBatchErrorThreshold: 1,
   maxRetries: 3,
   timeoutSeconds: 36000,
-  loggingLevel: 'INFO',
 } as const;
 
 const SCHEMA_BASE = 'https://azuremlschemas.azureedge.net/latest';
@@ -66,7 +65,6 @@ function indexSpec(code: string, environment: string): Spec {
     mini_batch_size: INDEX_STEP.miniBatchSize,
     mini_batch_error_threshold: INDEX_STEP.miniBatchErrorThreshold,
     retry_settings: { max_retries: INDEX_STEP.maxRetries, timeout: INDEX_STEP.timeoutSeconds },
-    logging_level: INDEX_STEP.loggingLevel,
     task: {
       type: 'run_function',
       code,

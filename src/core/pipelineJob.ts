@@ -170,7 +170,6 @@ function indexJob(parts: SharedParts, config: AcceleratorConfig, indexName: stri
     mini_batch_size: INDEX_STEP.nodeMiniBatchSize,
     mini_batch_error_threshold: INDEX_STEP.miniBatchErrorThreshold,
     retry_settings: parts.retry,
-    logging_level: INDEX_STEP.loggingLevel,
     environment_variables: parts.env,
   };
 }
