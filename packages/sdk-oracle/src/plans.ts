@@ -122,6 +122,7 @@ function writePlan(dir: string, plan: Plan, settings: Settings, body: Json): voi
   write(path.join(dir, 'plan.json'), {
     experimentId: plan.experimentId,
     experimentName: plan.experimentName,
+    submittedAt: SUBMITTED_AT,
     config: (body as { config: unknown }).config,
     inputs: (body as { inputs: unknown }).inputs,
     settings: {

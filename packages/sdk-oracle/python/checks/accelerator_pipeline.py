@@ -9,11 +9,11 @@ Every difference must be one listed in ``KNOWN`` (with its reason; ``docs/accele
 one fails the check, and so does a listed one that no longer occurs (the list stays true)."""
 import copy
 import fnmatch
-import glob
 import json
 import os
 import re
 import types
+from datetime import datetime, timezone
 
 from azure.ai.ml import Input, Output, command, dsl
 from azure.ai.ml._scope_dependent_operations import OperationConfig, OperationScope
@@ -37,7 +37,8 @@ NODES = {"index": "index_job", "query": "query_job", "eval": "eval_job"}
 # The differences that remain, by JSON path (fnmatch patterns), with their reasons.
 KNOWN = {
     "/tags/*": "the app tags each job with its experiment id, index name and config hash to find and group them",
-    "/inputs/*/mode": "explicit ro_mount (AzureML's default for uri_file/uri_folder inputs); pipeline.py leaves the default",
+    "/inputs/*/mode": "explicit ro_mount (AzureML's default for uri_file/uri_folder inputs); pipeline.py leaves "
+    "the default",
     "/outputs/eval_result/mode": "explicit rw_mount (AzureML's default for outputs); pipeline.py leaves the default",
     "/settings/default_compute": "the app also names the cluster as the default compute (same cluster as computeId)",
     "/settings/_source": "how the job was authored: YAML.JOB (a job of registered components) vs DSL",
@@ -177,8 +178,9 @@ def build(plan, pipeline, mlflow_tracking_uri):
     }
 
     config = plan["config"]
-    # pipeline.py: job_name = mlflow_run_name(config.job_name): "<job_name>_<%Y_%m_%d_%H_%M_%S>", the app's display name
-    job_name = pipeline["displayName"]
+    # pipeline.py: mlflow_run_name(config.job_name) = "<job_name>_<now as %Y_%m_%d_%H_%M_%S>" (the app: in UTC)
+    submitted = datetime.fromisoformat(plan["submittedAt"].replace("Z", "+00:00")).astimezone(timezone.utc)
+    job_name = f"{config.get('job_name', '')}_{submitted.strftime('%Y_%m_%d_%H_%M_%S')}"
 
     @dsl.pipeline(
         name=job_name,
@@ -293,7 +295,6 @@ def _compare(plan_dir, plan, picked):
         unknown, seen = [], set()
         for pipeline in picked:
             ours = read_json(os.path.join(plan_dir, "jobs", f"{pipeline['jobName']}.json"))["properties"]
-            pipeline = {**pipeline, "displayName": ours["displayName"]}
             mlflow = ours["inputs"]["mlflow_tracking_uri"]["value"]
             sdk, sdk_specs = build(plan, pipeline, mlflow)
             for path, detail in differences(sdk, sdk_specs, ours, our_specs, plan, pipeline):
@@ -317,7 +318,6 @@ def checks(ctx):
         # every pipeline of the small configs; an even sample of the grid (building one takes a fraction of a second)
         picked = pipelines if len(pipelines) <= 16 else pipelines[:: max(1, len(pipelines) // 12)]
         name = os.path.basename(plan_dir)
-        out.append(
-            (f"accelerator pipeline {name}: {len(picked)} of {len(pipelines)} pipelines node by node", _compare(plan_dir, plan, picked))
-        )
+        title = f"accelerator pipeline {name}: {len(picked)} of {len(pipelines)} pipelines node by node"
+        out.append((title, _compare(plan_dir, plan, picked)))
     return out
