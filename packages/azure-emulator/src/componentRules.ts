@@ -32,9 +32,6 @@ export function componentProblems(name: string, spec: Spec): string[] {
         'letters, digits and underscores (at most 255 characters).',
     );
   }
-  if (typeof spec.name === 'string' && spec.name !== name) {
-    problems.push(`componentSpec.name '${spec.name}' differs from the component name '${name}' in the URL.`);
-  }
   for (const ref of assetRefs(spec)) {
     if (typeof ref.value !== 'string' || !ref.value.startsWith('azureml:')) continue; // inline or absent
     if (ref.kind === 'environments' && ref.value.startsWith('azureml:AzureML-')) continue; // curated
