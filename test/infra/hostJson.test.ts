@@ -1,6 +1,6 @@
 /**
- * host.json as Microsoft documents it for a Node app on the Durable Task Scheduler (the Functions host reads no
- * comments there, so the sources are cited here and in docs/deploy.md):
+ * host.json as Microsoft documents it for a Node app on the Durable Task Scheduler (a JSON file: its sources are cited
+ * here and in docs/deploy.md):
  * - Quickstart: Configure a Durable Functions app to use Durable Task Scheduler,
  *   https://learn.microsoft.com/azure/durable-task/scheduler/quickstart-durable-task-scheduler (MicrosoftDocs/azure-docs,
  *   articles/durable-task/scheduler/quickstart-durable-task-scheduler.md): extension bundle 4.32.0 or later,
