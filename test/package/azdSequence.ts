@@ -40,13 +40,20 @@ export interface AzdService {
 
 const IGNORE_FILE = '.funcignore'; // pkg/project/service_target.go `IgnoreFile` for host `function`
 
-/** The service `name` of `<root>/azure.yaml` (js-yaml: the YAML parser already in the tree, via ts-jest). */
-export function readService(root: string, name: string): AzdService {
+interface AzdProject {
+  hooks?: Record<string, Hook>;
+  services?: Record<string, AzdService>;
+}
+
+/** `<root>/azure.yaml` (js-yaml: the YAML parser already in the tree, through ts-jest and oav). */
+function readProject(root: string): AzdProject {
   const yaml = createRequire(__filename)('js-yaml') as { load(text: string): unknown };
-  const doc = yaml.load(readFileSync(path.join(root, 'azure.yaml'), 'utf8')) as {
-    services?: Record<string, AzdService>;
-  };
-  const service = doc.services?.[name];
+  return yaml.load(readFileSync(path.join(root, 'azure.yaml'), 'utf8')) as AzdProject;
+}
+
+/** The service `name` of `<root>/azure.yaml`. */
+export function readService(root: string, name: string): AzdService {
+  const service = readProject(root).services?.[name];
   if (!service) throw new Error(`azure.yaml has no service ${name}`);
   return service;
 }
@@ -153,9 +160,13 @@ export interface AzdPackageResult {
 
 /**
  * `azd package api` on the repository at `root`, whose node_modules is already installed from its lockfile (the
- * restore step's result). Writes the zip to `zipPath`.
+ * restore step's result). Writes the zip to `zipPath`. Hooks run as azd runs them for this command: the project's
+ * `prepackage`/`postpackage` around everything (cmd/package.go), the service's `prerestore`/`postrestore` around the
+ * restore and `prepackage`/`postpackage` around the package step; `azd package` runs no build step of its own (the Node
+ * framework does not require one), so no `prebuild`/`postbuild`.
  */
 export function azdPackage(root: string, zipPath: string, serviceName = 'api'): AzdPackageResult {
+  const project = readProject(root);
   const service = readService(root, serviceName);
   if (service.host !== 'function' || !['ts', 'js'].includes(service.language)) {
     throw new Error(`service ${serviceName} is not a Node function app`);
@@ -163,11 +174,14 @@ export function azdPackage(root: string, zipPath: string, serviceName = 'api'): 
   const serviceDir = path.resolve(root, service.project);
   if (!existsSync(path.join(serviceDir, 'node_modules'))) throw new Error('restore: node_modules is missing');
   const steps: string[] = [];
-  const step = (command: string | undefined): void => {
+  const step = (command: string | undefined, cwd = serviceDir): void => {
     if (!command) return;
     steps.push(command);
-    run(command, serviceDir);
+    run(command, cwd);
   };
+  step(hookCommand(project.hooks?.prepackage), root);
+  step(hookCommand(service.hooks?.prerestore));
+  step(hookCommand(service.hooks?.postrestore));
   step(hookCommand(service.hooks?.prepackage));
   step('npm run build');
   const packagePath = path.join(serviceDir, service.dist ?? '');
@@ -176,5 +190,6 @@ export function azdPackage(root: string, zipPath: string, serviceName = 'api'): 
   }
   writeZip(zipPath, deployableZipEntries(packagePath, service));
   step(hookCommand(service.hooks?.postpackage));
+  step(hookCommand(project.hooks?.postpackage), root);
   return { zipPath, steps };
 }
