@@ -34,8 +34,9 @@ param deploymentContainerName string
 @description('Required. Resource id of the app\'s user-assigned identity.')
 param identityResourceId string
 
-// Node 22: [AZD] main.bicep (`runtimeName: 'node'`, `runtimeVersion: '22'`); Node 20 and 22 are the Node
-// versions of Flex Consumption (https://learn.microsoft.com/azure/azure-functions/supported-languages).
+// Node 22: [AZD] main.bicep (`runtimeName: 'node'`, `runtimeVersion: '22'`). A region's Flex Consumption Node
+// versions: `az functionapp list-flexconsumption-runtimes --location <region> --runtime node`
+// (https://learn.microsoft.com/azure/azure-functions/supported-languages).
 @description('Optional. Node.js major version.')
 @allowed([
   '20'
