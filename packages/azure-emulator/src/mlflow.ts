@@ -7,7 +7,7 @@
 import type { Clock } from '@rag-orchestrator/virtual-clock';
 import { decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { guidFrom, IDS } from './ids';
-import { stepNodeOf, timeline, type JobRecord, type StepTimeline } from './jobs';
+import { reusedRunIdOf, stepNodeOf, timeline, type JobRecord, type StepTimeline } from './jobs';
 
 export const DEFAULT_METRICS: Record<string, number> = {
   fuzzy_score_mean: 71.4,
@@ -95,7 +95,15 @@ export function mlflowRoutes(deps: { jobs: () => Iterable<JobRecord>; clock: Clo
         },
       });
       const final = ['Completed', 'Failed', 'Canceled'].includes(t.status);
-      for (const step of t.steps) out.push(stepRun(job, step, expId, t.status, final));
+      for (const step of t.steps) {
+        out.push(stepRun(job, step, expId, t.status, final));
+        const reused = reusedRunIdOf(job, step.name);
+        // The earlier run a reused step points at holds what it logged; the reused step run logs nothing.
+        if (reused) {
+          const finished = { ...step, status: 'Completed' as const, endTime: job.createdAt - 3_000_000 };
+          out.push(earlierRun(job, step, expId, reused, metricsOf(job, finished, 'Completed')));
+        }
+      }
     }
     return out;
   };
@@ -117,15 +125,7 @@ export function mlflowRoutes(deps: { jobs: () => Iterable<JobRecord>; clock: Clo
             : step.status === 'Canceled' || jobFinal
               ? 'KILLED'
               : 'SCHEDULED';
-    const metrics =
-      step.name === 'eval' && step.status === 'Completed' && jobStatus === 'Completed'
-        ? Object.entries(job.scenario.metrics ?? defaultMetricsFor(job.name)).map(([key, value]) => ({
-            key,
-            value,
-            timestamp: step.endTime ?? deps.clock.now(),
-            step: 0,
-          }))
-        : [];
+    const metrics = reusedRunIdOf(job, step.name) ? [] : metricsOf(job, step, jobStatus);
     const node = stepNodeOf(job, step.name);
     return {
       info: {
@@ -149,6 +149,51 @@ export function mlflowRoutes(deps: { jobs: () => Iterable<JobRecord>; clock: Clo
           { key: 'mlflow.rootRunId', value: job.name },
           { key: 'azureml.nodeid', value: node.nodeId },
           { key: 'azureml.pipeline', value: job.name },
+        ],
+      },
+    };
+  };
+
+  const metricsOf = (job: JobRecord, step: StepTimeline, jobStatus: string): MlflowRun['data']['metrics'] =>
+    step.name === 'eval' && step.status === 'Completed' && jobStatus === 'Completed'
+      ? Object.entries(job.scenario.metrics ?? defaultMetricsFor(job.name)).map(([key, value]) => ({
+          key,
+          value,
+          timestamp: step.endTime ?? deps.clock.now(),
+          step: 0,
+        }))
+      : [];
+
+  /** The earlier (finished) run a reused step reuses, in an earlier pipeline run. */
+  const earlierRun = (
+    job: JobRecord,
+    step: StepTimeline,
+    expId: string,
+    runId: string,
+    metrics: MlflowRun['data']['metrics'],
+  ): MlflowRun => {
+    const node = stepNodeOf(job, step.name);
+    const earlierPipeline = guidFrom('earlier-pipeline', job.name);
+    return {
+      info: {
+        run_id: runId,
+        run_uuid: runId,
+        run_name: node.displayName,
+        experiment_id: expId,
+        user_id: IDS.appPrincipalId,
+        status: 'FINISHED',
+        start_time: job.createdAt - 3_600_000,
+        end_time: job.createdAt - 3_000_000,
+        artifact_uri: `azureml://experiments/${experimentOf(job)}/runs/${runId}/artifacts`,
+        lifecycle_stage: 'active',
+      },
+      data: {
+        metrics,
+        params: [],
+        tags: [
+          { key: 'mlflow.runName', value: node.displayName },
+          { key: 'mlflow.parentRunId', value: earlierPipeline },
+          { key: 'mlflow.rootRunId', value: earlierPipeline },
         ],
       },
     };
