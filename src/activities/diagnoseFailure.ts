@@ -132,9 +132,8 @@ function addRow(d: Diagnosis, label: QueryLabel, row: Row, window: { from: numbe
     // Cluster events are not tied to a job: keep those from the job's lifetime only.
     const at = Date.parse(str(row.TimeGenerated));
     if (Number.isFinite(at) && (at < window.from || at > window.to)) return;
-    const lines = [str(row.ClusterErrorCodes), str(row.ErrorMessage ?? row.Message)]
-      .filter(Boolean)
-      .map(findings.clean);
+    // The table has no message column (Microsoft's AmlComputeClusterEvent reference): its error codes say it.
+    const lines = [str(row.ClusterErrorCodes)].filter(Boolean).map(findings.clean);
     const cluster = d.deps.settings.compute.name;
     findings.jobLevel.add(`cluster ${cluster}`, lines.length ? [lines.join(': ')] : []);
   }

@@ -9,13 +9,19 @@ import { decode, json, type EmuRequest, type EmuResponse, type Route } from './h
 import { guidFrom, IDS } from './ids';
 import { reusedRunIdOf, stepNodeOf, timeline, type JobRecord, type StepTimeline } from './jobs';
 
+/**
+ * What the accelerator's eval step logs by default: one metric per `metric_types` entry, keyed by the metric type
+ * itself (its mean over the questions), as `rag_experiment_accelerator/evaluation/eval.py` does
+ * (`mlflow.log_metrics(sum_dict)`, one key per score column) with the default `metric_types` of
+ * `rag_experiment_accelerator/config/eval_config.py` (microsoft/rag-experiment-accelerator, commit 09e56d0).
+ */
 export const DEFAULT_METRICS: Record<string, number> = {
-  fuzzy_score_mean: 71.4,
-  bert_all_MiniLM_L6_v2_mean: 82.3,
-  cosine_ochiai_mean: 66.8,
-  bert_distilbert_base_nli_stsb_mean_tokens_mean: 79.1,
-  llm_answer_relevance_mean: 0.84,
-  llm_context_precision_mean: 0.77,
+  fuzzy_score: 71.4,
+  bert_all_MiniLM_L6_v2: 82.3,
+  cosine_ochiai: 66.8,
+  bert_distilbert_base_nli_stsb_mean_tokens: 79.1,
+  llm_answer_relevance: 0.84,
+  llm_context_precision: 0.77,
 };
 
 /**

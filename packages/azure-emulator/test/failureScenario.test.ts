@@ -209,7 +209,7 @@ describe('other scripted causes', () => {
     const logs = logsClient();
     const cluster = await logs.queryWorkspace(
       emulator.settings.LOG_ANALYTICS_WORKSPACE_ID!,
-      `AmlComputeClusterEvent | where ClusterErrorCodes has 'QuotaExceeded' | project ClusterName, ErrorMessage`,
+      `AmlComputeClusterEvent | where ClusterErrorCodes has 'QuotaExceeded' | project ClusterName, ClusterErrorCodes`,
       { duration: 'P1D' },
     );
     expect(cluster.status === 'Success' && cluster.tables[0]!.rows[0]?.[0]).toBe('rag-cluster');
@@ -217,8 +217,32 @@ describe('other scripted causes', () => {
 });
 
 describe('metrics of a completed job', () => {
+  it("are named as the accelerator's eval step logs them: its default metric_types, no suffix", async () => {
+    const schema = JSON.parse(
+      readFileSync(join(__dirname, '../../../src/core/accelerator/config.schema.json'), 'utf8'),
+    ) as { properties: { eval: { properties: { metric_types: { items: { enum: string[] } } } } } };
+    const known = schema.properties.eval.properties.metric_types.items.enum;
+    // rag_experiment_accelerator/config/eval_config.py (commit 09e56d0): the default metric_types.
+    const defaults = [
+      'fuzzy_score',
+      'bert_all_MiniLM_L6_v2',
+      'cosine_ochiai',
+      'bert_distilbert_base_nli_stsb_mean_tokens',
+      'llm_answer_relevance',
+      'llm_context_precision',
+    ];
+    expect(defaults.every((m) => known.includes(m))).toBe(true);
+    emulator.scenario.setJobScenario('job-default-metrics', { queueSeconds: 10 });
+    expect(await runToEnd('job-default-metrics')).toBe('Completed');
+    const found = (await mlflow('runs/search', { filter: "tags.mlflow.parentRunId = 'job-default-metrics'" })) as {
+      runs: Run[];
+    };
+    const keys = found.runs.flatMap((r) => r.data.metrics.map((m) => m.key));
+    expect(keys.sort()).toEqual([...defaults].sort());
+  });
+
   it('are on the eval child run, with FINISHED runs and times', async () => {
-    emulator.scenario.setJobScenario('job-metrics', { queueSeconds: 10, metrics: { fuzzy_score_mean: 88.5 } });
+    emulator.scenario.setJobScenario('job-metrics', { queueSeconds: 10, metrics: { fuzzy_score: 88.5 } });
     expect(await runToEnd('job-metrics')).toBe('Completed');
     const experiment = (await mlflow('experiments/get-by-name?experiment_name=rag-failures')) as {
       experiment: { experiment_id: string; name: string };
@@ -232,9 +256,9 @@ describe('metrics of a completed job', () => {
     };
     expect(found.runs.map((r) => r.info.status)).toEqual(['FINISHED', 'FINISHED', 'FINISHED']);
     const evalRun = found.runs.find((r) => r.data.tags.some((t) => t.key === 'mlflow.runName' && t.value === 'eval'))!;
-    expect(evalRun.data.metrics).toEqual([expect.objectContaining({ key: 'fuzzy_score_mean', value: 88.5 })]);
+    expect(evalRun.data.metrics).toEqual([expect.objectContaining({ key: 'fuzzy_score', value: 88.5 })]);
     expect(evalRun.info.end_time).toBeGreaterThan(evalRun.info.start_time!);
-    const history = (await mlflow(`metrics/get-history?run_id=${evalRun.info.run_id}&metric_key=fuzzy_score_mean`)) as {
+    const history = (await mlflow(`metrics/get-history?run_id=${evalRun.info.run_id}&metric_key=fuzzy_score`)) as {
       metrics: unknown[];
     };
     expect(history.metrics).toHaveLength(1);
