@@ -7,6 +7,7 @@ import { assetVersionRoutes, type AssetVersion } from './armAssets';
 import type { Clock } from '@rag-orchestrator/virtual-clock';
 import { armError, decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { guidFrom, IDS, storageAccountId, vaultId, workspaceId } from './ids';
+import { LOG_CONTAINER } from './jobLogs';
 import { isFinal, stepsOf, timeline, type JobRecord } from './jobs';
 import type { ScenarioState } from './scenario';
 
@@ -163,21 +164,36 @@ export function mlRoutes(deps: MlDeps): Route[] {
     systemData: systemData('2026-01-05T09:00:00.000Z'),
   });
 
-  const datastore = (): Record<string, unknown> => {
+  // The workspace's default blob datastore, and the artifact store AzureML creates beside it: container `azureml`
+  // of the same account, where run files live (`ExperimentRun/<dataContainerId>/…`).
+  const DATASTORES: Record<string, { container: string; description: string; isDefault: boolean }> = {
+    workspaceblobstore: {
+      container: IDS.datastoreContainer,
+      description: 'Default blob datastore of the workspace (Azurite in the emulator).',
+      isDefault: true,
+    },
+    workspaceartifactstore: {
+      container: LOG_CONTAINER,
+      description: 'Run artifacts and logs of the workspace (Azurite in the emulator).',
+      isDefault: false,
+    },
+  };
+  const datastore = (name: string): Record<string, unknown> => {
     const endpointHost = new URL(deps.blobAccountUrl);
+    const store = DATASTORES[name]!;
     return {
-      id: `${workspaceId()}/datastores/workspaceblobstore`,
-      name: 'workspaceblobstore',
+      id: `${workspaceId()}/datastores/${name}`,
+      name,
       type: 'Microsoft.MachineLearningServices/workspaces/datastores',
       properties: {
-        description: 'Default blob datastore of the workspace (Azurite in the emulator).',
+        description: store.description,
         tags: {},
         properties: { blobEndpoint: deps.blobAccountUrl },
-        isDefault: true,
+        isDefault: store.isDefault,
         credentials: { credentialsType: 'None' },
         datastoreType: 'AzureBlob',
         accountName: IDS.storageAccount,
-        containerName: IDS.datastoreContainer,
+        containerName: store.container,
         endpoint: endpointHost.host,
         protocol: 'https',
         serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity',
@@ -532,8 +548,8 @@ export function mlRoutes(deps: MlDeps): Route[] {
       method: 'GET',
       pattern: rx('/datastores/([^/]+)'),
       handler: guarded((_req, m) =>
-        decode(m[4]).toLowerCase() === 'workspaceblobstore'
-          ? json(200, datastore())
+        Object.hasOwn(DATASTORES, decode(m[4]).toLowerCase())
+          ? json(200, datastore(decode(m[4]).toLowerCase()))
           : notFound('datastore', decode(m[4])),
       ),
     },

@@ -155,14 +155,15 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     {
       name: 'mlflow',
       prefix: /^\/mlflow\//,
-      audiences: ['https://ml.azure.com', ...ARM_AUDIENCES],
+      // The data plane takes ARM tokens, as azure-ai-ml's run-history client and azureml-mlflow send them.
+      audiences: ARM_AUDIENCES,
       routes: mlflowRoutes({ jobs: () => ml.jobs.values(), clock }),
       notFound: (req) => json(404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No MLflow endpoint at ${req.path}` }),
     },
     {
       name: 'history',
       prefix: /^\/history\//,
-      audiences: ['https://ml.azure.com', ...ARM_AUDIENCES],
+      audiences: ARM_AUDIENCES,
       routes: runHistoryRoutes({ jobs: () => ml.jobs.values(), clock }),
       notFound: (req) => json(404, { error: { code: 'UserError', message: `No run history endpoint at ${req.path}` } }),
     },
