@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAzureEmulator, type AzureEmulator } from '@rag-orchestrator/azure-emulator';
+import { checkTrafficAgainstSpecs, formatViolations } from '@rag-orchestrator/azure-emulator/src/specCheck';
 import { createClock } from '@rag-orchestrator/virtual-clock';
 import type { AppSubmission } from './appSubmits';
 
@@ -74,17 +75,38 @@ async function untilFinal(emulator: AzureEmulator, jobName: string, timeoutMs = 
   }
 }
 
+const sdkTraffic = (emulator: AzureEmulator) =>
+  emulator.traffic().filter((x) => /azure-ai-ml/i.test(x.requestHeaders['user-agent'] ?? ''));
+
 /** `WORK/sdk-traffic.txt`: each request azure-ai-ml sent (by its user agent), with the emulator's status. */
 function writeSdkTraffic(work: string, emulator: AzureEmulator): void {
-  const lines = emulator
-    .traffic()
-    .filter((x) => /azure-ai-ml/i.test(x.requestHeaders['user-agent'] ?? ''))
-    .map((x) => {
-      const url = new URL(x.url);
-      const apiVersion = url.searchParams.get('api-version');
-      return `${x.status} ${x.method} ${url.pathname}${apiVersion ? ` (${apiVersion})` : ''}`;
-    });
+  const lines = sdkTraffic(emulator).map((x) => {
+    const url = new URL(x.url);
+    const apiVersion = url.searchParams.get('api-version');
+    return `${x.status} ${x.method} ${url.pathname}${apiVersion ? ` (${apiVersion})` : ''}`;
+  });
   writeFileSync(path.join(work, 'sdk-traffic.txt'), `${lines.join('\n')}\n`);
+}
+
+/**
+ * azure-ai-ml's exchanges at the REST spec's api-version (2022-10-01) checked with oav like the app's; the others are
+ * counted as not covered. Throws when one diverges (the run then fails after the checks' closing line).
+ */
+async function checkSdkTrafficAgainstSpecs(emulator: AzureEmulator): Promise<void> {
+  const exchanges = sdkTraffic(emulator);
+  if (exchanges.length === 0) return;
+  const report = await checkTrafficAgainstSpecs(exchanges);
+  if (report.skipped) {
+    console.error(report.skipped);
+    return;
+  }
+  const notCovered = Object.values(report.notCovered).reduce((a, b) => a + b, 0);
+  console.error(
+    `azure-ai-ml's exchanges against Azure's REST specs (oav): ${report.checked} checked, ${report.violations.length} diverge, ${notCovered} not covered.`,
+  );
+  if (report.violations.length > 0) {
+    throw new Error(`azure-ai-ml's exchanges diverge from Azure's REST specs:\n${formatViolations(report.violations)}`);
+  }
 }
 
 export async function startEmulatorContext(work: string): Promise<EmulatorContext> {
@@ -127,8 +149,12 @@ export async function startEmulatorContext(work: string): Promise<EmulatorContex
         IDENTITY_HEADER: s.IDENTITY_HEADER,
       },
       stop: async () => {
-        writeSdkTraffic(work, emulator);
-        await emulator.stop();
+        try {
+          writeSdkTraffic(work, emulator);
+          await checkSdkTrafficAgainstSpecs(emulator);
+        } finally {
+          await emulator.stop();
+        }
       },
     };
   } catch (err) {

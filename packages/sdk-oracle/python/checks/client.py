@@ -94,14 +94,26 @@ def _data_latest(ctx):
     assert data.path and data.path.startswith("azureml://datastores/"), f"data path {data.path!r}"
 
 
+def _names_asset(value, kind, asset_id):
+    """True when ``value`` names the asset ``azureml:<name>:<version>``, short or as its versioned ARM id."""
+    name, version = asset_id.split(":")[1:]
+    text = str(value or "")
+    return text.endswith(f"/{kind}/{name}/versions/{version}") or text.replace("azureml:", "") == f"{name}:{version}"
+
+
 def _components(ctx):
+    emu = ctx["emulator"]
     client = _client(ctx)
-    for registered in ctx["emulator"]["components"]:
+    for registered in emu["components"]:
         component = client.components.get(registered["name"], registered["version"])
         _equal("component name", component.name, registered["name"])
         _equal("component version", component.version, registered["version"])
         assert component.type in ("command", "parallel"), f"{component.name}: type {component.type!r}"
-        assert component.inputs, f"{component.name}: no inputs read"
+        assert component.inputs and component.outputs, f"{component.name}: no inputs or outputs read"
+        # The code and environment publish-accelerator published, as the app's settings name them.
+        assert _names_asset(component.code, "codes", emu["code"]), f"{component.name}: code {component.code!r}"
+        env = component.environment
+        assert _names_asset(env, "environments", emu["environment"]), f"{component.name}: environment {env!r}"
 
 
 def _app_job(ctx):
@@ -113,6 +125,13 @@ def _app_job(ctx):
     _equal("job status", job.status, want["status"])
     _equal("job experiment", job.experiment_name, want["experimentName"])
     assert set(job.jobs) == {"index", "query", "eval"}, f"job nodes {sorted(job.jobs)}"
+    types = {key: node.type for key, node in job.jobs.items()}
+    _equal("node types", types, {"index": "parallel", "query": "command", "eval": "command"})
+    registered = [f"azureml:{c['name']}:{c['version']}" for c in ctx["emulator"]["components"]]
+    for key, node in job.jobs.items():
+        component = node.component if isinstance(node.component, str) else getattr(node.component, "id", None)
+        named = any(_names_asset(component, "components", r) for r in registered)
+        assert named, f"node {key}: component {component!r} is none of the app's {registered}"
     assert "Studio" in (job.services or {}), "the job has no Studio service"
 
 
