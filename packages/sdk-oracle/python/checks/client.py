@@ -135,6 +135,12 @@ def _app_job(ctx):
     assert "Studio" in (job.services or {}), "the job has no Studio service"
 
 
+def _jobs_list(ctx):
+    want = ctx["emulator"]["job"]["name"]
+    listed = [job.name for job in _client(ctx).jobs.list()]
+    assert want in listed, f"jobs.list() lacks the app's job {want}: {listed}"
+
+
 def _step_runs(ctx):
     want = ctx["emulator"]["job"]
     children = list(_client(ctx).jobs.list(parent_job_name=want["name"]))
@@ -207,6 +213,7 @@ def checks(ctx):
         ("client: data.get(label='latest')", lambda: _data_latest(ctx)),
         ("client: components.get (the app's components)", lambda: _components(ctx)),
         ("client: jobs.get (the app's job)", lambda: _app_job(ctx)),
+        ("client: jobs.list()", lambda: _jobs_list(ctx)),
         ("client: jobs.list(parent_job_name=…) (its step runs)", lambda: _step_runs(ctx)),
         ("client: jobs.create_or_update (a pipeline built with the SDK)", lambda: _sdk_pipeline(ctx)),
         ("client: jobs.begin_cancel", lambda: _cancel(ctx)),
