@@ -39,8 +39,10 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** Runs `appSubmits.ts` with the app's settings pointed at the emulator; resolves with what it submitted. */
 function appSubmits(emulator: AzureEmulator): Promise<AppSubmission> {
+  // No Azure setting or credential of this shell's may reach the app: it talks to the emulator only.
+  const inherited = Object.entries(process.env).filter(([key]) => !/^(AZURE_|AML_|MSI_|IDENTITY_)/.test(key));
   const env = {
-    ...process.env,
+    ...Object.fromEntries(inherited),
     ...ACCELERATOR_SETTINGS,
     ...emulator.settings,
     NODE_EXTRA_CA_CERTS: emulator.caCertPath,
