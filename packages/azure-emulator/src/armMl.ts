@@ -3,6 +3,7 @@
  * Azure-AsyncOperation), component versions (immutable), pipeline jobs (idempotent PUT, simulated lifecycle,
  * cancel as a long-running operation with Location).
  */
+import { assetListRoutes, componentListRoutes } from './armAssetLists';
 import { assetVersionRoutes, type AssetVersion } from './armAssets';
 import type { Clock } from '@rag-orchestrator/virtual-clock';
 import { armError, decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
@@ -12,6 +13,15 @@ import { isFinal, stepsOf, timeline, type JobRecord } from './jobs';
 import type { ScenarioState } from './scenario';
 
 export const ML_API_VERSION = '2022-10-01';
+
+/**
+ * The api-versions the emulator accepts on every AzureML ARM route (AzureML accepts each of its published versions on
+ * every resource), all answered in the 2022-10-01 shapes: 2022-10-01 (`@azure/arm-machinelearning` 2.1.1, and
+ * azure-ai-ml 1.4.0 for datastores, data and components), 2022-10-01-preview (azure-ai-ml 1.4.0 for workspaces,
+ * computes and jobs) and 2022-05-01 (azure-ai-ml 1.4.0 for code and environments), as azure-ai-ml's `_ml_client.py`
+ * gives each operation its REST client. That azure-ai-ml reads those answers is checked by `npm run sdk-oracle`.
+ */
+export const ML_API_VERSIONS: readonly string[] = [ML_API_VERSION, '2022-10-01-preview', '2022-05-01'];
 
 export interface ComputeRecord {
   name: string;
@@ -105,11 +115,11 @@ export function mlRoutes(deps: MlDeps): Route[] {
         'The api-version query parameter (?api-version=) is required for all requests.',
       );
     }
-    if (apiVersion !== ML_API_VERSION) {
+    if (!ML_API_VERSIONS.includes(apiVersion)) {
       return armError(
         400,
         'InvalidApiVersionParameter',
-        `The api-version '${apiVersion}' is invalid. The emulator supports '${ML_API_VERSION}'.`,
+        `The api-version '${apiVersion}' is invalid. The emulator supports '${ML_API_VERSIONS.join("', '")}'.`,
       );
     }
     if (decode(m[1]).toLowerCase() !== IDS.subscriptionId) {
@@ -512,16 +522,18 @@ export function mlRoutes(deps: MlDeps): Route[] {
     return json(200, jobView(job, now));
   };
 
-  const cancelLocation = (name: string): string =>
-    `${deps.url()}/subscriptions/${IDS.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${IDS.region}/mfeOperationResults/jc:${guidFrom('workspace-id')}:${encodeURIComponent(name)}?api-version=${ML_API_VERSION}`;
+  /** The operation URL carries the api-version of the cancel request, as ARM's Location headers do. */
+  const cancelLocation = (name: string, apiVersion: string): string =>
+    `${deps.url()}/subscriptions/${IDS.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${IDS.region}/mfeOperationResults/jc:${guidFrom('workspace-id')}:${encodeURIComponent(name)}?api-version=${apiVersion}`;
 
-  const cancelJob = (_req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
+  const cancelJob = (req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
     const job = state.jobs.get(decode(m[4]));
     if (!job) return notFound('job', decode(m[4]));
     const status = timeline(job, clock.now()).status;
     if (isFinal(status)) return { status: 200 };
     if (job.cancelRequestedAt === undefined) job.cancelRequestedAt = clock.now();
-    return { status: 202, headers: { Location: cancelLocation(job.name) } };
+    const apiVersion = req.url.searchParams.get('api-version') ?? ML_API_VERSION;
+    return { status: 202, headers: { Location: cancelLocation(job.name, apiVersion) } };
   };
 
   const cancelResult = (_req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
@@ -544,6 +556,18 @@ export function mlRoutes(deps: MlDeps): Route[] {
 
   return [
     { method: 'GET', pattern: rx(''), handler: guarded(() => json(200, workspace())) },
+    {
+      // Datastores_List: the workspace has its default blob datastore only (azure-ai-ml's `datastores.list()`, and
+      // `get_default()` with isDefault=true).
+      method: 'GET',
+      pattern: rx('/datastores'),
+      handler: guarded((req) => {
+        const names = req.url.searchParams.getAll('names').flatMap((n) => n.split(','));
+        const onlyOthers = req.url.searchParams.get('isDefault') === 'false';
+        const named = names.length === 0 || names.some((n) => n.toLowerCase() === 'workspaceblobstore');
+        return json(200, { value: named && !onlyOthers ? [datastore()] : [] });
+      }),
+    },
     {
       method: 'GET',
       pattern: rx('/datastores/([^/]+)'),
@@ -581,7 +605,9 @@ export function mlRoutes(deps: MlDeps): Route[] {
       }),
     },
     { method: 'PUT', pattern: rx('/components/([^/]+)/versions/([^/]+)'), handler: guarded(putComponent) },
+    ...componentListRoutes({ guarded, components: state.components, versionView: componentView, url: deps.url }),
     ...assetVersionRoutes({ clock, guarded, versions: state.assets }),
+    ...assetListRoutes({ guarded, versions: state.assets, url: deps.url }),
     { method: 'GET', pattern: rx('/jobs'), handler: guarded(listJobs) },
     { method: 'GET', pattern: rx('/jobs/([^/]+)'), handler: guarded(getJob) },
     { method: 'PUT', pattern: rx('/jobs/([^/]+)'), handler: guarded(putJob) },
