@@ -3,14 +3,21 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
+import { publicBase } from '../core/publicBase';
 import type { Problem } from '../core/types';
+import { getSettings } from '../settings';
 
 export interface ErrorBody {
   error: { code: string; message: string; problems?: Problem[] };
 }
 
+/** A JSON answer; `nosniff` so that no browser reads a body echoing the caller's input as anything but JSON. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
-  return { status, jsonBody: body, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers } };
+  return {
+    status,
+    jsonBody: body,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff', ...headers },
+  };
 }
 
 export function error(status: number, code: string, message: string, problems?: Problem[]): HttpResponseInit {
@@ -63,13 +70,9 @@ export async function readJsonBody(request: HttpRequest, maxBytes: number): Prom
   }
 }
 
-/** The base URL callers used to reach us (scheme, host and the `/api` prefix). */
+/** The base URL callers used to reach us (scheme, host and the `/api` prefix): see `src/core/publicBase.ts`. */
 export function apiBase(request: HttpRequest): string {
-  const url = new URL(request.url);
-  const proto = request.headers.get('x-forwarded-proto') ?? url.protocol.replace(':', '');
-  const host = request.headers.get('x-forwarded-host') ?? url.host;
-  const prefix = url.pathname.startsWith('/api/') ? '/api' : '';
-  return `${proto}://${host}${prefix}`;
+  return publicBase(request.url, (name) => request.headers.get(name), getSettings().http.forwardedHosts);
 }
 
 const failed = (request: HttpRequest, context: InvocationContext, e: unknown): HttpResponseInit => {
