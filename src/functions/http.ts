@@ -6,6 +6,7 @@ import type { DurableClient } from 'durable-functions';
 import { publicBase } from '../core/publicBase';
 import type { Problem } from '../core/types';
 import { getSettings } from '../settings';
+import { readBodyWithin } from './readBody';
 
 export interface ErrorBody {
   error: { code: string; message: string; problems?: Problem[] };
@@ -28,10 +29,13 @@ export function error(status: number, code: string, message: string, problems?: 
 export type JsonBody = { ok: true; value: unknown; text: string } | { ok: false; response: HttpResponseInit };
 
 /**
- * Reads the request's JSON body: 415 when it is not JSON, 413 when it is larger than `maxBytes`, 400 when it does
- * not parse (with the parser's message).
+ * Reads the request's JSON body: 415 when it is not JSON, 413 when it is larger than `maxBytes` (declared, or seen
+ * while streaming: never buffered past the limit), 400 when it does not parse (with the parser's message).
  */
-export async function readJsonBody(request: HttpRequest, maxBytes: number): Promise<JsonBody> {
+export async function readJsonBody(
+  request: Pick<HttpRequest, 'headers' | 'body'>,
+  maxBytes: number,
+): Promise<JsonBody> {
   const contentType = request.headers.get('content-type') ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
     return {
@@ -53,10 +57,10 @@ export async function readJsonBody(request: HttpRequest, maxBytes: number): Prom
   });
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) return tooLarge();
-  const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.length > maxBytes) return tooLarge();
+  const read = await readBodyWithin(request.body, maxBytes);
+  if (!read.ok) return tooLarge();
   // A UTF-8 byte order mark (Windows editors, PowerShell's Set-Content) is not JSON, but it is not the user's mistake.
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const text = read.bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() === '') {
     return { ok: false, response: error(400, 'InvalidJson', 'The request body is empty: send a JSON object.') };
   }
