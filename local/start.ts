@@ -159,7 +159,10 @@ async function main(): Promise<void> {
   ];
   if (args.keys) hostArgs.push('--keys');
   // An IPC channel besides the terminal: if this process is killed (SIGKILL), the host sees it close and stops.
+  // Its own process group: Ctrl-C or a closed terminal signals this process only, which forwards the signal once
+  // (the host takes a second signal as "exit now", without its clean stop).
   const child = spawn(process.execPath, hostArgs, {
+    detached: true,
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: env as NodeJS.ProcessEnv,
     cwd: root,

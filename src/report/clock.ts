@@ -21,7 +21,7 @@ export function timeHtml(iso: string | undefined, clock: VirtualClock | undefine
   const text = escapeHtml(formatTime(iso));
   if (!iso || !text || !virtualClock(clock)) return text;
   const wall = formatTime(wallClockTime(iso, clock));
-  return `${text} <span class="wall-clock">(virtual clock; ${escapeHtml(wall)} wall clock)</span>`;
+  return `${text} <span class="note wall-clock">(virtual clock; ${escapeHtml(wall)} wall clock)</span>`;
 }
 
 /** The note that explains the two readings, or '' in Azure. */

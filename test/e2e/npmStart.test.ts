@@ -169,7 +169,11 @@ it('keeps every emulated job when npm start is killed (SIGKILL) mid-run, and the
   expect(kept).toEqual(submitted);
   // The host saw its parent go, said so and stopped, freeing the port for the next start.
   await waitFor(async () => ((await portFree(port)) ? true : undefined), 'the orphaned host to stop', 60_000);
-  expect(killed.output()).toMatch(/The process that started this host \(pid \d+\) is gone/);
+  await waitFor(
+    async () => (/The process that started this host \(pid \d+\) is gone/.test(killed.output()) ? true : undefined),
+    'the host to say that npm start is gone',
+    30_000,
+  );
 
   running = await npmStart(port, '--state-dir', dir);
   expect(running.output()).toContain(`Resumed the previous run: ${submitted.length} emulated job(s)`);

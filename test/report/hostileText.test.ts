@@ -57,7 +57,7 @@ describe('times on the local virtual clock', () => {
     const model = { ...reportModel(view), createdTime: '2026-12-07T08:00:00Z' };
     const html = reportPage(model, { sort: DEFAULT_SORT, refresh: false, clock });
     expect(html).toContain(
-      '2026-12-07 08:00 UTC <span class="wall-clock">(virtual clock; 2026-12-06 20:12 UTC wall clock)',
+      '2026-12-07 08:00 UTC <span class="note wall-clock">(virtual clock; 2026-12-06 20:12 UTC wall clock)',
     );
     expect(html).toMatch(/local virtual clock, which runs 60× faster than real time/);
     const list = listPage([{ id: 'e1', status: 'Running', createdTime: '2026-12-07T08:00:00Z' }], 30, clock);

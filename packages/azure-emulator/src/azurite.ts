@@ -82,10 +82,20 @@ export async function startAzuriteBlob(options: {
     child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
+  let stopping = false;
+  // Said at once, with what to do: otherwise only blob reads and writes would fail, later, with a refused connection.
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(
+      `Azure emulator: Azurite (blob storage, pid ${child.pid}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; ` +
+        'blob reads and writes fail until you stop and run `npm start` again (saved state and blobs are kept).',
+    );
+  });
   return {
     accountUrl: `https://127.0.0.1:${port}/devstoreaccount1`,
     stop: () =>
       new Promise<void>((resolve) => {
+        stopping = true;
         process.removeListener('exit', killOnExit);
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());

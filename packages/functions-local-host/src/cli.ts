@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       if (stopping) return;
       console.error(
         `The process that started this host (pid ${parentPid}) is gone: stopping the host (pid ${process.pid}). ` +
-          'Run `npm start` again to resume: experiments and emulated jobs are kept.',
+          'Its durable state is kept: start it again (`npm start`) to resume.',
       );
       shutdown('parent exited');
     });
