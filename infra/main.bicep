@@ -733,6 +733,9 @@ var baseAppSettings = {
   LOG_ANALYTICS_WORKSPACE_ID: logAnalytics.outputs.logAnalyticsWorkspaceId
   MAX_PARALLEL_PIPELINES: string(maxParallelPipelines)
   PIPELINE_DEADLINE_HOURS: string(pipelineDeadlineHours)
+  // The Functions host's own body limit (default 100 MB, buffered before the app sees it): bodies over 4 MiB are
+  // refused while they stream; the app refuses over MAX_REQUEST_BODY_BYTES (1 MiB) with a JSON 413.
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '4194304'
   EXPERIMENT_SCHEDULE: experimentSchedule
   EXPERIMENT_SCHEDULE_SOURCE: experimentScheduleSource
   OPENAI_API_TYPE: openAiApiType

@@ -7,6 +7,7 @@
  * names of what is missing.
  */
 import { DEFAULT_MAX_PIPELINES, MAX_PIPELINES_CEILING } from './limits';
+import { parseForwardedHosts } from './publicBase';
 
 /** The accelerator's 17 environment fields, in its own order. Each becomes a Key Vault secret (see ACCELERATOR.md). */
 export const ACCELERATOR_FIELDS = [
@@ -90,7 +91,11 @@ export interface Settings {
     maxPollSeconds: number;
   };
   schedule: { cron: string | undefined; source: string | undefined };
-  http: { maxBodyBytes: number };
+  http: {
+    maxBodyBytes: number;
+    /** TRUSTED_FORWARDED_HOSTS: hosts an `X-Forwarded-Host` may name (`src/core/publicBase.ts`); empty: none. */
+    forwardedHosts: string[];
+  };
   /** Guard rails on what one request may order (see docs/planning.md, "Limits"). */
   limits: {
     /** MAX_PIPELINES_PER_EXPERIMENT: most index configurations (AzureML pipeline jobs) one experiment may have. */
@@ -98,10 +103,28 @@ export interface Settings {
     /** INPUT_URI_ALLOWED_HOSTS: https hosts accepted for inputs besides Azure Storage (`.suffix` for subdomains). */
     allowedInputHosts: string[];
   };
+  /**
+   * LOCAL_CLOCK_SPEED/LOCAL_CLOCK_EPOCH: the virtual clock `npm start` runs the app on (never set in Azure); the
+   * report shows wall-clock times beside its times.
+   */
+  localClock: VirtualClock | undefined;
   /** The accelerator's fields as set in the environment (undefined when unset). Secret values: never log these. */
   accelerator: Record<AcceleratorField, string | undefined>;
   /** Names of settings that are absent and were replaced by placeholders. */
   placeholders: string[];
+}
+
+/** A clock reading `epoch + (real - epoch) × speed` (ms since the Unix epoch). */
+export interface VirtualClock {
+  speed: number;
+  epoch: number;
+}
+
+/** The local virtual clock, when both of its settings are positive numbers. */
+function localClockOf(env: Env): VirtualClock | undefined {
+  const speed = Number(env.LOCAL_CLOCK_SPEED);
+  const epoch = Number(env.LOCAL_CLOCK_EPOCH);
+  return speed > 0 && Number.isFinite(speed) && epoch > 0 && Number.isFinite(epoch) ? { speed, epoch } : undefined;
 }
 
 export interface SettingProblem {
@@ -181,6 +204,21 @@ function orchestrationOf({ int }: EnvReader): Settings['orchestration'] {
   };
 }
 
+/** HTTP: the body limit and the proxies whose forwarded host counts. */
+function httpOf({ int, optional }: EnvReader, problems: SettingProblem[]): Settings['http'] {
+  const forwarded = parseForwardedHosts(optional('TRUSTED_FORWARDED_HOSTS'));
+  if (forwarded.invalid.length > 0) {
+    problems.push({
+      name: 'TRUSTED_FORWARDED_HOSTS',
+      message: `TRUSTED_FORWARDED_HOSTS lists host names (host or host:port, comma-separated); ignored: ${forwarded.invalid.join(', ')}.`,
+    });
+  }
+  return {
+    maxBodyBytes: int('MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    forwardedHosts: forwarded.hosts,
+  };
+}
+
 /** Request and plan limits. */
 function limitsOf({ int, optional }: EnvReader): Settings['limits'] {
   return {
@@ -238,8 +276,9 @@ export function parseSettings(env: Env): { settings: Settings; problems: Setting
     endpoints: endpointsOf(read, resourceManager),
     orchestration: orchestrationOf(read),
     schedule: { cron: optional('EXPERIMENT_SCHEDULE'), source: optional('EXPERIMENT_SCHEDULE_SOURCE') },
-    http: { maxBodyBytes: int('MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024) },
+    http: httpOf(read, problems),
     limits: limitsOf(read),
+    localClock: localClockOf(env),
     accelerator,
     placeholders,
   };

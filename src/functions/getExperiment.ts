@@ -61,7 +61,7 @@ function countsOnly(view: ExperimentView): Omit<ExperimentView, 'pipelines' | 'c
 
 df.app.client.http('getExperiment', {
   route: 'experiments/{id}',
-  methods: ['GET'],
+  methods: ['GET', 'HEAD'],
   authLevel: 'function',
   handler: clientAnswersErrors(getExperiment),
 });

@@ -13,6 +13,7 @@ import { listPage, type ListedExperiment } from '../report/listPage';
 import { reportModel } from '../report/model';
 import { reportPage } from '../report/reportPage';
 import { parseSort } from '../report/sort';
+import { getSettings } from '../settings';
 import { error, json } from './http';
 import { getExperimentStatus, loadExperiment } from './loadExperiment';
 
@@ -39,7 +40,11 @@ export async function getReport(request: HttpRequest, client: df.DurableClient):
   if (format === 'json') return json(200, comparisonJson(model), { 'Content-Disposition': download('json') });
   const sort = parseSort(model, request.query.get('sort'), request.query.get('order'));
   const refresh = request.query.get('refresh') !== 'off';
-  return { status: 200, body: reportPage(model, { sort, refresh }), headers: PAGE_HEADERS };
+  return {
+    status: 200,
+    body: reportPage(model, { sort, refresh, clock: getSettings().localClock }),
+    headers: PAGE_HEADERS,
+  };
 }
 
 const LIST_DAYS = 30;
@@ -65,19 +70,19 @@ export async function listReports(_request: HttpRequest, client: df.DurableClien
           : {}),
       };
     });
-  return { status: 200, body: listPage(experiments, LIST_DAYS), headers: PAGE_HEADERS };
+  return { status: 200, body: listPage(experiments, LIST_DAYS, getSettings().localClock), headers: PAGE_HEADERS };
 }
 
 df.app.client.http('experimentReport', {
   route: 'experiments/{id}/report',
-  methods: ['GET'],
+  methods: ['GET', 'HEAD'],
   authLevel: 'function',
   handler: getReport,
 });
 
 df.app.client.http('experimentReports', {
   route: 'reports',
-  methods: ['GET'],
+  methods: ['GET', 'HEAD'],
   authLevel: 'function',
   handler: listReports,
 });

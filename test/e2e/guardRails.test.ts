@@ -72,7 +72,7 @@ it('treats the same body with reordered keys and other whitespace as the same re
 it('answers a wrong method with 405, Allow and a JSON error', async () => {
   const res = await call('DELETE', '/experiments');
   expect(res.status).toBe(405);
-  expect(res.headers.get('allow')).toBe('GET, POST');
+  expect(res.headers.get('allow')).toBe('GET, HEAD, POST');
   expect((res.body as ErrorBody).error.code).toBe('MethodNotAllowed');
   const plan = await call('GET', '/plan');
   expect(plan.status).toBe(405);

@@ -169,9 +169,12 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     },
   ];
 
+  // Write-through (set once the saver exists below): every change is on disk before its answer leaves.
+  let afterChange: (() => void) | undefined;
   let server;
   try {
     server = await startServer({
+      afterChange: () => afterChange?.(),
       port: options.port ?? 0,
       certPath,
       keyPath,
@@ -207,15 +210,16 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         )
       : undefined;
   let savedText = save();
-  const saver = options.stateFile
-    ? setInterval(() => {
-        try {
-          savedText = save(savedText);
-        } catch (err) {
-          console.error(`Azure emulator: could not save its state to ${options.stateFile}: ${String(err)}`);
-        }
-      }, 2000)
-    : undefined;
+  const saveNow = (): void => {
+    try {
+      savedText = save(savedText);
+    } catch (err) {
+      console.error(`Azure emulator: could not save its state to ${options.stateFile}: ${String(err)}`);
+    }
+  };
+  if (options.stateFile) afterChange = saveNow;
+  // Also now and then, so the virtual time saved stays close to the clock's (changes are written through above).
+  const saver = options.stateFile ? setInterval(saveNow, 2000) : undefined;
   saver?.unref();
 
   const settings: Record<string, string> = {
