@@ -557,15 +557,18 @@ export function mlRoutes(deps: MlDeps): Route[] {
   return [
     { method: 'GET', pattern: rx(''), handler: guarded(() => json(200, workspace())) },
     {
-      // Datastores_List: the workspace has its default blob datastore only (azure-ai-ml's `datastores.list()`, and
-      // `get_default()` with isDefault=true).
+      // Datastores_List: the workspace's datastores (azure-ai-ml's `datastores.list()`, and `get_default()` with
+      // isDefault=true).
       method: 'GET',
       pattern: rx('/datastores'),
       handler: guarded((req) => {
-        const names = req.url.searchParams.getAll('names').flatMap((n) => n.split(','));
-        const onlyOthers = req.url.searchParams.get('isDefault') === 'false';
-        const named = names.length === 0 || names.some((n) => n.toLowerCase() === 'workspaceblobstore');
-        return json(200, { value: named && !onlyOthers ? [datastore()] : [] });
+        const names = req.url.searchParams.getAll('names').flatMap((n) => n.split(',').map((x) => x.toLowerCase()));
+        const isDefault = req.url.searchParams.get('isDefault');
+        const value = Object.entries(DATASTORES)
+          .filter(([name]) => names.length === 0 || names.includes(name))
+          .filter(([, store]) => isDefault === null || String(store.isDefault) === isDefault)
+          .map(([name]) => datastore(name));
+        return json(200, { value });
       }),
     },
     {

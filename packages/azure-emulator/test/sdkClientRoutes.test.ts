@@ -97,9 +97,10 @@ describe("azure-ai-ml's api-versions", () => {
 });
 
 describe('datastores list', () => {
-  it('lists the default datastore, also when asked for the default only or by name', async () => {
+  it('lists both datastores, the default one when asked for the default only, and by name', async () => {
     const names = async (options = {}) => (await collect(ml.datastores.list(rg, ws, options))).map((d) => d.name);
-    expect(await names()).toEqual(['workspaceblobstore']);
+    expect(await names()).toEqual(['workspaceblobstore', 'workspaceartifactstore']);
+    expect(await names({ isDefault: false })).toEqual(['workspaceartifactstore']);
     expect(await names({ isDefault: true })).toEqual(['workspaceblobstore']);
     expect(await names({ names: ['workspaceblobstore'] })).toEqual(['workspaceblobstore']);
     expect(await names({ names: ['other'] })).toEqual([]);
