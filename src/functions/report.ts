@@ -13,6 +13,7 @@ import { listPage, type ListedExperiment } from '../report/listPage';
 import { reportModel } from '../report/model';
 import { reportPage } from '../report/reportPage';
 import { parseSort } from '../report/sort';
+import { echoedId } from './experimentIds';
 import { error, json } from './http';
 import { getExperimentStatus, loadExperiment } from './loadExperiment';
 
@@ -25,7 +26,7 @@ export async function getReport(request: HttpRequest, client: df.DurableClient):
     return error(400, 'InvalidFormat', `format must be html, csv or json (got '${format.slice(0, 20)}').`);
   }
   const status = await getExperimentStatus(client, id);
-  if (!status) return error(404, 'ExperimentNotFound', `No experiment with id '${id}'.`);
+  if (!status) return error(404, 'ExperimentNotFound', `No experiment with id ${echoedId(id)}.`);
   const { view } = await loadExperiment(client, status, { pipelineDetails: true });
   const model = reportModel(view);
   const download = (ext: string): string => `attachment; filename="${view.id}-comparison.${ext}"`;
