@@ -528,6 +528,8 @@ export function mlRoutes(deps: MlDeps): Route[] {
 
   return [
     { method: 'GET', pattern: rx(''), handler: guarded(() => json(200, workspace())) },
+    // Datastores_List (mfe.json 2022-10-01): the workspace's one datastore, in one page.
+    { method: 'GET', pattern: rx('/datastores'), handler: guarded(() => json(200, { value: [datastore()] })) },
     {
       method: 'GET',
       pattern: rx('/datastores/([^/]+)'),
