@@ -173,13 +173,17 @@ export function run(argv: readonly string[], env: Env, io: Io): number {
 }
 
 if (require.main === module && process.argv[2] === 'publish-accelerator') {
-  const [checkout, ...extra] = process.argv.slice(3);
+  const rest = process.argv.slice(3);
+  const allowSecretFiles = rest.includes('--allow-secret-files');
+  const [checkout, ...extra] = rest.filter((a) => a !== '--allow-secret-files');
   if (!checkout || extra.length > 0) {
-    process.stderr.write(`publish-accelerator takes one argument: the path of an accelerator checkout.\n\n${USAGE}\n`);
+    process.stderr.write(
+      `publish-accelerator takes the path of an accelerator checkout (and --allow-secret-files).\n\n${USAGE}\n`,
+    );
     process.exitCode = EXIT.usage;
   } else {
     const io = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) };
-    void publishAccelerator(checkout, process.env, io).then((code) => {
+    void publishAccelerator(checkout, process.env, io, { allowSecretFiles }).then((code) => {
       process.exitCode = code;
     });
   }
