@@ -22,6 +22,14 @@ describe('prepareStart', () => {
     expect(decision.kind === 'notConfigured' && decision.message).toMatch(/AML_CODE_ASSET_ID/);
   });
 
+  it('refuses a setting Key Vault would refuse before anything is written, naming it and not its value', () => {
+    const decision = prepareStart({}, args(testSettings({ AZURE_SEARCH_ADMIN_KEY: 'k'.repeat(30_000) })));
+    expect(decision.kind).toBe('notConfigured');
+    if (decision.kind !== 'notConfigured') return;
+    expect(decision.message).toContain('AZURE_SEARCH_ADMIN_KEY is 30000 bytes; a Key Vault secret holds at most 25000');
+    expect(decision.message).not.toContain('kkkk');
+  });
+
   it('applies the cap whatever the trigger', () => {
     const config = fixture('sample');
     Object.assign(config.index.chunking as object, { chunk_size: [500, 600, 700] });
