@@ -1,6 +1,6 @@
 /** The CLI: in-process for the cases, two real processes end to end. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, type Io } from '../../src/cli/main';
@@ -148,6 +148,19 @@ describe('cli (real process)', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('/index/chunking/overlap_size: ');
     expect(result.stderr).toContain('/index/sampling/sample_data: ');
+  });
+
+  it('publish-accelerator refuses secret-looking files (exit 5) unless --allow-secret-files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-publish-'));
+    cpSync(join(ROOT, 'test/fixtures/aml/accelerator-checkout'), dir, { recursive: true });
+    writeFileSync(join(dir, 'rag_experiment_accelerator/secrets.json'), '{}');
+    const refused = spawn(['publish-accelerator', dir]);
+    expect(refused.status).toBe(5);
+    expect(refused.stderr).toContain('rag_experiment_accelerator/secrets.json');
+    // Allowed, it goes on to the next check: the workspace settings (unset here, exit 3, nothing uploaded).
+    const allowed = spawn(['publish-accelerator', '--allow-secret-files', dir]);
+    expect(allowed.stderr).toContain('uploading files that look like secret stores, as asked');
+    expect(allowed.status).toBe(3);
   });
 });
 
