@@ -25,7 +25,13 @@ function stringEnd(text: string, start: number): number {
 const childPath = (top: Frame | undefined): string =>
   top === undefined ? '' : `${top.path}/${top.kind === 'array' ? top.index : segment(top.key ?? '')}`;
 
-/** Every key written twice in one object of `text` (valid JSON), as problems at the key's path, in text order. */
+/** Most duplicate keys reported (a body of nothing but one key repeated would otherwise answer with megabytes). */
+export const MAX_DUPLICATES_REPORTED = 100;
+
+/**
+ * Each key written twice in one object of `text` (valid JSON), as problems at the key's path, in text order; at
+ * most MAX_DUPLICATES_REPORTED.
+ */
 export function duplicateKeys(text: string): Problem[] {
   const problems: Problem[] = [];
   const stack: Frame[] = [];
@@ -48,9 +54,10 @@ export function duplicateKeys(text: string): Problem[] {
       const end = stringEnd(text, i);
       if (expectKey && top?.kind === 'object') {
         const key = JSON.parse(text.slice(i, end)) as string;
-        if (top.keys.has(key)) {
+        if (top.keys.has(key) && problems.length < MAX_DUPLICATES_REPORTED) {
           problems.push({
-            path: `${top.path}/${segment(key)}`,
+            // A huge key is not echoed whole (a 1 MiB body could otherwise come back twice over).
+            path: `${top.path}/${segment(key.length > 100 ? `${key.slice(0, 100)}…` : key)}`,
             message: `The key '${key.slice(0, 100)}' is written more than once in this object; JSON keeps only the last, so write it once.`,
           });
         }

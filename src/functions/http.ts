@@ -65,7 +65,7 @@ export async function readJsonBody(request: HttpRequest, maxBytes: number): Prom
   }
   const duplicates = duplicateKeys(text);
   if (duplicates.length > 0) {
-    const message = `The request body writes ${duplicates.length} key(s) twice in the same object; nothing was started.`;
+    const message = 'The request body writes a key twice in the same object (each path below); nothing was started.';
     return { ok: false, response: error(400, 'DuplicateJsonKey', message, duplicates) };
   }
   return { ok: true, value, text };

@@ -1,4 +1,4 @@
-import { duplicateKeys } from '../../src/core/duplicateKeys';
+import { duplicateKeys, MAX_DUPLICATES_REPORTED } from '../../src/core/duplicateKeys';
 
 describe('duplicateKeys (a key written twice is refused, not silently shadowed)', () => {
   it('finds nothing in JSON without duplicates, however keys repeat across objects', () => {
@@ -16,6 +16,18 @@ describe('duplicateKeys (a key written twice is refused, not silently shadowed)'
     expect(duplicateKeys('{"a/b":1,"a\\u002fb":2}').map((p) => p.path)).toEqual(['/a~1b']);
     expect(duplicateKeys('{"a~":1,"a~":2}').map((p) => p.path)).toEqual(['/a~0']);
     expect(duplicateKeys('{"a\\\\":1,"a\\\\":2,"b":"\\\\"}').map((p) => p.path)).toEqual(['/a\\']);
+  });
+
+  it('does not echo a huge key whole', () => {
+    const key = 'k'.repeat(100_000);
+    const [problem] = duplicateKeys(JSON.stringify({ a: 1 }).replace('{', `{"${key}":1,"${key}":2,`));
+    expect(problem?.path.length).toBeLessThan(110);
+    expect(problem?.message.length).toBeLessThan(300);
+  });
+
+  it('reports at most MAX_DUPLICATES_REPORTED', () => {
+    const text = `{${Array.from({ length: 5000 }, () => '"a":1').join(',')}}`;
+    expect(duplicateKeys(text)).toHaveLength(MAX_DUPLICATES_REPORTED);
   });
 
   it('handles deep nesting without recursion', () => {
