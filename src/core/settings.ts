@@ -335,17 +335,19 @@ export interface RunReadiness {
 }
 
 /**
- * The value each accelerator field is written to Key Vault with: the setting as set, else the app's own value for
- * the fields it also uses (its cluster's name and node count, its vault), so the accelerator's `azureml/pipeline.py`
- * reading `int(aml_compute_instances_number)` finds the app's default 2, not `None`. Undefined: the field is unset
+ * The value each accelerator field is written to Key Vault with: the setting as set, except the fields the app also
+ * uses, which hold the app's own values (its cluster's name and node count, set or default; its vault when unset),
+ * so the accelerator's `azureml/pipeline.py` reading `int(aml_compute_instances_number)` finds the app's default 2,
+ * not `None`. Undefined: the field is unset
  * and has no default (written as the accelerator's `None`, which its reader maps back to unset).
  */
 export function acceleratorSecretValues(s: Settings): Record<AcceleratorField, string | undefined> {
   const own = (value: string): string | undefined => (isPlaceholder(value) ? undefined : value);
   return {
     ...s.accelerator,
-    aml_compute_name: s.accelerator.aml_compute_name ?? own(s.compute.name),
-    aml_compute_instances_number: s.accelerator.aml_compute_instances_number ?? String(s.compute.maxNodes),
+    aml_compute_name: own(s.compute.name),
+    // The number the jobs run with (`instance_count`), also when the setting is unset or malformed.
+    aml_compute_instances_number: String(s.compute.maxNodes),
     azure_key_vault_endpoint: s.accelerator.azure_key_vault_endpoint ?? own(s.keyVaultEndpoint),
   };
 }

@@ -90,5 +90,7 @@ describe("Key Vault's rules, checked before a run starts", () => {
     expect(values.aml_compute_instances_number).toBe('2');
     expect(values.aml_compute_name).toBe('rag-cluster');
     expect(values.openai_api_type).toBeUndefined();
+    const malformed = acceleratorSecretValues(testSettings({ ...ACCELERATOR, AML_COMPUTE_INSTANCES_NUMBER: 'four' }));
+    expect(malformed.aml_compute_instances_number).toBe('2');
   });
 });
