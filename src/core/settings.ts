@@ -6,6 +6,7 @@
  * `plan` works on a fresh machine; anything that talks to Azure calls `requireSettings` first and fails with the
  * names of what is missing.
  */
+import { secretNameProblem, secretValueProblem } from './keyVaultRules';
 import { DEFAULT_MAX_PIPELINES, MAX_PIPELINES_CEILING } from './limits';
 import { parseForwardedHosts } from './publicBase';
 
@@ -368,6 +369,38 @@ export interface RunReadiness {
   missing: string[];
   /** Settings whose value is still an unresolved `@Microsoft.KeyVault(` reference (names only, never values). */
   unresolved: string[];
+  /** Accelerator fields whose value Key Vault would refuse or the accelerator cannot read (never quoting values). */
+  unstorable: SettingProblem[];
+}
+
+/**
+ * The value each accelerator field is written to Key Vault with: the setting as set, except the fields the app also
+ * uses, which hold the app's own values (its cluster's name and node count, set or default; its vault when unset),
+ * so the accelerator's `azureml/pipeline.py` reading `int(aml_compute_instances_number)` finds the app's default 2,
+ * not `None`. Undefined: the field is unset
+ * and has no default (written as the accelerator's `None`, which its reader maps back to unset).
+ */
+export function acceleratorSecretValues(s: Settings): Record<AcceleratorField, string | undefined> {
+  const own = (value: string): string | undefined => (isPlaceholder(value) ? undefined : value);
+  return {
+    ...s.accelerator,
+    aml_compute_name: own(s.compute.name),
+    // The number the jobs run with (`instance_count`), also when the setting is unset or malformed.
+    aml_compute_instances_number: String(s.compute.maxNodes),
+    azure_key_vault_endpoint: s.accelerator.azure_key_vault_endpoint ?? own(s.keyVaultEndpoint),
+  };
+}
+
+/** Key Vault's rules (src/core/keyVaultRules.ts) over the values `acceleratorSecretValues` gives. */
+export function unstorableSecrets(values: Readonly<Record<AcceleratorField, string | undefined>>): SettingProblem[] {
+  return ACCELERATOR_FIELDS.flatMap(({ field }) => {
+    const name = envNameOf(field);
+    const value = values[field];
+    const problem =
+      secretNameProblem(secretNameOf(field)) ??
+      (value === undefined || isUnresolvedKeyVaultReference(value) ? undefined : secretValueProblem(value));
+    return problem ? [{ name, message: `${name} ${problem}` }] : [];
+  });
 }
 
 /**
@@ -385,18 +418,24 @@ export function runReadiness(s: Settings): RunReadiness | undefined {
     if (required && !value?.trim()) missing.add(envNameOf(field));
     if (isUnresolvedKeyVaultReference(value)) unresolved.add(envNameOf(field));
   }
-  if (missing.size === 0 && unresolved.size === 0) return undefined;
-  return { missing: [...missing], unresolved: [...unresolved].filter((n) => !missing.has(n)) };
+  const unstorable = unstorableSecrets(acceleratorSecretValues(s)).filter((p) => !missing.has(p.name));
+  if (missing.size === 0 && unresolved.size === 0 && unstorable.length === 0) return undefined;
+  return { missing: [...missing], unresolved: [...unresolved].filter((n) => !missing.has(n)), unstorable };
 }
 
 /** One sentence for a refusal: what is missing, what is unresolved, what to do. */
 export function runReadinessMessage(r: RunReadiness): string {
   const parts: string[] = [];
-  if (r.missing.length > 0) parts.push(`these app settings are not set: ${r.missing.join(', ')}`);
+  if (r.missing.length > 0) parts.push(`these app settings are set: ${r.missing.join(', ')}`);
   if (r.unresolved.length > 0) {
     parts.push(
-      `these app settings are unresolved Key Vault references (the app sees "@Microsoft.KeyVault(…)" instead of the secret; check the reference and the app identity's access to that vault): ${r.unresolved.join(', ')}`,
+      `these app settings are resolved (they are unresolved Key Vault references: the app sees "@Microsoft.KeyVault(…)" instead of the secret; check the reference and the app identity's access to that vault): ${r.unresolved.join(', ')}`,
     );
   }
-  return `The app cannot run experiments until ${parts.join('; and ')}. See docs/configuration.md; POST /api/plan works meanwhile.`;
+  if (r.unstorable.length > 0) {
+    parts.push(
+      `these app settings can be stored as the accelerator's Key Vault secrets (nothing was written): ${r.unstorable.map((p) => p.message).join('; ')}`,
+    );
+  }
+  return `The app cannot run experiments until ${parts.join('; and until ')}. See docs/configuration.md; POST /api/plan works meanwhile.`;
 }

@@ -3,6 +3,7 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
+import { duplicateKeys } from '../core/duplicateKeys';
 import { publicBase } from '../core/publicBase';
 import type { Problem } from '../core/types';
 import { getSettings } from '../settings';
@@ -30,7 +31,8 @@ export type JsonBody = { ok: true; value: unknown; text: string } | { ok: false;
 
 /**
  * Reads the request's JSON body: 415 when it is not JSON, 413 when it is larger than `maxBytes` (declared, or seen
- * while streaming: never buffered past the limit), 400 when it does not parse (with the parser's message).
+ * while streaming: never buffered past the limit), 400 when it does not parse (with the parser's message) or writes
+ * a key twice in one object (each such key's path).
  */
 export async function readJsonBody(
   request: Pick<HttpRequest, 'headers' | 'body'>,
@@ -64,14 +66,21 @@ export async function readJsonBody(
   if (text.trim() === '') {
     return { ok: false, response: error(400, 'InvalidJson', 'The request body is empty: send a JSON object.') };
   }
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown, text };
+    value = JSON.parse(text) as unknown;
   } catch (e) {
     return {
       ok: false,
       response: error(400, 'InvalidJson', `The request body is not valid JSON: ${(e as Error).message}.`),
     };
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) {
+    const message = 'The request body writes a key twice in the same object (each path below); nothing was started.';
+    return { ok: false, response: error(400, 'DuplicateJsonKey', message, duplicates) };
+  }
+  return { ok: true, value, text };
 }
 
 /** The base URL callers used to reach us (scheme, host and the `/api` prefix): see `src/core/publicBase.ts`. */

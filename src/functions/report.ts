@@ -14,6 +14,7 @@ import { reportModel } from '../report/model';
 import { reportPage } from '../report/reportPage';
 import { parseSort } from '../report/sort';
 import { getSettings } from '../settings';
+import { echoedId } from './experimentIds';
 import { error, json } from './http';
 import { getExperimentStatus, loadExperiment } from './loadExperiment';
 
@@ -26,7 +27,7 @@ export async function getReport(request: HttpRequest, client: df.DurableClient):
     return error(400, 'InvalidFormat', `format must be html, csv or json (got '${format.slice(0, 20)}').`);
   }
   const status = await getExperimentStatus(client, id);
-  if (!status) return error(404, 'ExperimentNotFound', `No experiment with id '${id}'.`);
+  if (!status) return error(404, 'ExperimentNotFound', `No experiment with id ${echoedId(id)}.`);
   const { view } = await loadExperiment(client, status, { pipelineDetails: true });
   const model = reportModel(view);
   const download = (ext: string): string => `attachment; filename="${view.id}-comparison.${ext}"`;
