@@ -82,7 +82,7 @@ describe('data assets named by the inputs', () => {
       ],
     });
     expect(JSON.stringify(await lookUpDatastores(stores, settings, ml))).toContain(
-      'its datastores are workspaceblobstore',
+      'its datastores are workspaceartifactstore, workspaceblobstore',
     );
     h.emulator.scenario.inject({ method: 'GET', path: /\/datastores$/, status: 403, times: 1 });
     expect(await lookUpDatastores(stores, settings, ml)).toEqual({
