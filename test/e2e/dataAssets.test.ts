@@ -86,7 +86,10 @@ it('refuses an unknown datastore (listing those the workspace has) and a SAS tok
   });
   expect(typo.status).toBe(400);
   expect((typo.body as { error: { problems: unknown[] } }).error.problems).toEqual([
-    { path: '/inputs/data', message: expect.stringContaining('its datastores are workspaceblobstore') },
+    {
+      path: '/inputs/data',
+      message: expect.stringContaining('its datastores are workspaceartifactstore, workspaceblobstore'),
+    },
   ]);
   const sas = await call('POST', '/experiments', {
     ...b,
