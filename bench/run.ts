@@ -15,6 +15,7 @@ const BENCHES = [
   },
   { name: 'host', file: 'host.ts', what: 'local durable host: fan-out of 1,000 activities, replay of 2,000 events' },
   { name: 'host-http', file: 'host-http.ts', what: 'local host: HTTP requests per second for a trivial function' },
+  { name: 'body-limit', file: 'body-limit.ts', what: '10 concurrent 90 MB bodies: the host’s peak memory' },
   { name: 'experiment', file: 'experiment.ts', what: 'a simulated 24-pipeline experiment, end to end' },
   {
     name: 'chaos',

@@ -293,6 +293,9 @@ module applicationInsights 'modules/application-insights.bicep' = {
 // Storage, Key Vault, source secrets
 // ---------------------------------------------------------------------------------------------------------------
 
+// The Flex Consumption deployment container, in the host storage account, named as in Microsoft's azd templates
+// (Azure-Samples/functions-quickstart-typescript-azd, infra/main.bicep: `app-package-<app name, 32 chars>…`, created
+// in `blobServices.containers`); function-app.bicep points functionAppConfig.deployment.storage at it.
 var deploymentContainerName = 'app-package-${toLower(take(functionAppName, 32))}'
 
 module storage 'modules/storage-account.bicep' = {
@@ -395,6 +398,8 @@ module scheduler 'modules/durable-task-scheduler.bicep' = if (useScheduler) {
     tags: allTags
     skuName: durableTaskSchedulerSkuName
     taskHubName: taskHubName
+    // The deploying user's dashboard access, as Microsoft's Durable Functions azd template grants it
+    // (Azure-Samples/durable-functions-quickstart-typescript-azd, infra/main.bicep, dtsDashboardRoleAssignment).
     roleAssignments: deployerGetsAccess
       ? [
           {
@@ -520,6 +525,10 @@ module storageRoles 'modules/rbac/storage-account.bicep' = {
   params: {
     storageAccountName: storageAccountName
     roleAssignments: [
+      // Storage Blob Data Owner: what host storage over an identity needs
+      // (https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity),
+      // and what Microsoft's Flex Consumption azd template gives the identity that reads the deployment container
+      // (Azure-Samples/functions-quickstart-typescript-azd, infra/app/rbac.bicep).
       {
         roleDefinitionId: builtInRoleIds.storageBlobDataOwner
         principalId: appPrincipalId
@@ -648,6 +657,9 @@ module applicationInsightsRoles 'modules/rbac/app-insights.bicep' = {
   ]
 }
 
+// Durable Task Data Contributor ("most apps require" it), on the task hub: the least-privilege scope Microsoft
+// recommends (https://learn.microsoft.com/azure/durable-task/scheduler/durable-task-scheduler-identity, "Assign
+// role-based access control"; role id as in Azure-Samples/durable-functions-quickstart-typescript-azd, infra/main.bicep).
 module taskHubRoles 'modules/rbac/durable-task-hub.bicep' = if (useScheduler) {
   name: 'rbac-task-hub'
   params: {
@@ -671,6 +683,11 @@ module taskHubRoles 'modules/rbac/durable-task-hub.bicep' = if (useScheduler) {
 // App settings
 // ---------------------------------------------------------------------------------------------------------------
 
+// The app's connection to the scheduler with its user-assigned identity: `Endpoint=<scheduler endpoint>;
+// Authentication=ManagedIdentity;ClientID=<identity client id>`, in DURABLE_TASK_SCHEDULER_CONNECTION_STRING (host.json's
+// connectionStringName), the task hub in TASKHUB_NAME (host.json's hubName)
+// (https://learn.microsoft.com/azure/durable-task/scheduler/durable-task-scheduler-identity, "Add environment
+// variables to your app"; Azure-Samples/durable-functions-quickstart-typescript-azd, infra/app/api.bicep).
 var schedulerConnectionString = useScheduler
   ? 'Endpoint=${scheduler.?outputs.?endpoint ?? ''};Authentication=ManagedIdentity;ClientID=${appClientId}'
   : ''
@@ -716,6 +733,9 @@ var baseAppSettings = {
   LOG_ANALYTICS_WORKSPACE_ID: logAnalytics.outputs.logAnalyticsWorkspaceId
   MAX_PARALLEL_PIPELINES: string(maxParallelPipelines)
   PIPELINE_DEADLINE_HOURS: string(pipelineDeadlineHours)
+  // The Functions host's own body limit (default 100 MB, buffered before the app sees it): bodies over 4 MiB are
+  // refused while they stream; the app refuses over MAX_REQUEST_BODY_BYTES (1 MiB) with a JSON 413.
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '4194304'
   EXPERIMENT_SCHEDULE: experimentSchedule
   EXPERIMENT_SCHEDULE_SOURCE: experimentScheduleSource
   OPENAI_API_TYPE: openAiApiType

@@ -11,6 +11,7 @@ import type { AzureEmulator } from '@rag-orchestrator/azure-emulator/src/contrac
 import { startAzureEmulator } from '@rag-orchestrator/azure-emulator';
 import { spawnLocalHost, type SpawnedHost } from '@rag-orchestrator/functions-local-host/src/spawn';
 import { createClock, type Clock } from '@rag-orchestrator/virtual-clock';
+import { hostBodyLimit } from './bodyLimit';
 
 /** The repository root (the folder with package.json), from the source or the compiled file. */
 export const ROOT = ((): string => {
@@ -85,6 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       : {}),
     ...options.env,
   };
+  env.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT = hostBodyLimit(env);
   delete env.PORT;
 
   const launch = (): Promise<Host> =>

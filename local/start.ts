@@ -21,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { startAzureEmulator } from '@rag-orchestrator/azure-emulator';
 import { createClock } from '@rag-orchestrator/virtual-clock';
 import { blobFolderFor, epochResuming, readSavedEmulator } from '@rag-orchestrator/azure-emulator/src/persist';
+import { hostBodyLimit } from './bodyLimit';
 
 const root = resolve(__dirname, '..');
 
@@ -154,8 +155,11 @@ async function main(): Promise<void> {
     );
   }
 
+  env.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT = hostBodyLimit(env);
+  // `node --import tsx`, not the tsx CLI: one process, so the IPC channel below reaches the host itself.
   const hostArgs = [
-    require.resolve('tsx/cli'),
+    '--import',
+    'tsx',
     require.resolve('@rag-orchestrator/functions-local-host/src/cli.ts'),
     '--app',
     root,
@@ -165,15 +169,44 @@ async function main(): Promise<void> {
     dataDir,
   ];
   if (args.keys) hostArgs.push('--keys');
-  const child = spawn(process.execPath, hostArgs, { stdio: 'inherit', env: env as NodeJS.ProcessEnv, cwd: root });
+  // An IPC channel besides the terminal: if this process is killed (SIGKILL), the host sees it close and stops.
+  // Its own process group: Ctrl-C or a closed terminal signals this process only, which forwards the signal once
+  // (the host takes a second signal as "exit now", without its clean stop).
+  const child = spawn(process.execPath, hostArgs, {
+    detached: true,
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: env as NodeJS.ProcessEnv,
+    cwd: root,
+  });
+  let stopping = false;
   const forward = (signal: NodeJS.Signals): void => {
+    stopping = true;
     child.kill(signal);
   };
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
-  const code = await new Promise<number>((done) => child.on('exit', (c, s) => done(c ?? (s ? 1 : 0))));
+  // Closing the terminal: the same clean stop as Ctrl-C (the emulator's state is written through anyway).
+  process.on('SIGHUP', forward);
+  const code = await new Promise<number>((done) =>
+    child.on('exit', (c, s) => {
+      if (!stopping) console.error(hostDied(child.pid, c, s, useEmulator));
+      done(c ?? (s ? 1 : 0));
+    }),
+  );
   await stopEmulator?.();
-  process.exit(code);
+  process.exit(stopping ? code : code || 1);
+}
+
+/** What `npm start` says when the host exits without being asked to. */
+function hostDied(pid: number | undefined, code: number | null, signal: string | null, emulator: boolean): string {
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  return [
+    '',
+    `npm start: the local Functions host (pid ${pid ?? '?'}) ${how}; ` +
+      (emulator ? 'stopping the Azure emulator (its state is saved).' : 'stopping.'),
+    '  Run `npm start` again to resume: experiments and their jobs are kept (`--fresh` forgets them).',
+    '',
+  ].join('\n');
 }
 
 main().catch((e: unknown) => {

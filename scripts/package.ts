@@ -1,6 +1,7 @@
 /**
- * `npm run package`: builds the deployment package, the zip that `azd deploy` and the manual path ship
- * (docs/deploy.md). Its last output line is the zip's path.
+ * `npm run package`: builds the deployment package, the zip that the manual path ships (docs/deploy.md). Its last
+ * output line is the zip's path. azd runs it too, from azure.yaml's `prepackage` hook, and zips the same files from
+ * the unzipped folder.
  *
  * Contents: `host.json`, a `package.json` with no dependencies, `dist/index.js` (the app bundled from
  * `src/index.ts` with esbuild, every npm dependency included, `@azure/functions-core` left to the language worker
@@ -9,7 +10,8 @@
  * source maps on, then loads the bundle) and the files of `ASSET_GLOBS`. No `node_modules`: nothing the bundles
  * need is left outside them.
  *
- * Also written: the unzipped folder (`.local/package/app`, what azure.yaml's `dist` points at).
+ * Also written: the unzipped folder (`.local/package/app`, what azure.yaml's `dist` points at), emptied first so that
+ * no file of an earlier package stays.
  */
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,8 @@
 // Durable Task Scheduler with one task hub: the managed Durable Functions backend whose dashboard shows every
 // orchestration's history in the Azure portal.
+// As Microsoft documents it: https://learn.microsoft.com/azure/durable-task/scheduler/develop-with-durable-task-scheduler
+// (a scheduler with an IP allow list and a SKU, Consumption or Dedicated with capacity units, then a task hub in it);
+// Azure-Samples/durable-functions-quickstart-typescript-azd, infra/app/dts.bicep.
 import { roleAssignmentType, tagsType } from 'types.bicep'
 
 @description('Required. Name of the scheduler (3-64 letters, digits and hyphens).')

@@ -2,6 +2,12 @@
 // (user-assigned-identity.bicep), HTTPS only, TLS 1.2, no basic publishing credentials. Code is deployed into a blob
 // container of the host storage account, read with that identity; Key Vault references resolve with it too. App
 // settings are applied separately (function-app-settings.bicep).
+//
+// Sources, as Microsoft documents a Flex Consumption app:
+// [IaC] https://learn.microsoft.com/azure/azure-functions/functions-infrastructure-as-code?pivots=flex-consumption-plan
+// [HOW] https://learn.microsoft.com/azure/azure-functions/flex-consumption-how-to#configure-deployment-settings
+// [AZD] Azure-Samples/functions-quickstart-typescript-azd, infra/main.bicep, infra/app/api.bicep and
+//       infra/app/rbac.bicep (Microsoft's TypeScript Flex Consumption azd template)
 import { tagsType } from 'types.bicep'
 
 @description('Required. Name of the function app.')
@@ -28,6 +34,9 @@ param deploymentContainerName string
 @description('Required. Resource id of the app\'s user-assigned identity.')
 param identityResourceId string
 
+// Node 22: [AZD] main.bicep (`runtimeName: 'node'`, `runtimeVersion: '22'`). A region's Flex Consumption Node
+// versions: `az functionapp list-flexconsumption-runtimes --location <region> --runtime node`
+// (https://learn.microsoft.com/azure/azure-functions/supported-languages).
 @description('Optional. Node.js major version.')
 @allowed([
   '20'
@@ -57,6 +66,7 @@ resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   location: location
   tags: tags
   kind: 'functionapp'
+  // The Flex Consumption plan: SKU FC1, tier FlexConsumption, Linux (reserved: true) ([IaC]; [AZD] main.bicep).
   sku: {
     tier: 'FlexConsumption'
     name: 'FC1'
@@ -88,7 +98,10 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       ftpsState: 'Disabled'
       http20Enabled: true
     }
+    // [IaC] functionAppConfig; [AZD] api.bicep.
     functionAppConfig: {
+      // The package goes to a blob container, read with the app's user-assigned identity, which holds Storage Blob
+      // Data Owner on the account (main.bicep, storageRoles) ([HOW]; [AZD] api.bicep, rbac.bicep).
       deployment: {
         storage: {
           type: 'blobContainer'
@@ -99,10 +112,13 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
           }
         }
       }
+      // Instance memory 512, 2048 or 4096 MB; at least 40, at most 1000 instances ([IaC]; [HOW]).
       scaleAndConcurrency: {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
       }
+      // The language stack lives here: Flex Consumption deprecates siteConfig.linuxFxVersion and
+      // FUNCTIONS_WORKER_RUNTIME (https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations).
       runtime: {
         name: 'node'
         version: nodeVersion

@@ -8,12 +8,16 @@
  * - `azureml:<name>:<version>` is checked to exist (`GET …/data/{name}/versions/{version}`), so a missing asset (for
  *   example the accelerator's `eval_data:1` before its QA generation ran) is a 400 now, not a failed job later.
  *
- * A missing asset or version is a problem with the input's JSON path; any other failure (no access, Azure
+ * - `azureml://datastores/<name>/paths/…` of the app's workspace: the datastore is checked to exist (the workspace's
+ *   list of datastores), so a misspelt datastore is a 400 naming those there are.
+ *
+ * A missing asset, version or datastore is a problem with the input's JSON path; any other failure (no access, Azure
  * unavailable) says what to do and starts nothing.
  */
 import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import { getClients } from '../azure/clients';
 import type { DataAssetInput } from '../core/dataAsset';
+import { unknownDatastores, type DatastoreInput } from '../core/datastoreInputs';
 import type { Settings } from '../core/settings';
 import type { Problem } from '../core/types';
 import { workspaceLabel } from './mlTargets';
@@ -66,8 +70,38 @@ export async function lookUpDataAssets(
   return problems.length > 0 ? { ok: false, problems } : { ok: true, latest };
 }
 
-/** `lookUpDataAssets` with the process's AzureML client (created on first use). */
+/**
+ * The datastores the inputs name, against the workspace's list of datastores (ARM `Datastores_List`): an unknown one
+ * is a problem at its input naming the datastores there are; a failure to list says what to do.
+ */
+export async function lookUpDatastores(
+  stores: readonly DatastoreInput[],
+  settings: Settings,
+  ml: AzureMachineLearningWorkspaces,
+): Promise<DataAssetLookup> {
+  const where = workspaceLabel(settings);
+  const known: string[] = [];
+  try {
+    for await (const store of ml.datastores.list(settings.resourceGroup, settings.workspaceName)) {
+      if (store.name) known.push(store.name);
+    }
+  } catch (err) {
+    const action = isTransient(err)
+      ? 'Azure did not answer: try again in a minute.'
+      : "Grant the app's identity the 'AzureML Data Scientist' role (or Reader) on the workspace.";
+    return { ok: false, unavailable: `Could not list the datastores of ${where}: ${describeError(err)}. ${action}` };
+  }
+  const problems = unknownDatastores(stores, known, where);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, latest: new Map() };
+}
+
+/** `lookUpDataAssets`, then `lookUpDatastores` when inputs name datastores, with the process's AzureML client. */
 export const lookUpWithAppClients =
   (settings: Settings) =>
-  (assets: readonly DataAssetInput[]): Promise<DataAssetLookup> =>
-    lookUpDataAssets(assets, settings, getClients().ml());
+  async (assets: readonly DataAssetInput[], stores: readonly DatastoreInput[] = []): Promise<DataAssetLookup> => {
+    const found = assets.length > 0 ? await lookUpDataAssets(assets, settings, getClients().ml()) : undefined;
+    if (found && !found.ok) return found;
+    const checked = stores.length > 0 ? await lookUpDatastores(stores, settings, getClients().ml()) : undefined;
+    if (checked && !checked.ok) return checked;
+    return found ?? { ok: true, latest: new Map() };
+  };

@@ -4,7 +4,7 @@
  * names the step, the nodes, their error lines (bounded) and the likely cause with a hint.
  * Best effort: a source that cannot answer makes the result `partial` with the reason, never a failure.
  */
-import type { JobBase, Workspace } from '@azure/arm-machinelearning';
+import type { JobBase } from '@azure/arm-machinelearning';
 import type { LogsQueryResult, LogsTable } from '@azure/monitor-query-logs';
 import type { ContainerClient } from '@azure/storage-blob';
 import { monitorQueryLogs } from '../azure/sdk';
@@ -13,16 +13,17 @@ import {
   type DiagnoseFailureInput,
   type DiagnoseFailureOutput,
   type StepDiagnosis,
-  type StepStatus,
 } from './contracts';
+import { dataPlaneTarget, isAccessDenied } from './dataPlaneAccess';
 import { secretValues, type ActivityDeps } from './deps';
+import { artifactStoreContainer, ARTIFACT_STORE } from './diagnosis/artifactStore';
 import { classifyFailure } from './diagnosis/classify';
 import { errorLines, isErrorLog, nodeOfLog, NodeLines } from './diagnosis/extract';
 import { clusterQuery, computeJobQuery, runStatusQuery } from './diagnosis/kql';
-import { stepStatuses } from './getPipelineStatus';
+import { stepRuns, type StepRun } from './getPipelineStatus';
 import { finalStatusOf, stepRank } from './jobStatus';
 import { getJob } from './jobs';
-import { describeError, ok, redact } from './result';
+import { describeError, ok, redact, statusOf } from './result';
 
 /** At most this many bytes are read from the end of one log file. */
 const MAX_LOG_BYTES = 256 * 1024;
@@ -45,9 +46,6 @@ const str = (v: unknown): string => {
   if (v instanceof Date) return v.toISOString();
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 };
-
-const storageAccountName = (armId: string | undefined): string | undefined =>
-  armId ? /\/storageAccounts\/([^/]+)\/?$/i.exec(armId)?.[1] : undefined;
 
 /** What the sources found, per step and at job level, and why the answer is partial; every line redacted. */
 class Findings {
@@ -75,14 +73,14 @@ interface Diagnosis {
   deps: ActivityDeps;
   jobName: string;
   job: JobBase;
-  steps: StepStatus[];
+  steps: StepRun[];
   /** Step name by run id. */
   stepOfRun: Map<string, string>;
   findings: Findings;
 }
 
 /** The job's lifetime, widened by a minute each side (unbounded when unknown or not finished). */
-function jobWindow(job: JobBase, steps: StepStatus[]): { from: number; to: number } {
+function jobWindow(job: JobBase, steps: StepRun[]): { from: number; to: number } {
   const created = job.systemData?.createdAt ? new Date(job.systemData.createdAt).getTime() : Number.NEGATIVE_INFINITY;
   const ended = steps.map((s) => (s.endTime ? Date.parse(s.endTime) : Number.NaN)).filter(Number.isFinite);
   return {
@@ -134,9 +132,8 @@ function addRow(d: Diagnosis, label: QueryLabel, row: Row, window: { from: numbe
     // Cluster events are not tied to a job: keep those from the job's lifetime only.
     const at = Date.parse(str(row.TimeGenerated));
     if (Number.isFinite(at) && (at < window.from || at > window.to)) return;
-    const lines = [str(row.ClusterErrorCodes), str(row.ErrorMessage ?? row.Message)]
-      .filter(Boolean)
-      .map(findings.clean);
+    // The table has no message column (Microsoft's AmlComputeClusterEvent reference): its error codes say it.
+    const lines = [str(row.ClusterErrorCodes)].filter(Boolean).map(findings.clean);
     const cluster = d.deps.settings.compute.name;
     findings.jobLevel.add(`cluster ${cluster}`, lines.length ? [lines.join(': ')] : []);
   }
@@ -173,15 +170,19 @@ async function readLogAnalytics(d: Diagnosis): Promise<void> {
 }
 
 /** The failed steps, or the unfinished ones when none is marked failed. */
-function stepsToRead(steps: StepStatus[]): StepStatus[] {
+function stepsToRead(steps: StepRun[]): StepRun[] {
   const failedSteps = steps.filter((s) => s.status === 'Failed');
   return failedSteps.length > 0 ? failedSteps : steps.filter((s) => s.status !== 'Completed');
 }
 
 /** The error lines of one step's log files (the last MAX_LOG_BYTES of each). */
-async function readLogsOfStep(container: ContainerClient, step: StepStatus, findings: Findings): Promise<void> {
-  if (!step.runId) return;
-  const prefix = `ExperimentRun/dcid.${step.runId}/`;
+async function readLogsOfStep(container: ContainerClient, step: StepRun, findings: Findings): Promise<void> {
+  if (!step.dataContainerId) {
+    findings.partialReasons.push(`Logs of step ${step.name} skipped: its run names no dataContainerId.`);
+    return;
+  }
+  // The run's own data container: a reused run's is the run it reuses, and none is rebuilt from a run id.
+  const prefix = `ExperimentRun/${step.dataContainerId}/`;
   const b = findings.bucket(step.name);
   try {
     for await (const item of container.listBlobsFlat({ prefix })) {
@@ -203,23 +204,19 @@ async function readLogsOfStep(container: ContainerClient, step: StepStatus, find
   }
 }
 
-/** The steps' own log files, in the workspace storage. */
+/** The steps' own log files, in the workspace's artifact store. */
 async function readStepLogs(d: Diagnosis): Promise<void> {
-  const { settings, clients } = d.deps;
   const toRead = stepsToRead(d.steps);
   if (toRead.length === 0) return;
-  let workspace: Workspace | undefined;
+  let container: ContainerClient;
   try {
-    workspace = await clients.ml().workspaces.get(settings.resourceGroup, settings.workspaceName);
+    container = await artifactStoreContainer(d.deps);
   } catch (err) {
-    d.findings.partialReasons.push(`Workspace storage unknown (workspace read failed): ${d.findings.describe(err)}`);
+    d.findings.partialReasons.push(
+      `Step logs skipped: datastore ${ARTIFACT_STORE} unreadable: ${d.findings.describe(err)}`,
+    );
+    return;
   }
-  const account = storageAccountName(workspace?.storageAccount);
-  const accountUrl = settings.endpoints.blob ?? (account ? `https://${account}.blob.core.windows.net` : undefined);
-  if (workspace && !accountUrl)
-    d.findings.partialReasons.push('Step logs skipped: the workspace names no storage account.');
-  if (!accountUrl) return;
-  const container = clients.blobService(accountUrl).getContainerClient('azureml');
   for (const step of toRead) await readLogsOfStep(container, step, d.findings);
 }
 
@@ -270,11 +267,13 @@ export async function runDiagnoseFailure(
   const loaded = await getJob(deps, jobName);
   if (!loaded.ok) return loaded;
   const findings = new Findings(secretValues(deps.settings));
-  let steps: StepStatus[] = [];
+  let steps: StepRun[] = [];
   try {
-    steps = await stepStatuses(deps, jobName);
+    steps = await stepRuns(deps, jobName, loaded.job);
   } catch (err) {
-    findings.partialReasons.push(`Step runs unavailable from the run history: ${findings.describe(err)}`);
+    const denied = isAccessDenied(err) ? dataPlaneTarget(deps.settings, 'run history').actions[statusOf(err)!] : '';
+    const action = denied ? ` ${denied}` : '';
+    findings.partialReasons.push(`Step runs unavailable from the run history: ${findings.describe(err)}${action}`);
   }
   const stepOfRun = new Map(steps.flatMap((s) => (s.runId ? [[s.runId, s.name] as const] : [])));
   const diagnosis: Diagnosis = { deps, jobName, job: loaded.job, steps, stepOfRun, findings };

@@ -3,42 +3,54 @@
  * the workspace's run history (the pipeline run's child runs). When that cannot answer, the job status is still
  * returned.
  */
+import type { JobBase } from '@azure/arm-machinelearning';
 import { dataPlaneClient } from '../azure/dataPlane';
 import { childRunsOf } from '../azure/runHistory';
-import { stepOfRun } from '../core/steps';
+import { identifyStep, stepsByNodeName } from '../core/steps';
 import {
   type ActivityResult,
   type GetPipelineStatusInput,
   type GetPipelineStatusOutput,
   type StepStatus,
 } from './contracts';
+import { dataPlaneTarget, isAccessDenied } from './dataPlaneAccess';
 import { secretValues, type ActivityDeps } from './deps';
 import { finalStatusOf, stepRank } from './jobStatus';
 import { getJob } from './jobs';
-import { describeError, ok } from './result';
+import { describeError, ok, permanentOrThrow } from './result';
 
 const iso = (time: string | undefined): string | undefined => {
   const ms = time ? Date.parse(time) : Number.NaN;
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 };
 
+/** A step run as the activities read it: its status, and where its files are (`dataContainerId`). */
+export type StepRun = StepStatus & { dataContainerId?: string };
+
 /**
  * The job's step runs from the run history, each named by its step (`index`, `query`, `eval`: from the component
- * it ran, see `src/core/steps.ts`; a run of another component keeps its display name), sorted index → query →
- * eval. Throws when the run history cannot answer.
+ * it ran, else from its display name among the job's nodes, see `src/core/steps.ts`; a run of neither keeps its
+ * display name), sorted index → query → eval. A run whose two keys disagree is logged. Throws when the run
+ * history cannot answer.
  */
-export async function stepStatuses(deps: ActivityDeps, jobName: string): Promise<StepStatus[]> {
+export async function stepRuns(deps: ActivityDeps, jobName: string, job: JobBase): Promise<StepRun[]> {
   const client = await dataPlaneClient(deps.settings, deps.clients);
   const runs = await childRunsOf(client, deps.settings, jobName);
+  const byNodeName = stepsByNodeName((job.properties as { jobs?: unknown }).jobs);
   return runs
-    .map((run) => ({
-      name: stepOfRun(run) ?? run.displayName ?? run.runId,
-      status: run.status,
-      runId: run.runId,
-      ...(run.displayName ? { displayName: run.displayName } : {}),
-      startTime: iso(run.startTimeUtc),
-      endTime: iso(run.endTimeUtc),
-    }))
+    .map((run) => {
+      const { step, note } = identifyStep(run, byNodeName);
+      if (note) deps.log(`Step runs of ${jobName}: ${note}`);
+      return {
+        name: step ?? run.displayName ?? run.runId,
+        status: run.status,
+        runId: run.runId,
+        ...(run.displayName ? { displayName: run.displayName } : {}),
+        startTime: iso(run.startTimeUtc),
+        endTime: iso(run.endTimeUtc),
+        ...(run.dataContainerId ? { dataContainerId: run.dataContainerId } : {}),
+      };
+    })
     .sort((a, b) => stepRank(a.name) - stepRank(b.name) || a.name.localeCompare(b.name));
 }
 
@@ -55,8 +67,11 @@ export async function runGetPipelineStatus(
   const status = job.properties.status ?? 'Unknown';
   let steps: StepStatus[] = [];
   try {
-    steps = await stepStatuses(deps, jobName);
+    steps = (await stepRuns(deps, jobName, job)).map(({ dataContainerId: _, ...step }) => step);
   } catch (err) {
+    // A refusal is a role to grant: never an empty step list.
+    if (isAccessDenied(err))
+      return permanentOrThrow(err, dataPlaneTarget(settings, 'run history', secretValues(settings)));
     log(
       `getPipelineStatus: step statuses of ${jobName} unavailable from the run history (${describeError(err, secretValues(settings))})`,
     );

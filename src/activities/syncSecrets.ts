@@ -1,6 +1,7 @@
 /**
  * syncSecrets: copies the accelerator's 17 environment fields into Key Vault secrets (names and `None`
- * convention of the accelerator), writing only the secrets whose latest version differs.
+ * convention of the accelerator; the compute and vault fields default to the app's own values), writing only the
+ * secrets whose latest version differs. Values Key Vault would refuse stop it before anything is written.
  *
  * Experiments started together each run it at the same moment; each would read the old values and write all 17.
  * So within one process a sync joins the one already in flight for the same vault and the same values (compared by
@@ -9,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { type SyncSecretsInput, type SyncSecretsOutput } from './contracts';
 import { secretValues, type ActivityDeps } from './deps';
+import { acceleratorSecretValues, unstorableSecrets } from '../core/settings';
 import { fail, ok, permanentOrThrow, statusOf, type Target } from './result';
 import { desiredSecrets, needsWrite, unresolvedReferences, type DesiredSecret } from './secretsPlan';
 import type { ActivityResult } from './contracts';
@@ -32,7 +34,16 @@ export async function runSyncSecrets(
         "Fix each reference (secret URI, and the Function App identity's 'Key Vault Secrets User' access to that vault), then run again (nothing was written).",
     });
   }
-  const desired = desiredSecrets(settings.accelerator);
+  const unstorable = unstorableSecrets(acceleratorSecretValues(settings));
+  if (unstorable.length > 0) {
+    log(`syncSecrets: values Key Vault would refuse, nothing written: ${unstorable.map((p) => p.name).join(', ')}`);
+    return fail({
+      resource,
+      reason: unstorable.map((p) => p.message).join('; ') + '.',
+      action: 'Correct these app settings, then run again (nothing was written).',
+    });
+  }
+  const desired = desiredSecrets(acceleratorSecretValues(settings));
   if (!desired.ok) {
     log(`syncSecrets: required fields not set, nothing written: ${desired.missing.join(', ')}`);
     return fail({

@@ -21,8 +21,16 @@ import * as sdk from './sdk';
 
 export const USER_AGENT_PREFIX = 'rag-experiment-orchestrator/0.1.0';
 
-/** Scope of the AzureML data-plane APIs (MLflow tracking, run history). */
-export const AML_DATA_PLANE_SCOPE = 'https://ml.azure.com/.default';
+const withoutTrailingSlash = (url: string): string => url.replace(/\/$/, '');
+
+/**
+ * Token scope of the AzureML data-plane APIs (run history, MLflow tracking): the ARM audience, as azure-ai-ml's
+ * run-history client asks for it (`azure/ai/ml/_restclient/runhistory/_configuration.py`: `credential_scopes`
+ * default `https://management.azure.com/.default`, and `_azure_environments.py` gives each cloud's resource
+ * manager). `https://ml.azure.com` is only the audience of a second token some job submissions carry.
+ */
+export const dataPlaneScope = (settings: Settings): string =>
+  `${withoutTrailingSlash(settings.endpoints.resourceManagerAudience)}/.default`;
 
 export interface Clients {
   readonly credential: TokenCredential;
@@ -39,7 +47,7 @@ export interface Clients {
   blobService(accountUrl: string): BlobServiceClient;
   /**
    * AzureML data plane (MLflow tracking, run history) at `endpoint` (see `src/azure/dataPlane.ts`), token scope
-   * https://ml.azure.com/.default.
+   * the ARM audience (`dataPlaneScope`).
    */
   mlflow(endpoint: string): Client;
   /** Any ARM API the SDK packages above do not cover (Cognitive Services deployments), with the ARM token. */
@@ -68,8 +76,6 @@ function perKey<V>(make: (key: string) => V): (key: string) => V {
     return value;
   };
 }
-
-const withoutTrailingSlash = (url: string): string => url.replace(/\/$/, '');
 
 /** The ARM (control plane) clients: AzureML workspaces, Key Vault management, authorization. */
 function armClients(
@@ -119,7 +125,7 @@ function dataPlaneClients(
   const mlflow = perKey((url) =>
     sdk
       .restCoreClient()
-      .getClient(url, credential, { credentials: { scopes: [AML_DATA_PLANE_SCOPE] }, userAgentOptions }),
+      .getClient(url, credential, { credentials: { scopes: [dataPlaneScope(settings)] }, userAgentOptions }),
   );
   return {
     secrets: lazy(

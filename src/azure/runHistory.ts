@@ -16,6 +16,8 @@ export interface ChildRun {
   name?: string;
   /** AzureML status: NotStarted, Queued, Preparing, Running, Completed, Failed, Canceled… */
   status: string;
+  /** Where the run's files (logs, outputs) are: `ExperimentRun/<dataContainerId>/` in the workspace's artifact store. */
+  dataContainerId?: string;
   startTimeUtc?: string;
   endTimeUtc?: string;
   properties: Record<string, string>;
@@ -37,11 +39,13 @@ export function parseChildRun(raw: unknown): ChildRun | undefined {
   const name = text(run.name);
   const startTimeUtc = text(run.startTimeUtc);
   const endTimeUtc = text(run.endTimeUtc);
+  const dataContainerId = text(run.dataContainerId);
   return {
     runId,
     ...(displayName ? { displayName } : {}),
     ...(name ? { name } : {}),
     status: text(run.status) ?? 'Unknown',
+    ...(dataContainerId ? { dataContainerId } : {}),
     ...(startTimeUtc ? { startTimeUtc } : {}),
     ...(endTimeUtc ? { endTimeUtc } : {}),
     properties: strings(run.properties),
@@ -56,24 +60,35 @@ export const runHistoryBasePath = (s: Settings): string =>
     .join('/')}`;
 
 /**
- * The child runs of a run (at most `maxPages` pages). A page's `continuationToken`, when present, is sent back
- * as `$continuationToken` (paging was not seen in the recordings: a pipeline of three steps fits one page).
+ * The request path of the page after `body`, or undefined on the last page. As azure-ai-ml's run-history client
+ * pages (`_restclient/runhistory/operations/_runs_operations.py` `get_child`): the `nextLink` when the page has one,
+ * else its `continuationToken` sent back as `$continuationtoken`. Only the link's path and query are kept, so the
+ * token goes to the data-plane host the app chose and nowhere else.
  */
-export async function childRunsOf(client: Client, s: Settings, runId: string, maxPages = 10): Promise<ChildRun[]> {
+export function nextPagePath(firstPath: string, body: Record<string, unknown>): string | undefined {
+  const link = text(body.nextLink);
+  if (link) {
+    const url = new URL(link, 'https://data-plane.invalid');
+    return `${url.pathname}${url.search}`;
+  }
+  const token = text(body.continuationToken);
+  return token ? `${firstPath}?$continuationtoken=${encodeURIComponent(token)}` : undefined;
+}
+
+/** The child runs of a run, page after page (at most `maxPages`). */
+export async function childRunsOf(client: Client, s: Settings, runId: string, maxPages = 100): Promise<ChildRun[]> {
   const runs: ChildRun[] = [];
-  let token: string | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    const response = await client
-      .path(`${runHistoryBasePath(s)}/runs/${encodeURIComponent(runId)}/children`)
-      .get(token ? { queryParameters: { $continuationToken: token } } : {});
+  const firstPath = `${runHistoryBasePath(s)}/runs/${encodeURIComponent(runId)}/children`;
+  let path: string | undefined = firstPath;
+  for (let page = 0; page < maxPages && path; page++) {
+    const response = await client.path(path).get();
     if (!/^2\d\d$/.test(response.status)) throw createRestError(response);
     const body = asRecord(response.body);
     for (const raw of Array.isArray(body.value) ? body.value : []) {
       const run = parseChildRun(raw);
       if (run) runs.push(run);
     }
-    token = text(body.continuationToken);
-    if (!token) break;
+    path = nextPagePath(firstPath, body);
   }
   return runs;
 }

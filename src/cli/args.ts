@@ -6,11 +6,13 @@ Commands:
   plan <config.json>       Validate the accelerator config and print the plan as JSON on stdout:
                            {"pipelines":[{"indexName","jobName","config","job"}],"components":[...]}
   validate <config.json>   Validate only; print {"valid":true,"indexNames":[...]} on stdout.
-  publish-accelerator <checkout>
+  publish-accelerator <checkout> [--allow-secret-files]
                            Upload the accelerator checkout's code and register it and its conda environment in the
                            workspace (content-hashed versions: a second run uploads nothing); print
-                           AML_CODE_ASSET_ID=… and AML_ENVIRONMENT_ID=… on stdout. Exit 2: not a checkout (nothing
-                           uploaded), 3: workspace settings unset, 4: Azure refused.
+                           AML_CODE_ASSET_ID=… and AML_ENVIRONMENT_ID=… on stdout. Honours .amlignore, else
+                           .gitignore, in every folder; refuses .env, *.pem, *.key, secrets.* files unless
+                           --allow-secret-files. Exit 2: not a checkout (nothing uploaded), 3: workspace settings
+                           unset, 4: Azure refused, 5: secret-looking files (nothing uploaded).
   doctor [experiment.json] Run the start's preflight with your Azure settings and sign-in (vCPU quota, Search index
                            slots, OpenAI deployments, code/environment assets, Key Vault access, your permissions):
                            one line per check, ok / problem / cannot tell, with the fix. Exit 1 on a problem.

@@ -4,6 +4,8 @@
  * stdout carries only JSON; notes, problems and usage go to stderr. Exit 0 ok, 2 invalid config, 64 usage error.
  */
 import { readFileSync } from 'node:fs';
+import { parseDataAssetRef } from '../core/dataAsset';
+import { duplicateKeys } from '../core/duplicateKeys';
 import { shortHash } from '../core/hash';
 import { planExperiment, validateOptionsFrom } from '../core/plan';
 import { parseSettings, type Env } from '../core/settings';
@@ -35,8 +37,9 @@ export const defaultExperimentId = (config: unknown): string => `cli-${shortHash
 const NAME_NUMBERS =
   /^\/index\/(ef_construction\/\d+|ef_search\/\d+|chunking\/chunk_size\/\d+|chunking\/overlap_size\/\d+|embedding_model\/\d+\/dimension|sampling\/percentage)$/;
 
-function floatNotes(text: string): string[] {
+function floatNotes(text: string, wrapped: boolean): string[] {
   return writtenFloats(text)
+    .flatMap((pointer) => (!wrapped ? [pointer] : pointer.startsWith('/config/') ? [pointer.slice(7)] : []))
     .filter((pointer) => NAME_NUMBERS.test(pointer))
     .map((pointer) =>
       pointer === '/index/sampling/percentage'
@@ -47,24 +50,42 @@ function floatNotes(text: string): string[] {
     );
 }
 
-function readConfig(
-  file: string,
-  io: Io,
-): { ok: true; config: unknown; text: string } | { ok: false; problem: Problem } {
+type ConfigFile = {
+  ok: true;
+  config: unknown;
+  text: string;
+  /** The body's `inputs`, when the file is a `POST /api/experiments` body (`{ "config": …, "inputs": … }`). */
+  inputs?: { data?: unknown; evalData?: unknown };
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Reads the accelerator's config.json, or a `POST /api/experiments` body (the README's `examples/experiment.json`)
+ * whose `config` holds it: the accelerator's config has no `config` key, so an object there means a body.
+ */
+function readConfig(file: string, io: Io): ConfigFile | { ok: false; problems: Problem[] } {
   let text: string;
   try {
     text = io.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(error);
-    return { ok: false, problem: { path: '', message: `Cannot read ${file}: ${reason}.` } };
+    return { ok: false, problems: [{ path: '', message: `Cannot read ${file}: ${reason}.` }] };
   }
+  const clean = text.replace(/^\uFEFF/, '');
+  let value: unknown;
   try {
-    const clean = text.replace(/^\uFEFF/, '');
-    return { ok: true, config: JSON.parse(clean) as unknown, text: clean };
+    value = JSON.parse(clean) as unknown;
   } catch (error) {
-    return { ok: false, problem: { path: '', message: `${file} is not valid JSON: ${(error as Error).message}.` } };
+    return { ok: false, problems: [{ path: '', message: `${file} is not valid JSON: ${(error as Error).message}.` }] };
   }
+  const duplicates = duplicateKeys(clean);
+  if (duplicates.length > 0) return { ok: false, problems: duplicates };
+  if (isObject(value) && isObject(value.config)) {
+    return { ok: true, config: value.config, text: clean, inputs: isObject(value.inputs) ? value.inputs : {} };
+  }
+  return { ok: true, config: value, text: clean };
 }
 
 /** Runs the CLI; returns the exit status. */
@@ -81,16 +102,25 @@ export function run(argv: readonly string[], env: Env, io: Io): number {
   const args: CliArgs = parsed.args;
   const read = readConfig(args.configFile, io);
   if (!read.ok) {
-    io.stderr(formatProblem(read.problem) + '\n');
+    io.stderr(read.problems.map(formatProblem).join('\n') + '\n');
     return EXIT.invalid;
+  }
+  if (read.inputs) {
+    io.stderr(`note: ${args.configFile} is a POST /api/experiments body: its "config" is read.\n`);
+    const given = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+    args.data ??= given(read.inputs.data);
+    args.evalData ??= given(read.inputs.evalData);
   }
   const { settings, problems: settingProblems } = parseSettings(env);
   for (const p of settingProblems) io.stderr(`warning: ${p.message}\n`);
+  // In a POST body the config's problems are under /config.
+  const formatted = (problems: readonly Problem[]): string =>
+    problems.map((p) => formatProblem(read.inputs ? { ...p, path: `/config${p.path}` } : p)).join('\n') + '\n';
 
   if (args.command === 'validate') {
     const problems = validateConfig(read.config, validateOptionsFrom(settings));
     if (problems.length > 0) {
-      io.stderr(problems.map(formatProblem).join('\n') + '\n');
+      io.stderr(formatted(problems));
       return EXIT.invalid;
     }
     // Plan to list the index names (validation already expanded them; planning is cheap).
@@ -109,8 +139,10 @@ export function run(argv: readonly string[], env: Env, io: Io): number {
     ['--data', args.data],
     ['--eval-data', args.evalData],
   ] as const) {
-    if (value !== undefined && !/^(azureml:\/\/|https:\/\/)\S+$/.test(value)) {
-      io.stderr(`${flag} must be an azureml://… or https://… URI; got "${value}".\n\n${USAGE}\n`);
+    if (value !== undefined && !/^(azureml:\/\/|https:\/\/)\S+$/.test(value) && !parseDataAssetRef(value)) {
+      io.stderr(
+        `${flag} must be an azureml://… or https://… URI or an azureml:<asset> data asset; got "${value}".\n\n${USAGE}\n`,
+      );
       return EXIT.usage;
     }
   }
@@ -125,10 +157,10 @@ export function run(argv: readonly string[], env: Env, io: Io): number {
     submittedAt: args.submittedAt,
   });
   if (!result.ok) {
-    io.stderr(result.problems.map(formatProblem).join('\n') + '\n');
+    io.stderr(formatted(result.problems));
     return EXIT.invalid;
   }
-  for (const note of floatNotes(read.text)) io.stderr(note + '\n');
+  for (const note of floatNotes(read.text, read.inputs !== undefined)) io.stderr(note + '\n');
   if (placeholders.length > 0) {
     io.stderr(`note: not set, so the plan holds <PLACEHOLDERS> for: ${placeholders.join(', ')}\n`);
   }
@@ -142,13 +174,17 @@ export function run(argv: readonly string[], env: Env, io: Io): number {
 }
 
 if (require.main === module && process.argv[2] === 'publish-accelerator') {
-  const [checkout, ...extra] = process.argv.slice(3);
+  const rest = process.argv.slice(3);
+  const allowSecretFiles = rest.includes('--allow-secret-files');
+  const [checkout, ...extra] = rest.filter((a) => a !== '--allow-secret-files');
   if (!checkout || extra.length > 0) {
-    process.stderr.write(`publish-accelerator takes one argument: the path of an accelerator checkout.\n\n${USAGE}\n`);
+    process.stderr.write(
+      `publish-accelerator takes the path of an accelerator checkout (and --allow-secret-files).\n\n${USAGE}\n`,
+    );
     process.exitCode = EXIT.usage;
   } else {
     const io = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) };
-    void publishAccelerator(checkout, process.env, io).then((code) => {
+    void publishAccelerator(checkout, process.env, io, { allowSecretFiles }).then((code) => {
       process.exitCode = code;
     });
   }

@@ -2,40 +2,39 @@
  * `npm run --silent cli -- publish-accelerator <checkout>`: creates in the workspace what the accelerator's
  * `azureml/pipeline.py` creates before it submits — the code snapshot (uploaded to the default datastore, then a
  * code version) and the conda environment version on the openmpi base image — under content-hashed versions, so a
- * second run finds both and uploads nothing. Prints the settings to set (`AML_CODE_ASSET_ID=…`,
- * `AML_ENVIRONMENT_ID=…`) on stdout; progress and problems go to stderr.
+ * second run finds both and uploads nothing. Honours `.amlignore`, else `.gitignore`, in every folder
+ * (src/cli/checkoutFiles.ts) and refuses files that look like secret stores unless asked. Prints the settings to set
+ * (`AML_CODE_ASSET_ID=…`, `AML_ENVIRONMENT_ID=…`) on stdout; progress (ignore files used, files and bytes uploaded)
+ * and problems go to stderr.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AzureBlobDatastore } from '@azure/arm-machinelearning';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { createClients, type Clients } from '../azure/clients';
-import { inSnapshot, missingFromCheckout, planPublish, type PublishPlan, type SnapshotFile } from '../core/publish';
+import {
+  inSnapshot,
+  missingFromCheckout,
+  planPublish,
+  secretLookingFiles,
+  type PublishPlan,
+  type SnapshotFile,
+} from '../core/publish';
+import { listCheckout, type CheckoutListing } from './checkoutFiles';
 import { parseSettings, type Env, type Settings } from '../core/settings';
 
-export const PUBLISH_EXIT = { ok: 0, notCheckout: 2, notConfigured: 3, azure: 4 } as const;
+export const PUBLISH_EXIT = { ok: 0, notCheckout: 2, notConfigured: 3, azure: 4, secretFiles: 5 } as const;
+
+export interface PublishOptions {
+  credential?: TokenCredential;
+  /** Upload files whose name looks like a secret store (`--allow-secret-files`); refused otherwise. */
+  allowSecretFiles?: boolean;
+}
 
 export interface PublishIo {
   stdout(text: string): void;
   stderr(text: string): void;
-}
-
-/** Folders never walked (version control, virtual environments, dependencies). */
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.mypy_cache', '.pytest_cache']);
-
-/** Every file of the checkout, checkout-relative with forward slashes. */
-function listFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) walk(join(dir, entry.name));
-      } else if (entry.isFile()) out.push(relative(root, join(dir, entry.name)).split(sep).join('/'));
-    }
-  };
-  walk(root);
-  return out;
 }
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -67,9 +66,11 @@ async function publishCode(plan: PublishPlan, root: string, settings: Settings, 
     settings.endpoints.blob ??
     `${store.protocol ?? 'https'}://${store.accountName}.blob.${store.endpoint ?? 'core.windows.net'}`;
   const container = clients.blobService(accountUrl).getContainerClient(store.containerName);
+  let bytes = 0;
   for (const file of files) {
-    const bytes = readFileSync(join(root, file.path));
-    await container.getBlockBlobClient(`${blobPrefix}/${file.path}`).upload(bytes, bytes.length);
+    const content = readFileSync(join(root, file.path));
+    await container.getBlockBlobClient(`${blobPrefix}/${file.path}`).upload(content, content.length);
+    bytes += content.length;
   }
   const codeUri = `${accountUrl.replace(/\/$/, '')}/${store.containerName}/${blobPrefix}`;
   await ml.codeVersions.createOrUpdate(rg, ws, name, version, {
@@ -79,7 +80,9 @@ async function publishCode(plan: PublishPlan, root: string, settings: Settings, 
       isAnonymous: false,
     },
   });
-  io.stderr(`code ${name}:${version}: ${files.length} files uploaded to datastore ${settings.datastoreName}.\n`);
+  io.stderr(
+    `code ${name}:${version}: ${files.length} files (${bytes} bytes) uploaded to datastore ${settings.datastoreName}.\n`,
+  );
 }
 
 async function publishEnvironment(plan: PublishPlan, settings: Settings, clients: Clients, io: PublishIo) {
@@ -102,27 +105,51 @@ async function publishEnvironment(plan: PublishPlan, settings: Settings, clients
   io.stderr(`environment ${name}:${version} registered (AzureML builds it on first use).\n`);
 }
 
+/** Says which ignore files were used; refuses secret-looking files unless allowed. False: refused. */
+function reportListing(listing: CheckoutListing, snapshot: readonly string[], allowSecrets: boolean, io: PublishIo) {
+  io.stderr(
+    listing.ignoreFiles.length > 0
+      ? `ignore files: ${listing.ignoreFiles.join(', ')} (${listing.ignoredCount} files or folders left out).\n`
+      : 'no .amlignore or .gitignore in the checkout: nothing is left out by one.\n',
+  );
+  const secrets = secretLookingFiles(snapshot);
+  if (secrets.length === 0) return true;
+  if (allowSecrets) {
+    io.stderr(`uploading files that look like secret stores, as asked: ${secrets.join(', ')}.\n`);
+    return true;
+  }
+  io.stderr(
+    `These files look like secret stores and would be uploaded to the workspace: ${secrets.join(', ')}. ` +
+      'List them in .amlignore (or .gitignore), or pass --allow-secret-files to upload them anyway. Nothing was uploaded.\n',
+  );
+  return false;
+}
+
 /** Runs the command; returns the exit status. */
 export async function publishAccelerator(
   checkout: string,
   env: Env,
   io: PublishIo,
-  credential: TokenCredential = new DefaultAzureCredential(),
+  options: PublishOptions = {},
 ): Promise<number> {
-  let paths: string[];
+  let listing: CheckoutListing;
   try {
-    paths = listFiles(checkout);
+    listing = listCheckout(checkout);
   } catch (err) {
     io.stderr(`Cannot read ${checkout}: ${(err as Error).message}\n`);
     return PUBLISH_EXIT.notCheckout;
   }
+  const paths = listing.files.map((f) => f.path);
   const missing = missingFromCheckout(new Set(paths));
   if (missing.length > 0) {
+    const ignored = listing.ignoreFiles.length > 0 ? ` (or its ${listing.ignoreFiles.join(', ')} exclude them)` : '';
     io.stderr(
-      `${checkout} is not a RAG Experiment Accelerator checkout: it lacks ${missing.join(', ')}. Nothing was uploaded.\n`,
+      `${checkout} is not a RAG Experiment Accelerator checkout: it lacks ${missing.join(', ')}${ignored}. Nothing was uploaded.\n`,
     );
     return PUBLISH_EXIT.notCheckout;
   }
+  const snapshot = paths.filter(inSnapshot);
+  if (!reportListing(listing, snapshot, options.allowSecretFiles === true, io)) return PUBLISH_EXIT.secretFiles;
   const { settings } = parseSettings(env);
   const unset = ['AML_SUBSCRIPTION_ID', 'AML_RESOURCE_GROUP_NAME', 'AML_WORKSPACE_NAME'].filter((n) =>
     settings.placeholders.includes(n),
@@ -131,11 +158,9 @@ export async function publishAccelerator(
     io.stderr(`Set ${unset.join(', ')} (the workspace to publish to). Nothing was uploaded.\n`);
     return PUBLISH_EXIT.notConfigured;
   }
-  const files: SnapshotFile[] = paths
-    .filter(inSnapshot)
-    .map((path) => ({ path, sha256: sha256(readFileSync(join(checkout, path))) }));
+  const files: SnapshotFile[] = snapshot.map((path) => ({ path, sha256: sha256(readFileSync(join(checkout, path))) }));
   const plan = planPublish(files, readFileSync(join(checkout, 'requirements.txt'), 'utf8'));
-  const clients = createClients(settings, credential);
+  const clients = createClients(settings, options.credential ?? new DefaultAzureCredential());
   try {
     await publishCode(plan, checkout, settings, clients, io);
     await publishEnvironment(plan, settings, clients, io);

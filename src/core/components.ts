@@ -5,27 +5,37 @@
  * serve every pipeline. Each version is a content hash of its spec: same spec → same version → registering is
  * idempotent; a changed code asset, environment or spec → a new version.
  */
+import { assetArmId } from './assetIds';
 import { shortHash } from './hash';
 import type { Settings } from './settings';
 import { workspaceResourceId } from './settings';
 import { stableJson } from './stableJson';
 import type { ComponentPlan } from './types';
 
+/**
+ * AzureML's component names: a lower-case letter, then lower-case letters, digits and `_` (azure-ai-ml's
+ * `_schema/core/fields.py` `PythonFuncNameStr`; the CLI v2 component YAML reference states the same, at most 255).
+ */
+export const COMPONENT_NAME_PATTERN = /^[a-z][a-z0-9_]{0,254}$/;
+
 export const COMPONENT_NAMES = {
-  index: 'rag-accelerator-index',
-  query: 'rag-accelerator-query',
-  eval: 'rag-accelerator-eval',
+  index: 'rag_accelerator_index',
+  query: 'rag_accelerator_query',
+  eval: 'rag_accelerator_eval',
 } as const;
 
 export type StepName = keyof typeof COMPONENT_NAMES;
 
-/** The accelerator's index step settings (`pipeline.py`). */
+/**
+ * The accelerator's index step settings (`pipeline.py`). `mini_batch_size` is a string in the component spec (as
+ * `parallel_run_function` registers it) and a number on the pipeline node (azure-ai-ml's `Parallel` node parses it).
+ */
 export const INDEX_STEP = {
   miniBatchSize: '4',
+  nodeMiniBatchSize: 4,
   miniBatchErrorThreshold: 1,
   maxRetries: 3,
   timeoutSeconds: 36000,
-  loggingLevel: 'INFO',
 } as const;
 
 const SCHEMA_BASE = 'https://azuremlschemas.azureedge.net/latest';
@@ -55,7 +65,6 @@ function indexSpec(code: string, environment: string): Spec {
     mini_batch_size: INDEX_STEP.miniBatchSize,
     mini_batch_error_threshold: INDEX_STEP.miniBatchErrorThreshold,
     retry_settings: { max_retries: INDEX_STEP.maxRetries, timeout: INDEX_STEP.timeoutSeconds },
-    logging_level: INDEX_STEP.loggingLevel,
     task: {
       type: 'run_function',
       code,
@@ -123,8 +132,8 @@ function evalSpec(code: string, environment: string): Spec {
 }
 
 function specs(settings: Settings): Record<StepName, Spec> {
-  const code = settings.codeAssetId;
-  const environment = settings.environmentId;
+  const code = assetArmId(settings, 'codes', settings.codeAssetId);
+  const environment = assetArmId(settings, 'environments', settings.environmentId);
   return {
     index: indexSpec(code, environment),
     query: querySpec(code, environment),

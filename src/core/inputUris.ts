@@ -8,7 +8,8 @@
  * - `https://` on Azure Storage hosts (`*.blob.core.windows.net`, `*.dfs.core.windows.net`, and the sovereign
  *   clouds'), or on a host of INPUT_URI_ALLOWED_HOSTS.
  * Refused: other schemes, IP literals and names of loopback, link-local and private networks (even when allow-listed),
- * user names or passwords in the URL, whitespace, and URIs over MAX_INPUT_URI characters.
+ * user names or passwords in the URL, a SAS token (a `sig` query parameter, in any URI), a `..` path segment,
+ * whitespace, and URIs over MAX_INPUT_URI characters. A datastore path is normalised (src/core/datastoreInputs.ts).
  */
 
 export const MAX_INPUT_URI = 2048;
@@ -35,6 +36,14 @@ export function inputUriProblem(uri: string, allowedHosts: readonly string[] = [
   }
   // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f]/.test(uri)) return 'The URI contains whitespace or control characters.';
+  if (hasSasSignature(uri)) {
+    return (
+      'The URI carries a SAS token (sig=…): AzureML copies input URIs into the job, where anyone who can read the ' +
+      'job sees it. Register the storage as an AzureML datastore (azureml://datastores/<name>/paths/…) or give ' +
+      "the compute cluster's identity 'Storage Blob Data Reader' (identity-based access), and drop the token."
+    );
+  }
+  if (hasParentSegment(uri)) return "The URI's path has a '..' segment: name the folder or file itself.";
   if (uri.startsWith('azureml://')) {
     return DATASTORE_URI.test(uri)
       ? undefined
@@ -70,6 +79,26 @@ export function inputUriProblem(uri: string, allowedHosts: readonly string[] = [
     );
   }
   return undefined;
+}
+
+const decoded = (text: string): string => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
+/** Whether a query parameter of the URI is a SAS signature (`sig`, in any case or percent-encoding). */
+function hasSasSignature(uri: string): boolean {
+  const query = uri.split('#')[0]?.split('?').slice(1).join('?') ?? '';
+  return query.split(/[&;]/).some((pair) => decoded(pair.split('=')[0] ?? '').toLowerCase() === 'sig');
+}
+
+/** Whether the URI's path (before `?` or `#`) has a `..` segment, also percent-encoded or after a backslash. */
+function hasParentSegment(uri: string): boolean {
+  const path = uri.split(/[?#]/)[0] ?? '';
+  return path.split(/[/\\]/).some((segment) => decoded(segment).trim() === '..');
 }
 
 /** `contoso.com` matches itself; `.contoso.com` matches its subdomains. */

@@ -4,7 +4,9 @@
  * (`0 3 * * *`) is read differently or refused by the host, and the schedule silently never fires as meant.
  *
  * Accepted per field: `*`, a value, a range `a-b`, a step `*` + `/n` or `a-b/n` or `a/n`, and comma lists of
- * those; month and day-of-week also take English names (`Jan`, `Mon`). Day-of-week is 0–6, Sunday 0.
+ * those; month and day-of-week also take English names (`Jan`, `Mon`). Day-of-week is 0–6, Sunday 0. The second
+ * field is one second (0–59): a scheduled experiment runs at most once a minute, by design (each tick starts a
+ * whole experiment, and its run id names the tick's minute, src/core/scheduleRuns.ts).
  */
 
 export type ScheduleCheck = { ok: true } | { ok: false; problem: string };
@@ -75,6 +77,16 @@ export function checkNcrontab(expression: string): ScheduleCheck {
     return {
       ok: false,
       problem: `'${expression}' has ${fields.length} field(s); write 6: {second} {minute} {hour} {day} {month} {day-of-week}, e.g. '0 0 3 * * *' (03:00 UTC daily).`,
+    };
+  }
+  const [second = ''] = fields;
+  if (!/^\d+$/.test(second)) {
+    return {
+      ok: false,
+      problem:
+        `'${expression}': the second field '${second}' is not one second (0–59), so it may fire more than once a minute. ` +
+        'A scheduled experiment runs at most once a minute (each tick starts a whole experiment, named by its ' +
+        `minute): give one second, e.g. '0 ${fields.slice(1).join(' ')}'.`,
     };
   }
   for (const [i, text] of fields.entries()) {

@@ -134,7 +134,8 @@ function sharedParts(shared: SharedJobArgs) {
     outputs: Object.freeze({
       eval_result: Object.freeze({ jobOutputType: 'uri_folder', mode: 'ReadWriteMount' }),
     }),
-    settingsBlock: Object.freeze({ default_compute: computeResourceId(settings) }),
+    // azure-ai-ml always writes `_source`: how the job was authored; a YAML job of registered components is YAML.JOB
+    settingsBlock: Object.freeze({ default_compute: computeResourceId(settings), _source: 'YAML.JOB' }),
     bindings,
     indexOutputs: Object.freeze({
       index_name: Object.freeze({ job_output_type: 'uri_file', mode: 'ReadWriteMount' }),
@@ -166,10 +167,9 @@ function indexJob(parts: SharedParts, config: AcceleratorConfig, indexName: stri
     outputs: parts.indexOutputs,
     input_data: '${{inputs.data}}',
     resources: parts.resources,
-    mini_batch_size: INDEX_STEP.miniBatchSize,
+    mini_batch_size: INDEX_STEP.nodeMiniBatchSize,
     mini_batch_error_threshold: INDEX_STEP.miniBatchErrorThreshold,
     retry_settings: parts.retry,
-    logging_level: INDEX_STEP.loggingLevel,
     environment_variables: parts.env,
   };
 }

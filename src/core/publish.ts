@@ -33,6 +33,16 @@ const NEVER = [/(^|\/)__pycache__\//, /\.py[co]$/, /(^|\/)\.[^/]+/];
 export const inSnapshot = (path: string): boolean =>
   SNAPSHOT.some((rx) => rx.test(path)) && !NEVER.some((rx) => rx.test(path));
 
+/**
+ * File names that look like a secret store: `.env` (and `.env.*`), keys and certificates (`*.pem`, `*.key`, `*.pfx`,
+ * `*.p12`) and `secrets.*`. `publish-accelerator` refuses to upload one unless asked (`--allow-secret-files`).
+ */
+const SECRET_LOOKING = [/^\.env(\..*)?$/i, /\.(pem|key|pfx|p12)$/i, /^secrets\./i];
+
+/** The paths among `paths` whose file name looks like a secret store. */
+export const secretLookingFiles = (paths: readonly string[]): string[] =>
+  paths.filter((p) => SECRET_LOOKING.some((rx) => rx.test(p.slice(p.lastIndexOf('/') + 1))));
+
 /** The required files a checkout lacks (empty: it is an accelerator checkout). */
 export const missingFromCheckout = (paths: ReadonlySet<string>): string[] =>
   REQUIRED_PATHS.filter((p) => !paths.has(p));

@@ -6,7 +6,9 @@
  * `plan` works on a fresh machine; anything that talks to Azure calls `requireSettings` first and fails with the
  * names of what is missing.
  */
+import { secretNameProblem, secretValueProblem } from './keyVaultRules';
 import { DEFAULT_MAX_PIPELINES, MAX_PIPELINES_CEILING } from './limits';
+import { parseForwardedHosts } from './publicBase';
 
 /** The accelerator's 17 environment fields, in its own order. Each becomes a Key Vault secret (see ACCELERATOR.md). */
 export const ACCELERATOR_FIELDS = [
@@ -90,7 +92,11 @@ export interface Settings {
     maxPollSeconds: number;
   };
   schedule: { cron: string | undefined; source: string | undefined };
-  http: { maxBodyBytes: number };
+  http: {
+    maxBodyBytes: number;
+    /** TRUSTED_FORWARDED_HOSTS: hosts an `X-Forwarded-Host` may name (`src/core/publicBase.ts`); empty: none. */
+    forwardedHosts: string[];
+  };
   /** PREFLIGHT_CACHE_SECONDS: how long the preflight reuses what it read of Azure (0: read every time). */
   preflight: { cacheSeconds: number };
   /** Guard rails on what one request may order (see docs/planning.md, "Limits"). */
@@ -100,10 +106,28 @@ export interface Settings {
     /** INPUT_URI_ALLOWED_HOSTS: https hosts accepted for inputs besides Azure Storage (`.suffix` for subdomains). */
     allowedInputHosts: string[];
   };
+  /**
+   * LOCAL_CLOCK_SPEED/LOCAL_CLOCK_EPOCH: the virtual clock `npm start` runs the app on (never set in Azure); the
+   * report shows wall-clock times beside its times.
+   */
+  localClock: VirtualClock | undefined;
   /** The accelerator's fields as set in the environment (undefined when unset). Secret values: never log these. */
   accelerator: Record<AcceleratorField, string | undefined>;
   /** Names of settings that are absent and were replaced by placeholders. */
   placeholders: string[];
+}
+
+/** A clock reading `epoch + (real - epoch) × speed` (ms since the Unix epoch). */
+export interface VirtualClock {
+  speed: number;
+  epoch: number;
+}
+
+/** The local virtual clock, when both of its settings are positive numbers. */
+function localClockOf(env: Env): VirtualClock | undefined {
+  const speed = Number(env.LOCAL_CLOCK_SPEED);
+  const epoch = Number(env.LOCAL_CLOCK_EPOCH);
+  return speed > 0 && Number.isFinite(speed) && epoch > 0 && Number.isFinite(epoch) ? { speed, epoch } : undefined;
 }
 
 export interface SettingProblem {
@@ -183,6 +207,21 @@ function orchestrationOf({ int }: EnvReader): Settings['orchestration'] {
   };
 }
 
+/** HTTP: the body limit and the proxies whose forwarded host counts. */
+function httpOf({ int, optional }: EnvReader, problems: SettingProblem[]): Settings['http'] {
+  const forwarded = parseForwardedHosts(optional('TRUSTED_FORWARDED_HOSTS'));
+  if (forwarded.invalid.length > 0) {
+    problems.push({
+      name: 'TRUSTED_FORWARDED_HOSTS',
+      message: `TRUSTED_FORWARDED_HOSTS lists host names (host or host:port, comma-separated); ignored: ${forwarded.invalid.join(', ')}.`,
+    });
+  }
+  return {
+    maxBodyBytes: int('MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    forwardedHosts: forwarded.hosts,
+  };
+}
+
 /** Request and plan limits. */
 function limitsOf({ int, optional }: EnvReader): Settings['limits'] {
   return {
@@ -240,9 +279,10 @@ export function parseSettings(env: Env): { settings: Settings; problems: Setting
     endpoints: endpointsOf(read, resourceManager),
     orchestration: orchestrationOf(read),
     schedule: { cron: optional('EXPERIMENT_SCHEDULE'), source: optional('EXPERIMENT_SCHEDULE_SOURCE') },
-    http: { maxBodyBytes: int('MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024) },
+    http: httpOf(read, problems),
     preflight: { cacheSeconds: int('PREFLIGHT_CACHE_SECONDS', 30, 0, 3600) },
     limits: limitsOf(read),
+    localClock: localClockOf(env),
     accelerator,
     placeholders,
   };
@@ -332,6 +372,38 @@ export interface RunReadiness {
   missing: string[];
   /** Settings whose value is still an unresolved `@Microsoft.KeyVault(` reference (names only, never values). */
   unresolved: string[];
+  /** Accelerator fields whose value Key Vault would refuse or the accelerator cannot read (never quoting values). */
+  unstorable: SettingProblem[];
+}
+
+/**
+ * The value each accelerator field is written to Key Vault with: the setting as set, except the fields the app also
+ * uses, which hold the app's own values (its cluster's name and node count, set or default; its vault when unset),
+ * so the accelerator's `azureml/pipeline.py` reading `int(aml_compute_instances_number)` finds the app's default 2,
+ * not `None`. Undefined: the field is unset
+ * and has no default (written as the accelerator's `None`, which its reader maps back to unset).
+ */
+export function acceleratorSecretValues(s: Settings): Record<AcceleratorField, string | undefined> {
+  const own = (value: string): string | undefined => (isPlaceholder(value) ? undefined : value);
+  return {
+    ...s.accelerator,
+    aml_compute_name: own(s.compute.name),
+    // The number the jobs run with (`instance_count`), also when the setting is unset or malformed.
+    aml_compute_instances_number: String(s.compute.maxNodes),
+    azure_key_vault_endpoint: s.accelerator.azure_key_vault_endpoint ?? own(s.keyVaultEndpoint),
+  };
+}
+
+/** Key Vault's rules (src/core/keyVaultRules.ts) over the values `acceleratorSecretValues` gives. */
+export function unstorableSecrets(values: Readonly<Record<AcceleratorField, string | undefined>>): SettingProblem[] {
+  return ACCELERATOR_FIELDS.flatMap(({ field }) => {
+    const name = envNameOf(field);
+    const value = values[field];
+    const problem =
+      secretNameProblem(secretNameOf(field)) ??
+      (value === undefined || isUnresolvedKeyVaultReference(value) ? undefined : secretValueProblem(value));
+    return problem ? [{ name, message: `${name} ${problem}` }] : [];
+  });
 }
 
 /**
@@ -349,18 +421,24 @@ export function runReadiness(s: Settings): RunReadiness | undefined {
     if (required && !value?.trim()) missing.add(envNameOf(field));
     if (isUnresolvedKeyVaultReference(value)) unresolved.add(envNameOf(field));
   }
-  if (missing.size === 0 && unresolved.size === 0) return undefined;
-  return { missing: [...missing], unresolved: [...unresolved].filter((n) => !missing.has(n)) };
+  const unstorable = unstorableSecrets(acceleratorSecretValues(s)).filter((p) => !missing.has(p.name));
+  if (missing.size === 0 && unresolved.size === 0 && unstorable.length === 0) return undefined;
+  return { missing: [...missing], unresolved: [...unresolved].filter((n) => !missing.has(n)), unstorable };
 }
 
 /** One sentence for a refusal: what is missing, what is unresolved, what to do. */
 export function runReadinessMessage(r: RunReadiness): string {
   const parts: string[] = [];
-  if (r.missing.length > 0) parts.push(`these app settings are not set: ${r.missing.join(', ')}`);
+  if (r.missing.length > 0) parts.push(`these app settings are set: ${r.missing.join(', ')}`);
   if (r.unresolved.length > 0) {
     parts.push(
-      `these app settings are unresolved Key Vault references (the app sees "@Microsoft.KeyVault(…)" instead of the secret; check the reference and the app identity's access to that vault): ${r.unresolved.join(', ')}`,
+      `these app settings are resolved (they are unresolved Key Vault references: the app sees "@Microsoft.KeyVault(…)" instead of the secret; check the reference and the app identity's access to that vault): ${r.unresolved.join(', ')}`,
     );
   }
-  return `The app cannot run experiments until ${parts.join('; and ')}. See docs/configuration.md; POST /api/plan works meanwhile.`;
+  if (r.unstorable.length > 0) {
+    parts.push(
+      `these app settings can be stored as the accelerator's Key Vault secrets (nothing was written): ${r.unstorable.map((p) => p.message).join('; ')}`,
+    );
+  }
+  return `The app cannot run experiments until ${parts.join('; and until ')}. See docs/configuration.md; POST /api/plan works meanwhile.`;
 }

@@ -58,11 +58,11 @@ export interface ExperimentRequest {
 export type ArmBody = { properties: Record<string, unknown> } & Record<string, unknown>;
 
 export interface ComponentPlan {
-  /** Component name, e.g. `rag-accelerator-index`. */
+  /** Component name, e.g. `rag_accelerator_index`. */
   name: string;
   /** Content-hash version: the same spec always gets the same version, so registering it is idempotent. */
   version: string;
-  /** `azureml:` id, e.g. `azureml:rag-accelerator-index:1a2b3c4d`. */
+  /** `azureml:` id, e.g. `azureml:rag_accelerator_index:1a2b3c4d`. */
   id: string;
   /** ARM id of the component version: what the pipeline jobs' `componentId` holds (the SDK resolves to this form). */
   armId: string;

@@ -9,6 +9,7 @@
  * - what the step scripts would break on with the staged config (`./stepChecks.ts`).
  */
 import { expandWithSources, type ExpandedCombination } from './expand';
+import { normalisedInputUri } from './datastoreInputs';
 import { inputUriProblem } from './inputUris';
 import { capProblem, valueProblems } from './limits';
 import { fullIndexName, INDEX_NAME_MAX, pyLength, pySlice, roundTrip, type RoundTripMismatch } from './naming';
@@ -470,7 +471,7 @@ export function validateExperimentRequest(
   const okInputs = body.inputs as unknown as ExperimentInputs;
   const request: ExperimentRequest = {
     config: body.config as Record<string, unknown>,
-    inputs: { data: okInputs.data, evalData: okInputs.evalData },
+    inputs: { data: normalisedInputUri(okInputs.data), evalData: normalisedInputUri(okInputs.evalData) },
   };
   if (isRecord(opts)) request.options = { ...opts } as ExperimentRequest['options'];
   return { problems: [], request, analysis };

@@ -2,6 +2,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { CANCEL_EVENT } from '../orchestrators/names';
+import { echoedId } from './experimentIds';
 import { clientAnswersErrors, apiBase, error, json } from './http';
 import { getExperimentStatus } from './loadExperiment';
 
@@ -14,7 +15,7 @@ export async function cancelExperiment(
 ): Promise<HttpResponseInit> {
   const id = request.params.id ?? '';
   const status = await getExperimentStatus(client, id);
-  if (!status) return error(404, 'ExperimentNotFound', `No experiment with id '${id}'.`);
+  if (!status) return error(404, 'ExperimentNotFound', `No experiment with id ${echoedId(id)}.`);
   if (FINISHED.has(String(status.runtimeStatus))) {
     return error(409, 'ExperimentFinished', `Experiment '${id}' has already finished; there is nothing to cancel.`);
   }

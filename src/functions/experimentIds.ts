@@ -24,3 +24,10 @@ export const idempotentExperimentId = (key: string): string => `exp-key-${sha256
  * (keys sorted, no whitespace), so the same body with its keys in another order or other spacing is the same request.
  */
 export const requestFingerprint = (body: unknown): string => sha256(stableJson(body)).slice(0, 32);
+
+/** Most characters of a requested id a message repeats: a 10 KB id is not echoed back whole. */
+export const MAX_ECHOED_ID = 100;
+
+/** An id from the request, for a message: `'<id>'`, or its first MAX_ECHOED_ID characters and how long it was. */
+export const echoedId = (id: string): string =>
+  id.length <= MAX_ECHOED_ID ? `'${id}'` : `'${id.slice(0, MAX_ECHOED_ID)}…' (${id.length} characters)`;

@@ -5,6 +5,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { ExperimentView } from '../core/experimentView';
+import { echoedId } from './experimentIds';
 import { clientAnswersErrors, apiBase, error, json } from './http';
 import { getExperimentStatus, loadExperiment } from './loadExperiment';
 
@@ -30,7 +31,7 @@ export async function getExperiment(request: HttpRequest, client: df.DurableClie
     );
   }
   const status = await getExperimentStatus(client, id);
-  if (!status) return error(404, 'ExperimentNotFound', `No experiment with id '${id}'.`);
+  if (!status) return error(404, 'ExperimentNotFound', `No experiment with id ${echoedId(id)}.`);
   if (pipelinesParam === 'false') {
     const { view } = await loadExperiment(client, status, { pipelineDetails: false });
     return json(200, { ...countsOnly(view), reportUri: reportUri(request, view.id) });
@@ -61,7 +62,7 @@ function countsOnly(view: ExperimentView): Omit<ExperimentView, 'pipelines' | 'c
 
 df.app.client.http('getExperiment', {
   route: 'experiments/{id}',
-  methods: ['GET'],
+  methods: ['GET', 'HEAD'],
   authLevel: 'function',
   handler: clientAnswersErrors(getExperiment),
 });

@@ -3,14 +3,23 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
+import { duplicateKeys } from '../core/duplicateKeys';
+import { publicBase } from '../core/publicBase';
 import type { Problem } from '../core/types';
+import { getSettings } from '../settings';
+import { readBodyWithin } from './readBody';
 
 export interface ErrorBody {
   error: { code: string; message: string; problems?: Problem[] };
 }
 
+/** A JSON answer; `nosniff` so that no browser reads a body echoing the caller's input as anything but JSON. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
-  return { status, jsonBody: body, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers } };
+  return {
+    status,
+    jsonBody: body,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff', ...headers },
+  };
 }
 
 export function error(status: number, code: string, message: string, problems?: Problem[]): HttpResponseInit {
@@ -21,10 +30,14 @@ export function error(status: number, code: string, message: string, problems?: 
 export type JsonBody = { ok: true; value: unknown; text: string } | { ok: false; response: HttpResponseInit };
 
 /**
- * Reads the request's JSON body: 415 when it is not JSON, 413 when it is larger than `maxBytes`, 400 when it does
- * not parse (with the parser's message).
+ * Reads the request's JSON body: 415 when it is not JSON, 413 when it is larger than `maxBytes` (declared, or seen
+ * while streaming: never buffered past the limit), 400 when it does not parse (with the parser's message) or writes
+ * a key twice in one object (each such key's path).
  */
-export async function readJsonBody(request: HttpRequest, maxBytes: number): Promise<JsonBody> {
+export async function readJsonBody(
+  request: Pick<HttpRequest, 'headers' | 'body'>,
+  maxBytes: number,
+): Promise<JsonBody> {
   const contentType = request.headers.get('content-type') ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
     return {
@@ -46,30 +59,33 @@ export async function readJsonBody(request: HttpRequest, maxBytes: number): Prom
   });
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) return tooLarge();
-  const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.length > maxBytes) return tooLarge();
+  const read = await readBodyWithin(request.body, maxBytes);
+  if (!read.ok) return tooLarge();
   // A UTF-8 byte order mark (Windows editors, PowerShell's Set-Content) is not JSON, but it is not the user's mistake.
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const text = read.bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() === '') {
     return { ok: false, response: error(400, 'InvalidJson', 'The request body is empty: send a JSON object.') };
   }
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown, text };
+    value = JSON.parse(text) as unknown;
   } catch (e) {
     return {
       ok: false,
       response: error(400, 'InvalidJson', `The request body is not valid JSON: ${(e as Error).message}.`),
     };
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) {
+    const message = 'The request body writes a key twice in the same object (each path below); nothing was started.';
+    return { ok: false, response: error(400, 'DuplicateJsonKey', message, duplicates) };
+  }
+  return { ok: true, value, text };
 }
 
-/** The base URL callers used to reach us (scheme, host and the `/api` prefix). */
+/** The base URL callers used to reach us (scheme, host and the `/api` prefix): see `src/core/publicBase.ts`. */
 export function apiBase(request: HttpRequest): string {
-  const url = new URL(request.url);
-  const proto = request.headers.get('x-forwarded-proto') ?? url.protocol.replace(':', '');
-  const host = request.headers.get('x-forwarded-host') ?? url.host;
-  const prefix = url.pathname.startsWith('/api/') ? '/api' : '';
-  return `${proto}://${host}${prefix}`;
+  return publicBase(request.url, (name) => request.headers.get(name), getSettings().http.forwardedHosts);
 }
 
 const failed = (request: HttpRequest, context: InvocationContext, e: unknown): HttpResponseInit => {

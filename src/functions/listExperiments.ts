@@ -45,7 +45,7 @@ export async function listExperiments(request: HttpRequest, client: df.DurableCl
 
 df.app.client.http('listExperiments', {
   route: 'experiments',
-  methods: ['GET'],
+  methods: ['GET', 'HEAD'],
   authLevel: 'function',
   handler: clientAnswersErrors(listExperiments),
 });

@@ -13,6 +13,8 @@ import { listPage, type ListedExperiment } from '../report/listPage';
 import { reportModel } from '../report/model';
 import { reportPage } from '../report/reportPage';
 import { parseSort } from '../report/sort';
+import { getSettings } from '../settings';
+import { echoedId } from './experimentIds';
 import { error, json } from './http';
 import { getExperimentStatus, loadExperiment } from './loadExperiment';
 
@@ -25,7 +27,7 @@ export async function getReport(request: HttpRequest, client: df.DurableClient):
     return error(400, 'InvalidFormat', `format must be html, csv or json (got '${format.slice(0, 20)}').`);
   }
   const status = await getExperimentStatus(client, id);
-  if (!status) return error(404, 'ExperimentNotFound', `No experiment with id '${id}'.`);
+  if (!status) return error(404, 'ExperimentNotFound', `No experiment with id ${echoedId(id)}.`);
   const { view } = await loadExperiment(client, status, { pipelineDetails: true });
   const model = reportModel(view);
   const download = (ext: string): string => `attachment; filename="${view.id}-comparison.${ext}"`;
@@ -39,7 +41,11 @@ export async function getReport(request: HttpRequest, client: df.DurableClient):
   if (format === 'json') return json(200, comparisonJson(model), { 'Content-Disposition': download('json') });
   const sort = parseSort(model, request.query.get('sort'), request.query.get('order'));
   const refresh = request.query.get('refresh') !== 'off';
-  return { status: 200, body: reportPage(model, { sort, refresh }), headers: PAGE_HEADERS };
+  return {
+    status: 200,
+    body: reportPage(model, { sort, refresh, clock: getSettings().localClock }),
+    headers: PAGE_HEADERS,
+  };
 }
 
 const LIST_DAYS = 30;
@@ -65,19 +71,19 @@ export async function listReports(_request: HttpRequest, client: df.DurableClien
           : {}),
       };
     });
-  return { status: 200, body: listPage(experiments, LIST_DAYS), headers: PAGE_HEADERS };
+  return { status: 200, body: listPage(experiments, LIST_DAYS, getSettings().localClock), headers: PAGE_HEADERS };
 }
 
 df.app.client.http('experimentReport', {
   route: 'experiments/{id}/report',
-  methods: ['GET'],
+  methods: ['GET', 'HEAD'],
   authLevel: 'function',
   handler: getReport,
 });
 
 df.app.client.http('experimentReports', {
   route: 'reports',
-  methods: ['GET'],
+  methods: ['GET', 'HEAD'],
   authLevel: 'function',
   handler: listReports,
 });

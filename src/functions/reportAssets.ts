@@ -56,7 +56,7 @@ export function reportAsset(request: HttpRequest): HttpResponseInit {
 
 app.http('reportAssets', {
   route: 'report-assets/{name}',
-  methods: ['GET'],
+  methods: ['GET', 'HEAD'],
   authLevel: 'anonymous',
   handler: reportAsset,
 });

@@ -1,13 +1,16 @@
 /**
  * The schedule: reruns the configured experiment (EXPERIMENT_SCHEDULE, a six-field NCRONTAB expression; off when
  * unset; checked at start-up, an invalid one is logged as an error and registers no timer).
- * One run at a time per schedule: when the previous run is still going, this one is skipped with a log line.
+ * One run at a time per schedule: when the previous run is still going, this one is skipped with a log line. Each
+ * tick's run id comes from the tick's own time and is never one whose record exists (src/core/scheduleRuns.ts).
  */
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { createHash } from 'node:crypto';
+import { duplicateKeys } from '../core/duplicateKeys';
 import { lookUpWithAppClients } from '../activities/dataAssetVersions';
 import { checkNcrontab } from '../core/ncrontab';
+import { freeScheduledRunId, tickTime } from '../core/scheduleRuns';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
 import { cannotTellLine, preflightFor } from './preflightGate';
@@ -25,8 +28,15 @@ const ACTIVE = [
 export const schedulePrefix = (cron: string, source: string): string =>
   `exp-sched-${createHash('sha256').update(`${cron}\n${source}`).digest('hex').slice(0, 10)}`;
 
-/** `20261127T0300` in UTC: one run id per minute of the schedule. */
-const stamp = (date: Date): string => date.toISOString().slice(0, 16).replace(/[-:]/g, '').toLowerCase();
+/** Whether the task hub holds any record under this instance id (starting it again would replace that record). */
+async function recordExists(client: df.DurableClient, instanceId: string): Promise<boolean> {
+  try {
+    return Boolean(await client.getStatus(instanceId));
+  } catch (e) {
+    if (/\b404\b/.test((e as Error).message)) return false;
+    throw e;
+  }
+}
 
 export async function runScheduledExperiment(
   timer: Timer,
@@ -49,17 +59,27 @@ export async function runScheduledExperiment(
 
   let body: unknown;
   try {
-    body = JSON.parse((await readScheduleSource(source)).replace(/^\uFEFF/, ''));
+    const text = (await readScheduleSource(source)).replace(/^\uFEFF/, '');
+    body = JSON.parse(text);
+    const twice = duplicateKeys(text).map((p) => p.path);
+    if (twice.length > 0) throw new Error(`it writes these keys twice: ${twice.join(', ')}`);
   } catch (e) {
     context.error(
       `Scheduled experiment not started: cannot read EXPERIMENT_SCHEDULE_SOURCE '${source}': ${(e as Error).message}`,
     );
     return;
   }
+  // One id per tick of the schedule's own clock, never one whose record exists (src/core/scheduleRuns.ts).
+  const tick = tickTime((timer.scheduleStatus as Timer['scheduleStatus'] | null)?.next, new Date());
+  const experimentId = await freeScheduledRunId(prefix, tick, (id) => recordExists(client, id));
+  if (!experimentId) {
+    context.error(`Scheduled experiment not started: every run id for the tick ${tick.toISOString()} is taken.`);
+    return;
+  }
   // The same start path as POST /api/experiments: settings a run needs, the cap, the input-URI policy.
   const args: StartArgs = {
     settings,
-    experimentId: `${prefix}-${stamp(new Date())}`,
+    experimentId,
     trigger: 'schedule',
     submittedAt: new Date().toISOString(),
   };

@@ -6,6 +6,7 @@
  */
 import type { DataAssetLookup } from '../activities/dataAssetVersions';
 import { dataAssetInputs, withPinnedInputs, type DataAssetInput } from '../core/dataAsset';
+import { datastoreInputs, type DatastoreInput } from '../core/datastoreInputs';
 import type { RunExperimentInput } from '../core/experiment';
 import { planExperimentRequest } from '../core/request';
 import { runReadiness, runReadinessMessage, withoutSecrets, type Settings } from '../core/settings';
@@ -33,8 +34,14 @@ export type StartArgs = {
   submittedAt: string;
 };
 
-/** Looks up the data assets named by inputs (`lookUpDataAssets` with the app's AzureML client, or a test's). */
-export type LookUpDataAssets = (assets: readonly DataAssetInput[]) => Promise<DataAssetLookup>;
+/**
+ * Looks up the data assets and the datastores (of the app's workspace) named by inputs (`lookUpWithAppClients`, or a
+ * test's).
+ */
+export type LookUpDataAssets = (
+  assets: readonly DataAssetInput[],
+  datastores: readonly DatastoreInput[],
+) => Promise<DataAssetLookup>;
 
 /** Decides whether `body` may start, and with what input. Pure apart from the clock read for `submittedAt`. */
 export function prepareStart(body: unknown, args: StartArgs): PreparedStart {
@@ -65,9 +72,9 @@ export function prepareStart(body: unknown, args: StartArgs): PreparedStart {
 }
 
 /**
- * The data assets a ready start's inputs name, in the workspace: a missing asset or version is a problem at its
- * input's path, and `azureml:<name>@latest` is pinned to the version that is latest now, so every pipeline reads the
- * same data and the experiment's input says which. The fingerprint stays that of the body as sent (a retry with the
+ * The data assets and datastores a ready start's inputs name, in the workspace: a missing asset, version or datastore
+ * is a problem at its input's path, and `azureml:<name>@latest` is pinned to the version that is latest now, so every
+ * pipeline reads the same data and the experiment's input says which. The fingerprint stays that of the body as sent (a retry with the
  * same Idempotency-Key finds the same experiment). `args` are those `ready` was prepared with.
  */
 export async function checkDataAssets(
@@ -76,9 +83,11 @@ export async function checkDataAssets(
   args: StartArgs,
   lookUp: LookUpDataAssets,
 ): Promise<StartDecision> {
-  const assets = dataAssetInputs(ready.input.request.inputs as unknown as Record<string, unknown>);
-  if (assets.length === 0) return ready;
-  const found = await lookUp(assets);
+  const inputs = ready.input.request.inputs as unknown as Record<string, unknown>;
+  const assets = dataAssetInputs(inputs);
+  const datastores = datastoreInputs(inputs, args.settings);
+  if (assets.length === 0 && datastores.length === 0) return ready;
+  const found = await lookUp(assets, datastores);
   if (!found.ok) {
     return 'problems' in found
       ? { kind: 'invalid', problems: found.problems }

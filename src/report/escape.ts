@@ -15,6 +15,14 @@ export function escapeHtml(value: unknown): string {
 }
 
 /**
+ * Text from a config, Azure or a log, escaped and isolated in `<bdi>`: a right-to-left override (U+202E) or any
+ * other bidi control inside it cannot reorder the page's own text around it (Trojan-Source-style spoofing).
+ */
+export function isolated(value: unknown): string {
+  return `<bdi>${escapeHtml(value)}</bdi>`;
+}
+
+/**
  * A URL for an `href`: absolute http(s) or relative; any other scheme (javascript:, data:…), a scheme-relative
  * `//host` or a control character gives `#`.
  */

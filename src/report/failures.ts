@@ -1,5 +1,5 @@
 /** The failed pipelines' diagnoses: the failed step, the likely cause and what to do, and the error lines per node. */
-import { escapeHtml, safeHref } from './escape';
+import { escapeHtml, isolated, safeHref } from './escape';
 import type { ReportModel, ReportRow } from './model';
 
 function diagnosisSteps(row: ReportRow): string {
@@ -10,10 +10,10 @@ function diagnosisSteps(row: ReportRow): string {
         .filter((n) => n.lines.length > 0)
         .map(
           (n) =>
-            `<h5>${n.node === 'job' ? 'Job' : `Node ${escapeHtml(n.node)}`}</h5>\n<pre class="log">${n.lines.map((l) => escapeHtml(l)).join('\n')}</pre>`,
+            `<h5>${n.node === 'job' ? 'Job' : `Node ${isolated(n.node)}`}</h5>\n<pre class="log">${n.lines.map((l) => isolated(l)).join('\n')}</pre>`,
         )
         .join('\n');
-      return `<h4>Step ${escapeHtml(step.step)} (${escapeHtml(step.status)})</h4>\n${nodes}`;
+      return `<h4>Step ${isolated(step.step)} (${escapeHtml(step.status)})</h4>\n${nodes}`;
     })
     .join('\n');
 }
@@ -21,21 +21,21 @@ function diagnosisSteps(row: ReportRow): string {
 function failure(row: ReportRow): string {
   const d = row.diagnosis;
   const facts: string[] = [];
-  if (d?.failedStep) facts.push(`<dt>Failed step</dt><dd>${escapeHtml(d.failedStep)}</dd>`);
-  if (d) facts.push(`<dt>Likely cause</dt><dd><code>${escapeHtml(d.cause)}</code></dd>`);
-  if (d?.hint) facts.push(`<dt>What to do</dt><dd>${escapeHtml(d.hint)}</dd>`);
-  if (row.error) facts.push(`<dt>Error</dt><dd class="error-text">${escapeHtml(row.error)}</dd>`);
+  if (d?.failedStep) facts.push(`<dt>Failed step</dt><dd>${isolated(d.failedStep)}</dd>`);
+  if (d) facts.push(`<dt>Likely cause</dt><dd><code>${isolated(d.cause)}</code></dd>`);
+  if (d?.hint) facts.push(`<dt>What to do</dt><dd>${isolated(d.hint)}</dd>`);
+  if (row.error) facts.push(`<dt>Error</dt><dd class="error-text">${isolated(row.error)}</dd>`);
   if (d?.partial) {
     facts.push(
-      `<dt>Incomplete diagnosis</dt><dd>${escapeHtml(d.partialReasons.join('; ') || 'a source answered in part')}</dd>`,
+      `<dt>Incomplete diagnosis</dt><dd>${d.partialReasons.map(isolated).join('; ') || 'a source answered in part'}</dd>`,
     );
   }
   const studio = row.studioUrl
-    ? `<p><a href="${safeHref(row.studioUrl)}" rel="noopener noreferrer">Open ${escapeHtml(row.jobName)} in AzureML studio</a></p>`
+    ? `<p><a href="${safeHref(row.studioUrl)}" rel="noopener noreferrer">Open ${isolated(row.jobName)} in AzureML studio</a></p>`
     : '';
   return `<article class="failure" data-index-name="${escapeHtml(row.indexName)}">
-<h3>#${row.n} ${escapeHtml(row.label)}: ${row.status === 'Failed' ? 'failed' : 'canceled'}</h3>
-<p><code class="index-name">${escapeHtml(row.indexName)}</code></p>
+<h3>#${row.n} ${isolated(row.label)}: ${row.status === 'Failed' ? 'failed' : 'canceled'}</h3>
+<p><code class="index-name">${isolated(row.indexName)}</code></p>
 <dl>${facts.join('')}</dl>
 ${studio}
 ${diagnosisSteps(row)}

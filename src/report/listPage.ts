@@ -2,7 +2,8 @@
 import type { PipelineCounts } from '../core/experiment';
 import type { ExperimentStatus } from '../core/experimentView';
 import { escapeHtml } from './escape';
-import { formatTime } from './format';
+import type { VirtualClock } from '../core/settings';
+import { clockNote, timeHtml } from './clock';
 import { page } from './layout';
 
 export interface ListedExperiment {
@@ -13,7 +14,7 @@ export interface ListedExperiment {
   counts?: PipelineCounts;
 }
 
-function row(e: ListedExperiment): string {
+function row(e: ListedExperiment, clock: VirtualClock | undefined): string {
   const counts = e.counts
     ? `${e.counts.Completed} completed, ${e.counts.Failed} failed, ${e.counts.Running} running of ${e.counts.total}`
     : '';
@@ -22,12 +23,16 @@ function row(e: ListedExperiment): string {
     `${escapeHtml(e.experimentName ?? e.id)}</a></th>` +
     `<td><code>${escapeHtml(e.id)}</code></td>` +
     `<td><span class="status status-${e.status.toLowerCase()}">${e.status}</span></td>` +
-    `<td>${escapeHtml(counts)}</td><td>${escapeHtml(formatTime(e.createdTime))}</td></tr>`
+    `<td>${escapeHtml(counts)}</td><td>${timeHtml(e.createdTime, clock)}</td></tr>`
   );
 }
 
-export function listPage(experiments: readonly ListedExperiment[], days: number): string {
-  const rows = experiments.map(row).join('\n');
+export function listPage(
+  experiments: readonly ListedExperiment[],
+  days: number,
+  clock?: VirtualClock | undefined,
+): string {
+  const rows = experiments.map((e) => row(e, clock)).join('\n');
   const table =
     experiments.length === 0
       ? `<p>No experiments in the last ${days} days.</p>`
@@ -41,7 +46,7 @@ ${rows}
   return page({
     title: 'Experiments',
     apiRoot: '',
-    body: `<header><h1>Experiments</h1><p class="note">The last ${days} days, newest first.</p></header>
+    body: `<header><h1>Experiments</h1><p class="note">The last ${days} days, newest first.</p>${clockNote(clock)}</header>
 <main>
 ${table}
 </main>`,

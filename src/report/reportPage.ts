@@ -5,8 +5,10 @@
 import { chartsSection } from './chart';
 import { escapeHtml } from './escape';
 import { failuresSection } from './failures';
-import { formatMetric, formatTime } from './format';
+import { clockNote, timeHtml } from './clock';
+import { formatMetric } from './format';
 import { page } from './layout';
+import type { VirtualClock } from '../core/settings';
 import type { ReportModel } from './model';
 import { DEFAULT_SORT, type Sort } from './sort';
 import { comparisonTable } from './table';
@@ -80,6 +82,8 @@ export interface ReportPageOptions {
   sort: Sort;
   /** Reload while the experiment runs (`?refresh=off` turns it off). */
   refresh: boolean;
+  /** The local virtual clock the times were read on (`npm start`); undefined in Azure. */
+  clock?: VirtualClock | undefined;
 }
 
 export function reportPage(model: ReportModel, options: ReportPageOptions): string {
@@ -87,13 +91,14 @@ export function reportPage(model: ReportModel, options: ReportPageOptions): stri
   const name = model.experimentName ?? model.id;
   const meta = [
     `<dt>Id</dt><dd><code>${escapeHtml(model.id)}</code></dd>`,
-    model.createdTime ? `<dt>Started</dt><dd>${escapeHtml(formatTime(model.createdTime))}</dd>` : '',
-    model.lastUpdatedTime ? `<dt>Updated</dt><dd>${escapeHtml(formatTime(model.lastUpdatedTime))}</dd>` : '',
+    model.createdTime ? `<dt>Started</dt><dd>${timeHtml(model.createdTime, options.clock)}</dd>` : '',
+    model.lastUpdatedTime ? `<dt>Updated</dt><dd>${timeHtml(model.lastUpdatedTime, options.clock)}</dd>` : '',
   ].join('');
   const body = `<header>
 <nav aria-label="report"><a data-keep-key href="../../reports">All experiments</a></nav>
-<h1>Experiment <span class="experiment-name">${escapeHtml(name)}</span></h1>
+<h1>Experiment <bdi class="experiment-name">${escapeHtml(name)}</bdi></h1>
 <dl class="meta">${meta}</dl>
+${clockNote(options.clock)}
 <p class="downloads">Download the comparison:
 <a data-keep-key href="report?format=csv" download>CSV</a>
 <a data-keep-key href="report?format=json" download>JSON</a></p>
@@ -107,7 +112,8 @@ ${comparisonTable(model, sort)}
 ${failuresSection(model)}
 </main>`;
   return page({
-    title: `${name}: experiment report`,
+    // FSI … PDI: the title cannot hold <bdi>, so the name is isolated with the Unicode controls themselves.
+    title: `\u2068${name}\u2069: experiment report`,
     apiRoot: '../../',
     ...(model.finished || !options.refresh ? {} : { refreshSeconds: REFRESH_SECONDS }),
     body,

@@ -4,8 +4,9 @@
  * version checked to exist, and a missing asset or version reported at its input's path.
  */
 import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
-import { lookUpDataAssets } from '../../src/activities/dataAssetVersions';
+import { lookUpDataAssets, lookUpDatastores } from '../../src/activities/dataAssetVersions';
 import { dataAssetInputs } from '../../src/core/dataAsset';
+import { datastoreInputs } from '../../src/core/datastoreInputs';
 import { itMatchesAzureSpecs, startHarness, type Harness } from './emulatorHarness';
 
 let h: Harness;
@@ -62,6 +63,32 @@ describe('data assets named by the inputs', () => {
     h.emulator.scenario.inject({ method: 'GET', path: /\/data\/eval_data$/, status: 403, times: 1 });
     const found = await lookUp({ data: 'azureml:eval_data@latest', evalData: 'azureml:eval_data:1' });
     expect(found).toEqual({ ok: false, unavailable: expect.stringContaining("'AzureML Data Scientist' role") });
+  });
+
+  it("checks the datastores the inputs name against the workspace's list, naming those there are", async () => {
+    const { settings } = h.deps();
+    const stores = datastoreInputs(
+      { data: 'azureml://datastores/WorkspaceBlobStore/paths/docs/', evalData: 'azureml://datastores/typo/paths/q' },
+      settings,
+    );
+    expect(await lookUpDatastores(stores.slice(0, 1), settings, ml)).toEqual({ ok: true, latest: new Map() });
+    expect(await lookUpDatastores(stores, settings, ml)).toEqual({
+      ok: false,
+      problems: [
+        {
+          path: '/inputs/evalData',
+          message: expect.stringContaining("datastore 'typo' does not exist in AzureML workspace"),
+        },
+      ],
+    });
+    expect(JSON.stringify(await lookUpDatastores(stores, settings, ml))).toContain(
+      'its datastores are workspaceartifactstore, workspaceblobstore',
+    );
+    h.emulator.scenario.inject({ method: 'GET', path: /\/datastores$/, status: 403, times: 1 });
+    expect(await lookUpDatastores(stores, settings, ml)).toEqual({
+      ok: false,
+      unavailable: expect.stringContaining('Could not list the datastores'),
+    });
   });
 
   itMatchesAzureSpecs(() => h);

@@ -2,10 +2,10 @@
  * `publish-accelerator` end to end against the emulator: code snapshot to the datastore (Azurite), code and
  * environment versions through ARM (checked against the REST specs), content-hashed so a rerun uploads nothing.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { publishAccelerator, PUBLISH_EXIT } from '../../src/cli/publish';
+import { dirname, join } from 'node:path';
+import { publishAccelerator, PUBLISH_EXIT, type PublishOptions } from '../../src/cli/publish';
 import { BASE_IMAGE } from '../../src/core/publish';
 import { itMatchesAzureSpecs, startHarness, type Harness } from './emulatorHarness';
 
@@ -22,13 +22,14 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function publish(dir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function publish(
+  dir: string,
+  options: PublishOptions = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await publishAccelerator(dir, process.env, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-  });
+  const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t) };
+  const code = await publishAccelerator(dir, process.env, io, options);
   return { code, stdout, stderr };
 }
 
@@ -122,6 +123,89 @@ describe('publish-accelerator', () => {
     const line = (text: string, key: string) => text.split('\n').find((l) => l.startsWith(key));
     expect(line(changed.stdout, 'AML_CODE_ASSET_ID')).not.toBe(line(first.stdout, 'AML_CODE_ASSET_ID'));
     expect(line(changed.stdout, 'AML_ENVIRONMENT_ID')).toBe(line(first.stdout, 'AML_ENVIRONMENT_ID'));
+  });
+});
+
+describe('publish-accelerator and ignore files (issue 18)', () => {
+  /** A fresh copy of the fixture checkout with `extra` files (checkout-relative path → content). */
+  function checkoutWith(extra: Record<string, string | Buffer>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'accelerator-ignore-'));
+    cpSync(FIXTURE, dir, { recursive: true });
+    for (const [path, content] of Object.entries(extra)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    return dir;
+  }
+  const uploadedUnder = async (out: { stdout: string }): Promise<string[]> => {
+    const version = /AML_CODE_ASSET_ID=azureml:[^:]+:(\w+)/.exec(out.stdout)?.[1] ?? 'none';
+    return Object.keys(await snapshotBlobs())
+      .filter((n) => n.startsWith(`LocalUpload/${version}/`))
+      .map((n) => n.replace(/^.*\/rag-experiment-accelerator\//, ''))
+      .sort();
+  };
+
+  it('leaves out what .amlignore (else .gitignore) excludes in every folder, and says what it used and uploaded', async () => {
+    const dir = checkoutWith({
+      '.amlignore': '# the root: .amlignore wins over .gitignore\nrag_experiment_accelerator/junk.bin\n',
+      '.gitignore': 'azureml/pipeline.py\n',
+      'rag_experiment_accelerator/junk.bin': Buffer.alloc(1024 * 1024, 1),
+      'rag_experiment_accelerator/.gitignore': 'secrets.json\nbig/\n*.log\n!keep.log\n',
+      'rag_experiment_accelerator/secrets.json': '{"key":"do-not-upload"}',
+      'rag_experiment_accelerator/big/model.bin': 'weights',
+      'rag_experiment_accelerator/run.log': 'log',
+      'rag_experiment_accelerator/keep.log': 'kept',
+      'rag_experiment_accelerator/sub/.amlignore': '/only-here.py\n',
+      'rag_experiment_accelerator/sub/only-here.py': 'x = 1\n',
+      'rag_experiment_accelerator/sub/deeper/only-here.py': 'x = 2\n',
+    });
+    try {
+      const out = await publish(dir);
+      expect(out.stderr).not.toContain('failed');
+      expect(out.code).toBe(PUBLISH_EXIT.ok);
+      expect(out.stderr).toContain(
+        'ignore files: .amlignore, rag_experiment_accelerator/.gitignore, rag_experiment_accelerator/sub/.amlignore',
+      );
+      const uploaded = await uploadedUnder(out);
+      expect(uploaded).toEqual([
+        'azureml/eval.py',
+        'azureml/index.py',
+        'azureml/pipeline.py',
+        'azureml/query.py',
+        'rag_experiment_accelerator/__init__.py',
+        'rag_experiment_accelerator/evaluation/eval.py',
+        'rag_experiment_accelerator/keep.log',
+        'rag_experiment_accelerator/sub/deeper/only-here.py',
+        'requirements.txt',
+      ]);
+      const bytes = uploaded.reduce((n, p) => n + readFileSync(join(dir, p)).length, 0);
+      expect(out.stderr).toContain(`: ${uploaded.length} files (${bytes} bytes) uploaded to datastore`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses files that look like secret stores unless asked, uploading nothing', async () => {
+    const dir = checkoutWith({
+      'rag_experiment_accelerator/secrets.yaml': 'key: value',
+      'rag_experiment_accelerator/certs/client.pem': '-----BEGIN PRIVATE KEY-----',
+    });
+    try {
+      const before = h.emulator.traffic().length;
+      const refused = await publish(dir);
+      expect(refused.code).toBe(PUBLISH_EXIT.secretFiles);
+      expect(refused.stderr).toContain(
+        'rag_experiment_accelerator/certs/client.pem, rag_experiment_accelerator/secrets.yaml',
+      );
+      expect(refused.stderr).toContain('--allow-secret-files');
+      expect(refused.stdout).toBe('');
+      expect(h.emulator.traffic().length).toBe(before);
+      const allowed = await publish(dir, { allowSecretFiles: true });
+      expect(allowed.code).toBe(PUBLISH_EXIT.ok);
+      expect(await uploadedUnder(allowed)).toContain('rag_experiment_accelerator/secrets.yaml');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,10 +1,14 @@
 /** Step identification against AzureML's recorded child-run listing (test/fixtures/aml/SOURCES.md). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { metricsRunIdOf } from '../../src/activities/fetchMetrics';
+import { blobAccountUrlOf } from '../../src/activities/diagnosis/artifactStore';
+import { dataPlaneScope } from '../../src/azure/clients';
 import { dataPlaneEndpointOf } from '../../src/azure/dataPlane';
-import { parseChildRun } from '../../src/azure/runHistory';
+import { nextPagePath, parseChildRun } from '../../src/azure/runHistory';
 import { COMPONENT_NAMES } from '../../src/core/components';
-import { stepOfRun, stepRank } from '../../src/core/steps';
+import type { Settings } from '../../src/core/settings';
+import { identifyStep, stepOfRun, stepRank, stepsByNodeName } from '../../src/core/steps';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '../fixtures/aml', name), 'utf8'));
 const recorded = (fixture('runHistoryChildren.json') as { value: unknown[] }).value;
@@ -23,6 +27,8 @@ describe('step runs as AzureML records them', () => {
       startTimeUtc: '2023-02-23T21:45:21.7310003+00:00',
     });
     expect(runs[1]?.properties['azureml.moduleName']).toBe('azureml_anonymous');
+    // Its files are in a data container of its own, not one named after the run id.
+    expect(runs[1]?.dataContainerId).toBe('dcid.762637b5-7414-45e8-aae1-fe77a5861521');
     // The node id AzureML records is an opaque graph id, not the node's key.
     expect(runs[1]?.properties['azureml.nodeid']).toBe('241c62e1');
   });
@@ -53,5 +59,72 @@ describe('step runs as AzureML records them', () => {
     );
     expect(dataPlaneEndpointOf('file:///tmp/mlruns')).toBeUndefined();
     expect(dataPlaneEndpointOf(undefined)).toBeUndefined();
+  });
+
+  it("falls back to the node's display name, and says when the two keys disagree", () => {
+    const [raw] = recorded as Record<string, unknown>[];
+    const nodes = stepsByNodeName({
+      index: { display_name: 'Index documents for exp experiment' },
+      query: {},
+      eval: { display_name: 'Evaluate experiment' },
+      other: { display_name: 'Someone else' },
+    });
+    expect([...nodes]).toEqual([
+      ['Index documents for exp experiment', 'index'],
+      ['query', 'query'],
+      ['Evaluate experiment', 'eval'],
+    ]);
+    // The recorded run ran an anonymous component: its display name finds the step, with a note.
+    const anonymous = identifyStep(parseChildRun({ ...raw, displayName: 'Evaluate experiment' })!, nodes);
+    expect(anonymous.step).toBe('eval');
+    expect(anonymous.note).toContain('component azureml_anonymous');
+    expect(anonymous.note).toContain('identified as eval by its display name');
+    // Both keys name a step, different ones: the component wins, and the note says so.
+    const run = parseChildRun({
+      ...raw,
+      displayName: 'Evaluate experiment',
+      name: COMPONENT_NAMES.query,
+      properties: { 'azureml.moduleName': COMPONENT_NAMES.query },
+    })!;
+    expect(identifyStep(run, nodes)).toEqual({ step: 'query', note: expect.stringContaining('taking query') });
+    // Agreeing keys, or a run of neither: no note.
+    expect(identifyStep({ ...run, displayName: 'query' }, nodes)).toEqual({ step: 'query' });
+    expect(identifyStep(parseChildRun(raw)!, nodes)).toEqual({});
+    // A display name two nodes share names no step.
+    expect(stepsByNodeName({ query: { display_name: 'Step' }, eval: { display_name: 'Step' } }).size).toBe(0);
+  });
+
+  it('pages as the run-history client does: nextLink first, else $continuationtoken', () => {
+    const first = '/history/v1.0/subscriptions/s/runs/job/children';
+    expect(nextPagePath(first, { value: [] })).toBeUndefined();
+    expect(nextPagePath(first, { continuationToken: 'a b' })).toBe(`${first}?$continuationtoken=a%20b`);
+    // The link's path and query only: the token stays on the data-plane host the app chose.
+    expect(
+      nextPagePath(first, {
+        continuationToken: 'ignored',
+        nextLink: `https://elsewhere.example${first}?$continuationtoken=xyz&$top=2`,
+      }),
+    ).toBe(`${first}?$continuationtoken=xyz&$top=2`);
+  });
+
+  it('reads a reused run through the run it reuses', () => {
+    const run = { runId: 'step', properties: { 'azureml.isreused': 'true', 'azureml.reusedrunid': 'earlier' } };
+    expect(metricsRunIdOf(run)).toBe('earlier');
+    expect(metricsRunIdOf({ ...run, properties: { 'azureml.reusedrunid': 'earlier' } })).toBe('step');
+    expect(metricsRunIdOf({ runId: 'step', properties: { 'azureml.isreused': 'true' } })).toBe('step');
+  });
+
+  it("takes the data-plane token and the blob host from the cloud's own endpoints", () => {
+    const china = { endpoints: { resourceManagerAudience: 'https://management.chinacloudapi.cn/' } } as Settings;
+    expect(dataPlaneScope(china)).toBe('https://management.chinacloudapi.cn/.default');
+    const store = {
+      datastoreType: 'AzureBlob',
+      accountName: 'acct',
+      endpoint: 'core.chinacloudapi.cn',
+      protocol: 'https',
+    };
+    expect(blobAccountUrlOf(store as Parameters<typeof blobAccountUrlOf>[0])).toBe(
+      'https://acct.blob.core.chinacloudapi.cn',
+    );
   });
 });

@@ -39,6 +39,20 @@ describe('syncSecrets against the emulator', () => {
     h.setEnv({ OPENAI_API_KEY: 'test-openai_api_key' });
   });
 
+  it("checks every value against Key Vault's rules before writing any (size, line breaks), naming the settings", async () => {
+    h.setEnv({ AZURE_LANGUAGE_SERVICE_KEY: 'x'.repeat(30_000), OPENAI_API_TYPE: 'azure\nextra' });
+    const before = h.emulator.state.secrets();
+    const result = await syncSecrets({}, h.deps());
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.reason).toContain('AZURE_LANGUAGE_SERVICE_KEY is 30000 bytes');
+      expect(result.error.reason).toContain('OPENAI_API_TYPE holds a line break');
+      expect(JSON.stringify(result.error)).not.toContain('xxxxxxxx');
+    }
+    expect(h.emulator.state.secrets()).toEqual(before);
+    h.setEnv({ AZURE_LANGUAGE_SERVICE_KEY: undefined, OPENAI_API_TYPE: undefined });
+  });
+
   it('writes the 17 secrets once, leaving a seeded identical value alone, then writes nothing', async () => {
     const first = valueOf(await syncSecrets({}, h.deps()));
     expect(first.written).toHaveLength(16);
@@ -57,6 +71,14 @@ describe('syncSecrets against the emulator', () => {
     expect(h.emulator.state.secrets().find((s) => s.name === 'azure-language-service-key')?.versions).toBe(2);
     const value = await h.deps().clients.secrets().getSecret('openai-api-type');
     expect(value.value).toBe('None');
+  });
+
+  it("writes the app's own cluster size for an unset AML_COMPUTE_INSTANCES_NUMBER, never None", async () => {
+    h.setEnv({ AML_COMPUTE_INSTANCES_NUMBER: undefined });
+    valueOf(await syncSecrets({}, h.deps()));
+    const secrets = h.deps().clients.secrets();
+    expect((await secrets.getSecret('aml-compute-instances-number')).value).toBe('2');
+    expect((await secrets.getSecret('aml-compute-name')).value).toBe(h.deps().settings.compute.name);
   });
 
   it('writes one version for experiments that sync at the same moment (they join the sync in flight)', async () => {

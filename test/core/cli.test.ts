@@ -1,6 +1,7 @@
 /** The CLI: in-process for the cases, two real processes end to end. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, type Io } from '../../src/cli/main';
 import { FIXTURES } from './helpers';
@@ -147,5 +148,56 @@ describe('cli (real process)', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('/index/chunking/overlap_size: ');
     expect(result.stderr).toContain('/index/sampling/sample_data: ');
+  });
+
+  it('publish-accelerator refuses secret-looking files (exit 5) unless --allow-secret-files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-publish-'));
+    cpSync(join(ROOT, 'test/fixtures/aml/accelerator-checkout'), dir, { recursive: true });
+    writeFileSync(join(dir, 'rag_experiment_accelerator/secrets.json'), '{}');
+    const refused = spawn(['publish-accelerator', dir]);
+    expect(refused.status).toBe(5);
+    expect(refused.stderr).toContain('rag_experiment_accelerator/secrets.json');
+    // Allowed, it goes on to the next check: the workspace settings (unset here, exit 3, nothing uploaded).
+    const allowed = spawn(['publish-accelerator', '--allow-secret-files', dir]);
+    expect(allowed.stderr).toContain('uploading files that look like secret stores, as asked');
+    expect(allowed.status).toBe(3);
+  });
+});
+
+describe('cli plan with a POST /api/experiments body (issue 18)', () => {
+  it("plans the README's examples/experiment.json: its config, with its inputs", () => {
+    const example = join(ROOT, 'examples', 'experiment.json');
+    const { code, stdout, stderr } = cli(['plan', example]);
+    expect(stderr).toContain('is a POST /api/experiments body');
+    expect(code).toBe(0);
+    const body = JSON.parse(readFileSync(example, 'utf8')) as { inputs: { data: string } };
+    const out = JSON.parse(stdout) as { pipelines: unknown[] };
+    expect(out.pipelines).toHaveLength(2);
+    expect(stdout).toContain(body.inputs.data);
+    expect(stderr).not.toContain('--data');
+  });
+
+  it('refuses a file that writes a key twice, naming its path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-dup-'));
+    const file = join(dir, 'dup.json');
+    writeFileSync(file, '{"config":{"experiment_name":"a","experiment_name":"b"}}');
+    const { code, stderr } = cli(['plan', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('/config/experiment_name: The key');
+  });
+
+  it('reports config problems of a body under /config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-bad-'));
+    const file = join(dir, 'bad.json');
+    const config = JSON.parse(readFileSync(invalid, 'utf8')) as unknown;
+    writeFileSync(file, JSON.stringify({ config }));
+    const { code, stderr } = cli(['plan', file]);
+    expect(code).toBe(2);
+    expect(
+      stderr
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => l.startsWith('/config') || l.startsWith('note')),
+    ).toBe(true);
   });
 });

@@ -31,6 +31,14 @@ describe('EXPERIMENT_SCHEDULE as six-field NCRONTAB', () => {
     expect(problem('0 0 3 * * * 2026')).toContain('has 7 field(s)');
   });
 
+  it.each(['*/10 * * * * *', '* 0 3 * * *', '0,30 * * * * *', '0-5 0 3 * * *', '*/60 0 3 * * *'])(
+    'refuses the sub-minute (or possibly sub-minute) schedule %s, deliberately, saying how to write it',
+    (expression) => {
+      expect(problem(expression)).toContain('A scheduled experiment runs at most once a minute');
+      expect(problem(expression)).toMatch(/give one second, e\.g\. '0 /);
+    },
+  );
+
   it.each([
     ['60 0 3 * * *', "second field: '60' is not a valid second (0–59)"],
     ['0 0 24 * * *', "hour field: '24' is not a valid hour (0–23)"],

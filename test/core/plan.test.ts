@@ -1,5 +1,5 @@
 /** The plan: per-pipeline configs, job names, PipelineJob bodies and components. */
-import { planComponents } from '../../src/core/components';
+import { COMPONENT_NAME_PATTERN, COMPONENT_NAMES, planComponents } from '../../src/core/components';
 import { expandIndexConfigs } from '../../src/core/expand';
 import { indexName, JOB_NAME_PATTERN } from '../../src/core/naming';
 import { configHashOf } from '../../src/core/narrow';
@@ -117,7 +117,7 @@ describe('planExperiment', () => {
       displayName: 'job-name_2026_11_27_03_04_05',
       description: 'RAG Experiment Pipeline',
       computeId: `${WS}/computes/rag-cluster`,
-      settings: { default_compute: `${WS}/computes/rag-cluster` },
+      settings: { default_compute: `${WS}/computes/rag-cluster`, _source: 'YAML.JOB' },
       tags: {
         'rag-orchestrator.experiment-id': 'exp-1',
         'rag-orchestrator.index-name': pipeline.indexName,
@@ -139,7 +139,7 @@ describe('planExperiment', () => {
     const keyvault = { job_input_type: 'literal', value: 'https://kv-rag.vault.azure.net' };
     expect(job.jobs.index).toMatchObject({
       type: 'parallel',
-      componentId: components['rag-accelerator-index'],
+      componentId: components.rag_accelerator_index,
       inputs: {
         data: { job_input_type: 'literal', value: '${{parent.inputs.data_input}}' },
         config_path: { job_input_type: 'literal', value: '${{parent.inputs.config_path_input}}' },
@@ -149,14 +149,15 @@ describe('planExperiment', () => {
       },
       outputs: { index_name: { job_output_type: 'uri_file', mode: 'ReadWriteMount' } },
       resources: { instance_count: 3 },
-      mini_batch_size: '4',
+      // a number on the node, as azure-ai-ml writes it; the component spec keeps the accelerator's string "4"
+      mini_batch_size: 4,
       mini_batch_error_threshold: 1,
       retry_settings: { max_retries: 3, timeout: 36000 },
       environment_variables: env,
     });
     expect(job.jobs.query).toMatchObject({
       type: 'command',
-      componentId: components['rag-accelerator-query'],
+      componentId: components.rag_accelerator_query,
       inputs: {
         index_name: { value: '${{parent.jobs.index.outputs.index_name}}' },
         eval_data: { value: '${{parent.inputs.eval_data_input}}' },
@@ -167,7 +168,7 @@ describe('planExperiment', () => {
     });
     expect(job.jobs.eval).toMatchObject({
       type: 'command',
-      componentId: components['rag-accelerator-eval'],
+      componentId: components.rag_accelerator_eval,
       inputs: {
         index_name: { value: '${{parent.jobs.index.outputs.index_name}}' },
         query_result: { value: '${{parent.jobs.query.outputs.query_result}}' },
@@ -200,10 +201,11 @@ describe('components', () => {
   it('are the three steps, versioned by a content hash of their spec', () => {
     const c = planComponents(settings);
     expect(Object.values(c).map((x) => x.name)).toEqual([
-      'rag-accelerator-index',
-      'rag-accelerator-query',
-      'rag-accelerator-eval',
+      'rag_accelerator_index',
+      'rag_accelerator_query',
+      'rag_accelerator_eval',
     ]);
+    for (const name of Object.values(COMPONENT_NAMES)) expect(name).toMatch(COMPONENT_NAME_PATTERN);
     for (const component of Object.values(c)) {
       expect(component.version).toMatch(/^[0-9a-f]{12}$/);
       expect(component.id).toBe(`azureml:${component.name}:${component.version}`);
@@ -234,8 +236,8 @@ describe('components', () => {
       task: {
         type: 'run_function',
         entry_script: 'azureml/index.py',
-        code: 'azureml:rag-accelerator-code:1',
-        environment: 'azureml:rag-accelerator-env:1',
+        code: `azureml:${WS}/codes/rag-accelerator-code/versions/1`,
+        environment: `azureml:${WS}/environments/rag-accelerator-env/versions/1`,
         append_row_to: '${{outputs.index_name}}',
       },
     });

@@ -76,3 +76,27 @@ it('refuses an asset or a version the workspace does not have, at its input, sta
   }
   expect(stack.emulator.state.jobs()).toHaveLength(jobsBefore);
 });
+
+it('refuses an unknown datastore (listing those the workspace has) and a SAS token, starting nothing', async () => {
+  const jobsBefore = stack.emulator.state.jobs().length;
+  const b = body('e2e-datastore', [600]);
+  const typo = await call('POST', '/experiments', {
+    ...b,
+    inputs: { ...b.inputs, data: 'azureml://datastores/workspaceblobstor/paths/docs/' },
+  });
+  expect(typo.status).toBe(400);
+  expect((typo.body as { error: { problems: unknown[] } }).error.problems).toEqual([
+    {
+      path: '/inputs/data',
+      message: expect.stringContaining('its datastores are workspaceartifactstore, workspaceblobstore'),
+    },
+  ]);
+  const sas = await call('POST', '/experiments', {
+    ...b,
+    inputs: { ...b.inputs, data: 'https://acct.blob.core.windows.net/docs/?sv=2022-11-02&sig=c2VjcmV0' },
+  });
+  expect(sas.status).toBe(400);
+  expect(sas.text).toContain('SAS token');
+  expect(sas.text).not.toContain('c2VjcmV0');
+  expect(stack.emulator.state.jobs()).toHaveLength(jobsBefore);
+});

@@ -1,6 +1,7 @@
 /**
  * Guard rails over real HTTP (the app in the local host, Azure played by the emulator): the cost cap, the plan
- * summary, canonical idempotency, 405 with Allow, a BOM-prefixed body, counts-only and paged experiment views.
+ * summary, canonical idempotency, 405 with Allow, a BOM-prefixed body, counts-only and paged experiment views,
+ * duplicate keys, long ids in a 404.
  */
 import { body } from './configs';
 import { api, startStack, waitFor, type Stack } from './stack';
@@ -72,7 +73,7 @@ it('treats the same body with reordered keys and other whitespace as the same re
 it('answers a wrong method with 405, Allow and a JSON error', async () => {
   const res = await call('DELETE', '/experiments');
   expect(res.status).toBe(405);
-  expect(res.headers.get('allow')).toBe('GET, POST');
+  expect(res.headers.get('allow')).toBe('GET, HEAD, POST');
   expect((res.body as ErrorBody).error.code).toBe('MethodNotAllowed');
   const plan = await call('GET', '/plan');
   expect(plan.status).toBe(405);
@@ -106,4 +107,29 @@ it('answers ?pipelines=false with counts only, and pages the pipeline list', asy
   expect(second.pipelines).toHaveLength(1);
   expect(second.page.nextUri).toBeUndefined();
   expect((await call('GET', `/experiments/${id}?top=0`)).status).toBe(400);
+});
+
+it('refuses a body that writes a key twice (400 naming its path) on both routes, starting nothing', async () => {
+  const request = JSON.stringify(body('e2e-dup', [800]));
+  const shadowed = request.replace('"config":{', '"config":{"experiment_name":"shadowed",');
+  const jobsBefore = stack.emulator.state.jobs().length;
+  for (const path of ['/experiments', '/plan']) {
+    const res = await call('POST', path, shadowed, { 'Idempotency-Key': `dup-${path}` });
+    expect(res.status).toBe(400);
+    const error = (res.body as ErrorBody).error;
+    expect(error.code).toBe('DuplicateJsonKey');
+    expect(error.problems?.map((p) => p.path)).toEqual(['/config/experiment_name']);
+  }
+  expect(shadowed).not.toBe(request);
+  expect(stack.emulator.state.jobs()).toHaveLength(jobsBefore);
+});
+
+it('does not echo a 10 KB id back whole in the 404', async () => {
+  const id = 'x'.repeat(10_000);
+  for (const path of [`/experiments/${id}`, `/experiments/${id}/report`]) {
+    const res = await call('GET', path);
+    expect(res.status).toBe(404);
+    expect(res.text.length).toBeLessThan(1000);
+    expect((res.body as ErrorBody).error.message).toContain('(10000 characters)');
+  }
 });

@@ -22,6 +22,14 @@ describe('prepareStart', () => {
     expect(decision.kind === 'notConfigured' && decision.message).toMatch(/AML_CODE_ASSET_ID/);
   });
 
+  it('refuses a setting Key Vault would refuse before anything is written, naming it and not its value', () => {
+    const decision = prepareStart({}, args(testSettings({ AZURE_SEARCH_ADMIN_KEY: 'k'.repeat(30_000) })));
+    expect(decision.kind).toBe('notConfigured');
+    if (decision.kind !== 'notConfigured') return;
+    expect(decision.message).toContain('AZURE_SEARCH_ADMIN_KEY is 30000 bytes; a Key Vault secret holds at most 25000');
+    expect(decision.message).not.toContain('kkkk');
+  });
+
   it('applies the cap whatever the trigger', () => {
     const config = fixture('sample');
     Object.assign(config.index.chunking as object, { chunk_size: [500, 600, 700] });
@@ -83,11 +91,31 @@ describe('checkDataAssets', () => {
     ).toEqual({ kind: 'unavailable', message: 'Could not read' });
   });
 
-  it('asks nothing when no input names a data asset', async () => {
-    const plain = prepareStart({ config: fixture('sample'), inputs: INPUTS }, args());
+  it('asks nothing when no input names a data asset or a datastore of the workspace', async () => {
+    const inputs = { data: 'https://a.blob.core.windows.net/c/docs/', evalData: 'https://a.blob.core.windows.net/c/q' };
+    const plain = prepareStart({ config: fixture('sample'), inputs }, args());
     if (plain.kind !== 'ready') throw new Error(plain.kind);
     const decision = await checkDataAssets(plain, {}, args(), () => Promise.reject(new Error('asked')));
     expect(decision).toBe(plain);
+  });
+
+  it("asks about the datastores the inputs name, and refuses one the workspace doesn't have", async () => {
+    const plain = prepareStart({ config: fixture('sample'), inputs: INPUTS }, args());
+    if (plain.kind !== 'ready') throw new Error(plain.kind);
+    const asked: unknown[] = [];
+    const problems = [{ path: '/inputs/data', message: "datastore 'x' does not exist" }];
+    const decision = await checkDataAssets(plain, {}, args(), async (assets, datastores) => {
+      asked.push(assets, datastores);
+      return { ok: false, problems };
+    });
+    expect(asked).toEqual([
+      [],
+      [
+        { key: 'data', datastore: 'workspaceblobstore' },
+        { key: 'evalData', datastore: 'workspaceblobstore' },
+      ],
+    ]);
+    expect(decision).toEqual({ kind: 'invalid', problems });
   });
 });
 

@@ -166,9 +166,9 @@ describe('progress and failures', () => {
 
   it('shows a failed pipeline’s diagnosis and links every submitted pipeline to AzureML studio', () => {
     const html = page();
-    expect(html).toContain('<dt>Likely cause</dt><dd><code>openAiQuota</code></dd>');
+    expect(html).toContain('<dt>Likely cause</dt><dd><code><bdi>openAiQuota</bdi></code></dd>');
     expect(html).toContain('Raise the Azure OpenAI quota');
-    expect(html).toContain('<h4>Step query (Failed)</h4>');
+    expect(html).toContain('<h4>Step <bdi>query</bdi> (Failed)</h4>');
     expect(html.match(/<a class="studio" href="https:\/\/ml\.azure\.com\/runs\//g)).toHaveLength(3);
     const pending = page(runningView());
     expect(pending).toContain('run-cccccccccccc</span> <span class="note">(not submitted yet)</span>');

@@ -1,8 +1,10 @@
 /**
  * ARM code, environment and data versions (api-version 2022-10-01, `mfe.json` CodeVersion / EnvironmentVersion /
- * DataVersionBase): `PUT/GET …/workspaces/{ws}/codes|environments|data/{name}/versions/{version}`, and the data
- * container `GET …/data/{name}` (DataContainer: `dataType`, `latestVersion`, `nextVersion`), which is what the AzureML
- * SDK reads to resolve `azureml:<name>@latest` (azure-ai-ml `_get_latest_version_from_container`).
+ * DataVersionBase): `PUT/GET …/workspaces/{ws}/codes|environments|data/{name}/versions/{version}`, and the
+ * containers `GET …/codes|environments|data/{name}` (`latestVersion`, `nextVersion`; a DataContainer adds `dataType`),
+ * which azure-ai-ml reads for the next version of an asset created without one, and later versions of it to resolve
+ * `azureml:<name>@latest` (`_utils/_asset_utils.py` `_get_latest_version_from_container`; 1.4.0's
+ * `data.get(label="latest")` lists the versions instead, see armAssetLists.ts).
  * Versions are immutable, as in AzureML: the same body again → 200 with the existing version, a different one →
  * 409 `Conflict`. A code version needs `properties.codeUri`, an environment version `properties.image`, a data
  * version `properties.dataUri` and `properties.dataType`. The latest version is the one created last.
@@ -17,8 +19,8 @@ export interface AssetVersion {
   created: string;
 }
 
-type Kind = 'codes' | 'environments' | 'data';
-const KINDS: readonly Kind[] = ['codes', 'environments', 'data'];
+export type Kind = 'codes' | 'environments' | 'data';
+export const KINDS: readonly Kind[] = ['codes', 'environments', 'data'];
 const TYPE: Record<Kind, string> = {
   codes: 'Microsoft.MachineLearningServices/workspaces/codes/versions',
   environments: 'Microsoft.MachineLearningServices/workspaces/environments/versions',
@@ -43,7 +45,7 @@ function ownProperties(kind: Kind, props: Record<string, unknown>): Record<strin
   };
 }
 
-function view(kind: Kind, name: string, version: string, entry: AssetVersion): Record<string, unknown> {
+export function view(kind: Kind, name: string, version: string, entry: AssetVersion): Record<string, unknown> {
   const props = (entry.body.properties ?? {}) as Record<string, unknown>;
   const common = {
     description: (props.description as string | undefined) ?? null,
@@ -61,44 +63,71 @@ function view(kind: Kind, name: string, version: string, entry: AssetVersion): R
   };
 }
 
-/** A data container (`GET …/data/{name}`): its type and latest version, from the versions registered under it. */
-function dataContainerRoute(deps: { guarded: Guarded; versions: Map<string, AssetVersion> }): Route {
+/** The versions registered under `kind`/`name`, oldest first (the order they were created in). */
+export function versionsOf(
+  versions: Map<string, AssetVersion>,
+  kind: Kind,
+  name: string,
+): { version: string; entry: AssetVersion }[] {
+  const prefix = `${kind}/${name}/`;
+  return [...versions.entries()]
+    .filter(([key]) => key.startsWith(prefix))
+    .map(([key, entry]) => ({ version: key.slice(prefix.length), entry }));
+}
+
+/**
+ * A container (`GET …/{kind}/{name}`, AssetContainer: `latestVersion`, `nextVersion`; a data container adds its
+ * `dataType`), from the versions registered under it; undefined when it has none.
+ */
+export function containerView(
+  kind: Kind,
+  name: string,
+  versions: Map<string, AssetVersion>,
+): Record<string, unknown> | undefined {
+  const all = versionsOf(versions, kind, name);
+  const latest = all.at(-1);
+  if (!latest) return undefined;
+  const numeric = all.map(({ version }) => Number(version)).filter(Number.isInteger);
+  return {
+    id: `${workspaceId()}/${kind}/${name}`,
+    name,
+    type: TYPE[kind].replace(/\/versions$/, ''),
+    properties: {
+      description: null,
+      tags: {},
+      properties: {},
+      isArchived: false,
+      ...(kind === 'data' ? { dataType: (latest.entry.body.properties as Record<string, unknown>).dataType } : {}),
+      latestVersion: latest.version,
+      nextVersion: String(Math.max(0, ...numeric) + 1),
+    },
+    systemData: systemData(all[0]!.entry.created),
+  };
+}
+
+/**
+ * A container (`GET …/{kind}/{name}`); for data, what the AzureML SDK reads to resolve `azureml:<name>@latest`, and
+ * for every kind, what it reads for the next version of an asset created without one.
+ */
+function containerRoute(kind: Kind, deps: { guarded: Guarded; versions: Map<string, AssetVersion> }): Route {
   return {
     method: 'GET',
-    pattern: rx('/data/([^/]+)'),
+    pattern: rx(`/${kind}/([^/]+)`),
     handler: deps.guarded((_req, m) => {
       const name = decode(m[4]);
-      const prefix = `data/${name}/`;
-      const versions = [...deps.versions.entries()].filter(([key]) => key.startsWith(prefix));
-      const latest = versions.at(-1);
-      if (!latest) {
-        return armError(
-          404,
-          'ResourceNotFound',
-          `The data asset '${name}' was not found in workspace '${IDS.workspaceName}'.`,
-        );
-      }
-      const numeric = versions.map(([key]) => Number(key.slice(prefix.length))).filter(Number.isInteger);
-      return json(200, {
-        id: `${workspaceId()}/data/${name}`,
-        name,
-        type: 'Microsoft.MachineLearningServices/workspaces/data',
-        properties: {
-          description: null,
-          tags: {},
-          properties: {},
-          isArchived: false,
-          dataType: (latest[1].body.properties as Record<string, unknown>).dataType,
-          latestVersion: latest[0].slice(prefix.length),
-          nextVersion: String(Math.max(0, ...numeric) + 1),
-        },
-        systemData: systemData(versions[0]![1].created),
-      });
+      const container = containerView(kind, name, deps.versions);
+      return container
+        ? json(200, container)
+        : armError(
+            404,
+            'ResourceNotFound',
+            `The ${NOUN[kind]} asset '${name}' was not found in workspace '${IDS.workspaceName}'.`,
+          );
     }),
   };
 }
 
-type Guarded = (
+export type Guarded = (
   h: (req: EmuRequest, m: RegExpMatchArray) => EmuResponse,
 ) => (req: EmuRequest, m: RegExpMatchArray) => EmuResponse | Promise<EmuResponse>;
 
@@ -107,7 +136,7 @@ export function assetVersionRoutes(deps: {
   guarded: Guarded;
   versions: Map<string, AssetVersion>;
 }): Route[] {
-  const routes: Route[] = [dataContainerRoute(deps)];
+  const routes: Route[] = KINDS.map((kind) => containerRoute(kind, deps));
   for (const kind of KINDS) {
     const pattern = rx(`/${kind}/([^/]+)/versions/([^/]+)`);
     const key = (m: RegExpMatchArray): { name: string; version: string; id: string } => {

@@ -3,14 +3,26 @@
  * Azure-AsyncOperation), component versions (immutable), pipeline jobs (idempotent PUT, simulated lifecycle,
  * cancel as a long-running operation with Location).
  */
+import { assetListRoutes, componentListRoutes } from './armAssetLists';
 import { assetVersionRoutes, type AssetVersion } from './armAssets';
+import { componentProblems } from './componentRules';
 import type { Clock } from '@rag-orchestrator/virtual-clock';
 import { armError, decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { guidFrom, IDS, storageAccountId, vaultId, workspaceId } from './ids';
+import { LOG_CONTAINER } from './jobLogs';
 import { isFinal, stepsOf, timeline, type JobRecord } from './jobs';
 import type { ScenarioState } from './scenario';
 
 export const ML_API_VERSION = '2022-10-01';
+
+/**
+ * The api-versions the emulator accepts on every AzureML ARM route (AzureML accepts each of its published versions on
+ * every resource), all answered in the 2022-10-01 shapes: 2022-10-01 (`@azure/arm-machinelearning` 2.1.1, and
+ * azure-ai-ml 1.4.0 for datastores, data and components), 2022-10-01-preview (azure-ai-ml 1.4.0 for workspaces,
+ * computes and jobs) and 2022-05-01 (azure-ai-ml 1.4.0 for code and environments), as azure-ai-ml's `_ml_client.py`
+ * gives each operation its REST client. That azure-ai-ml reads those answers is checked by `npm run sdk-oracle`.
+ */
+export const ML_API_VERSIONS: readonly string[] = [ML_API_VERSION, '2022-10-01-preview', '2022-05-01'];
 
 export interface ComputeRecord {
   name: string;
@@ -104,11 +116,11 @@ export function mlRoutes(deps: MlDeps): Route[] {
         'The api-version query parameter (?api-version=) is required for all requests.',
       );
     }
-    if (apiVersion !== ML_API_VERSION) {
+    if (!ML_API_VERSIONS.includes(apiVersion)) {
       return armError(
         400,
         'InvalidApiVersionParameter',
-        `The api-version '${apiVersion}' is invalid. The emulator supports '${ML_API_VERSION}'.`,
+        `The api-version '${apiVersion}' is invalid. The emulator supports '${ML_API_VERSIONS.join("', '")}'.`,
       );
     }
     if (decode(m[1]).toLowerCase() !== IDS.subscriptionId) {
@@ -163,21 +175,36 @@ export function mlRoutes(deps: MlDeps): Route[] {
     systemData: systemData('2026-01-05T09:00:00.000Z'),
   });
 
-  const datastore = (): Record<string, unknown> => {
+  // The workspace's default blob datastore, and the artifact store AzureML creates beside it: container `azureml`
+  // of the same account, where run files live (`ExperimentRun/<dataContainerId>/…`).
+  const DATASTORES: Record<string, { container: string; description: string; isDefault: boolean }> = {
+    workspaceblobstore: {
+      container: IDS.datastoreContainer,
+      description: 'Default blob datastore of the workspace (Azurite in the emulator).',
+      isDefault: true,
+    },
+    workspaceartifactstore: {
+      container: LOG_CONTAINER,
+      description: 'Run artifacts and logs of the workspace (Azurite in the emulator).',
+      isDefault: false,
+    },
+  };
+  const datastore = (name: string): Record<string, unknown> => {
     const endpointHost = new URL(deps.blobAccountUrl);
+    const store = DATASTORES[name]!;
     return {
-      id: `${workspaceId()}/datastores/workspaceblobstore`,
-      name: 'workspaceblobstore',
+      id: `${workspaceId()}/datastores/${name}`,
+      name,
       type: 'Microsoft.MachineLearningServices/workspaces/datastores',
       properties: {
-        description: 'Default blob datastore of the workspace (Azurite in the emulator).',
+        description: store.description,
         tags: {},
         properties: { blobEndpoint: deps.blobAccountUrl },
-        isDefault: true,
+        isDefault: store.isDefault,
         credentials: { credentialsType: 'None' },
         datastoreType: 'AzureBlob',
         accountName: IDS.storageAccount,
-        containerName: IDS.datastoreContainer,
+        containerName: store.container,
         endpoint: endpointHost.host,
         protocol: 'https',
         serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity',
@@ -366,6 +393,8 @@ export function mlRoutes(deps: MlDeps): Route[] {
         `Component '${name}' version '${version}': properties.componentSpec is required.`,
       );
     }
+    const problems = componentProblems(name, spec as Record<string, unknown>);
+    if (problems.length > 0) return armError(400, 'UserError', problems.join(' '));
     const versions = state.components.get(name) ?? new Map();
     const existing = versions.get(version);
     if (existing) {
@@ -496,16 +525,18 @@ export function mlRoutes(deps: MlDeps): Route[] {
     return json(200, jobView(job, now));
   };
 
-  const cancelLocation = (name: string): string =>
-    `${deps.url()}/subscriptions/${IDS.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${IDS.region}/mfeOperationResults/jc:${guidFrom('workspace-id')}:${encodeURIComponent(name)}?api-version=${ML_API_VERSION}`;
+  /** The operation URL carries the api-version of the cancel request, as ARM's Location headers do. */
+  const cancelLocation = (name: string, apiVersion: string): string =>
+    `${deps.url()}/subscriptions/${IDS.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${IDS.region}/mfeOperationResults/jc:${guidFrom('workspace-id')}:${encodeURIComponent(name)}?api-version=${apiVersion}`;
 
-  const cancelJob = (_req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
+  const cancelJob = (req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
     const job = state.jobs.get(decode(m[4]));
     if (!job) return notFound('job', decode(m[4]));
     const status = timeline(job, clock.now()).status;
     if (isFinal(status)) return { status: 200 };
     if (job.cancelRequestedAt === undefined) job.cancelRequestedAt = clock.now();
-    return { status: 202, headers: { Location: cancelLocation(job.name) } };
+    const apiVersion = req.url.searchParams.get('api-version') ?? ML_API_VERSION;
+    return { status: 202, headers: { Location: cancelLocation(job.name, apiVersion) } };
   };
 
   const cancelResult = (_req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
@@ -529,11 +560,26 @@ export function mlRoutes(deps: MlDeps): Route[] {
   return [
     { method: 'GET', pattern: rx(''), handler: guarded(() => json(200, workspace())) },
     {
+      // Datastores_List: the workspace's datastores (azure-ai-ml's `datastores.list()`, and `get_default()` with
+      // isDefault=true).
+      method: 'GET',
+      pattern: rx('/datastores'),
+      handler: guarded((req) => {
+        const names = req.url.searchParams.getAll('names').flatMap((n) => n.split(',').map((x) => x.toLowerCase()));
+        const isDefault = req.url.searchParams.get('isDefault');
+        const value = Object.entries(DATASTORES)
+          .filter(([name]) => names.length === 0 || names.includes(name))
+          .filter(([, store]) => isDefault === null || String(store.isDefault) === isDefault)
+          .map(([name]) => datastore(name));
+        return json(200, { value });
+      }),
+    },
+    {
       method: 'GET',
       pattern: rx('/datastores/([^/]+)'),
       handler: guarded((_req, m) =>
-        decode(m[4]).toLowerCase() === 'workspaceblobstore'
-          ? json(200, datastore())
+        Object.hasOwn(DATASTORES, decode(m[4]).toLowerCase())
+          ? json(200, datastore(decode(m[4]).toLowerCase()))
           : notFound('datastore', decode(m[4])),
       ),
     },
@@ -565,7 +611,9 @@ export function mlRoutes(deps: MlDeps): Route[] {
       }),
     },
     { method: 'PUT', pattern: rx('/components/([^/]+)/versions/([^/]+)'), handler: guarded(putComponent) },
+    ...componentListRoutes({ guarded, components: state.components, versionView: componentView, url: deps.url }),
     ...assetVersionRoutes({ clock, guarded, versions: state.assets }),
+    ...assetListRoutes({ guarded, versions: state.assets, url: deps.url }),
     { method: 'GET', pattern: rx('/jobs'), handler: guarded(listJobs) },
     { method: 'GET', pattern: rx('/jobs/([^/]+)'), handler: guarded(getJob) },
     { method: 'PUT', pattern: rx('/jobs/([^/]+)'), handler: guarded(putJob) },

@@ -24,10 +24,12 @@ export async function startAzuriteBlob(options: {
 }): Promise<AzuriteBlob> {
   mkdirSync(options.location, { recursive: true });
   const bin = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
-  // Azurite runs under a tiny bootstrap that exits when our end of its stdin closes, so it never outlives the
-  // process that started it (even when that process is killed).
+  // Azurite runs under a tiny bootstrap that stops it when our end of its stdin closes, so it never outlives the
+  // process that started it (even when that process is killed): SIGTERM, so Azurite saves its blob metadata (it
+  // autosaves only every 5 s), with an exit 5 s later if that hangs.
   const boot =
-    "process.stdin.on('end',()=>process.exit(0));process.stdin.on('error',()=>process.exit(0));process.stdin.resume();require(process.argv[1]);";
+    "const bye=()=>{process.kill(process.pid,'SIGTERM');setTimeout(()=>process.exit(0),5000).unref()};" +
+    "process.stdin.on('end',bye);process.stdin.on('error',bye);process.stdin.resume();require(process.argv[1]);";
   const args = [
     '-e',
     boot,
@@ -80,10 +82,20 @@ export async function startAzuriteBlob(options: {
     child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
+  let stopping = false;
+  // Said at once, with what to do: otherwise only blob reads and writes would fail, later, with a refused connection.
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(
+      `Azure emulator: Azurite (blob storage, pid ${child.pid}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; ` +
+        'blob reads and writes fail until you stop and run `npm start` again (saved state and blobs are kept).',
+    );
+  });
   return {
     accountUrl: `https://127.0.0.1:${port}/devstoreaccount1`,
     stop: () =>
       new Promise<void>((resolve) => {
+        stopping = true;
         process.removeListener('exit', killOnExit);
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());

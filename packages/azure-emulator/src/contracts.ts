@@ -24,6 +24,13 @@ export interface JobScenario {
   };
   /** Metrics the eval step logs to MLflow when the job completes (defaults: a few plausible metrics). */
   metrics?: Record<string, number>;
+  /**
+   * Steps AzureML reuses from an earlier run: their step runs carry `azureml.isreused: "true"` and
+   * `azureml.reusedrunid`, their data container and metrics are the earlier run's.
+   */
+  reusedSteps?: PipelineStep[];
+  /** Child runs per page of the run-history listing (it then pages with `nextLink`); default 100. */
+  childRunsPerPage?: number;
 }
 
 export interface FaultInjection {

@@ -1,6 +1,9 @@
 /**
  * The Log Analytics tables AzureML's diagnostic settings fill, derived from the simulated jobs and compute
- * events: AmlRunStatusChangedEvent, AmlComputeJobEvent, AmlComputeClusterEvent.
+ * events: AmlRunStatusChangedEvent, AmlComputeJobEvent, AmlComputeClusterEvent. Each carries only columns that
+ * Microsoft's table reference lists (learn.microsoft.com/azure/azure-monitor/reference/tables/<table>; source
+ * `MicrosoftDocs/azure-reference-other`, `azure-monitor-ref/tables/<table>.md`): a subset of them, never one of
+ * our own. AmlComputeClusterEvent has no message column: a cluster error is its `ClusterErrorCodes`.
  */
 import { causeText } from './causes';
 import { guidFrom, IDS } from './ids';
@@ -17,7 +20,6 @@ export const TABLES: Record<string, { name: string; type: ColumnType }[]> = {
     { name: 'RootRunId', type: 'string' },
     { name: 'Status', type: 'string' },
     { name: 'Message', type: 'string' },
-    { name: 'ExperimentName', type: 'string' },
     { name: 'Type', type: 'string' },
   ],
   AmlComputeJobEvent: [
@@ -38,7 +40,6 @@ export const TABLES: Record<string, { name: string; type: ColumnType }[]> = {
     { name: 'ClusterErrorCodes', type: 'string' },
     { name: 'TargetNodeCount', type: 'int' },
     { name: 'CurrentNodeCount', type: 'int' },
-    { name: 'ErrorMessage', type: 'string' },
     { name: 'Type', type: 'string' },
   ],
 };
@@ -79,12 +80,10 @@ export function eventRows(
       ClusterErrorCodes: e.codes ?? '',
       TargetNodeCount: e.target ?? 0,
       CurrentNodeCount: e.current ?? 0,
-      ErrorMessage: e.message ?? '',
       Type: 'AmlComputeClusterEvent',
     }));
   for (const job of jobs) {
     const t = timeline(job, now);
-    const experiment = ((job.body.properties ?? {}) as { experimentName?: string }).experimentName ?? 'Default';
     const clusterName = clusterOf(job);
     const failMessage = t.failure ? causeText(t.failure.cause, t.failure.step, IDS.vaultName) : undefined;
     for (const tr of t.transitions) {
@@ -96,7 +95,6 @@ export function eventRows(
         Status: tr.status,
         Message:
           tr.status === 'Failed' && failMessage ? `Step '${t.failure!.step}' failed: ${failMessage.message}` : '',
-        ExperimentName: experiment,
         Type: 'AmlRunStatusChangedEvent',
       });
     }
@@ -107,7 +105,6 @@ export function eventRows(
         RunId: step.runId,
         ParentRunId: job.name,
         RootRunId: job.name,
-        ExperimentName: experiment,
         Type: 'AmlRunStatusChangedEvent',
       };
       run.push({ TimeGenerated: iso(step.startTime), Status: 'Running', Message: '', ...base });
@@ -122,7 +119,6 @@ export function eventRows(
           ClusterErrorCodes: cause.cluster.codes,
           TargetNodeCount: 2,
           CurrentNodeCount: 0,
-          ErrorMessage: cause.cluster.message,
           Type: 'AmlComputeClusterEvent',
         });
         continue;
@@ -134,7 +130,6 @@ export function eventRows(
         ClusterErrorCodes: '',
         TargetNodeCount: step.name === 'index' ? INDEX_NODES.length : 1,
         CurrentNodeCount: step.name === 'index' ? INDEX_NODES.length : 1,
-        ErrorMessage: '',
         Type: 'AmlComputeClusterEvent',
       });
       const nodes = step.name === 'index' ? INDEX_NODES : [INDEX_NODES[0]!];

@@ -196,22 +196,26 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     {
       name: 'mlflow',
       prefix: /^\/mlflow\//,
-      audiences: ['https://ml.azure.com', ...ARM_AUDIENCES],
+      // The data plane takes ARM tokens, as azure-ai-ml's run-history client and azureml-mlflow send them.
+      audiences: ARM_AUDIENCES,
       routes: mlflowRoutes({ jobs: () => ml.jobs.values(), clock }),
       notFound: (req) => json(404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No MLflow endpoint at ${req.path}` }),
     },
     {
       name: 'history',
       prefix: /^\/history\//,
-      audiences: ['https://ml.azure.com', ...ARM_AUDIENCES],
+      audiences: ARM_AUDIENCES,
       routes: runHistoryRoutes({ jobs: () => ml.jobs.values(), clock }),
       notFound: (req) => json(404, { error: { code: 'UserError', message: `No run history endpoint at ${req.path}` } }),
     },
   ];
 
+  // Write-through (set once the saver exists below): every change is on disk before its answer leaves.
+  let afterChange: (() => void) | undefined;
   let server;
   try {
     server = await startServer({
+      afterChange: () => afterChange?.(),
       port: options.port ?? 0,
       certPath,
       keyPath,
@@ -247,15 +251,16 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         )
       : undefined;
   let savedText = save();
-  const saver = options.stateFile
-    ? setInterval(() => {
-        try {
-          savedText = save(savedText);
-        } catch (err) {
-          console.error(`Azure emulator: could not save its state to ${options.stateFile}: ${String(err)}`);
-        }
-      }, 2000)
-    : undefined;
+  const saveNow = (): void => {
+    try {
+      savedText = save(savedText);
+    } catch (err) {
+      console.error(`Azure emulator: could not save its state to ${options.stateFile}: ${String(err)}`);
+    }
+  };
+  if (options.stateFile) afterChange = saveNow;
+  // Also now and then, so the virtual time saved stays close to the clock's (changes are written through above).
+  const saver = options.stateFile ? setInterval(saveNow, 2000) : undefined;
   saver?.unref();
 
   const settings: Record<string, string> = {

@@ -1,12 +1,12 @@
 /**
  * Writes a simulated job's run logs into Azurite where AzureML keeps them (container `azureml`,
- * `ExperimentRun/dcid.<stepRunId>/…`), once each step has ended: per-node logs for the parallel index step,
+ * `ExperimentRun/<the step run's dataContainerId>/…`, see runHistory.ts), once each step has ended: per-node logs for the parallel index step,
  * `user_logs/std_log*.txt` for command steps, with tracebacks matching the scripted cause.
  */
 import type { BlobWriter } from './azurite';
 import { causeText } from './causes';
 import { IDS } from './ids';
-import { INDEX_NODES, timeline, type JobRecord, type StepTimeline } from './jobs';
+import { dataContainerOf, INDEX_NODES, timeline, type JobRecord, type StepTimeline } from './jobs';
 
 export const LOG_CONTAINER = 'azureml';
 
@@ -16,7 +16,7 @@ const line = (ms: number, text: string): string =>
 
 /** Blob paths and contents for one ended step. */
 export function stepLogFiles(job: JobRecord, step: StepTimeline): Record<string, string> {
-  const base = `ExperimentRun/dcid.${step.runId}`;
+  const base = `ExperimentRun/${dataContainerOf(job, step.name)}`;
   const start = step.startTime ?? job.createdAt;
   const end = step.endTime ?? start;
   const failed = step.status === 'Failed' && step.cause !== undefined;

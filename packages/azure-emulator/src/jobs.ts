@@ -50,6 +50,19 @@ export interface JobTimeline {
 /** A step run's id: a generated GUID, as AzureML gives pipeline child runs (test/fixtures/aml/SOURCES.md). */
 export const stepRunId = (jobName: string, step: string): string => guidFrom('step-run', jobName, step);
 
+/** The earlier run a reused step run reuses (`azureml.reusedrunid`), or undefined when the step is not reused. */
+export const reusedRunIdOf = (job: JobRecord, step: string): string | undefined =>
+  (job.scenario.reusedSteps as string[] | undefined)?.includes(step)
+    ? guidFrom('reused-run', job.name, step)
+    : undefined;
+
+/**
+ * A step run's `dataContainerId`: `dcid.<GUID>` of its own, not derived from its run id (the recording's two child
+ * runs show containers unrelated to their run ids); a reused step's is the reused run's.
+ */
+export const dataContainerOf = (job: JobRecord, step: string): string =>
+  `dcid.${reusedRunIdOf(job, step) ?? guidFrom('data-container', job.name, step)}`;
+
 /** What AzureML records about the node a step run ran (test/fixtures/aml/runHistoryChildren.json). */
 export interface StepNode {
   /** The node's `display_name` in the job body, else its key (`displayName` of the child run). */

@@ -7,15 +7,21 @@
 import type { Clock } from '@rag-orchestrator/virtual-clock';
 import { decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { guidFrom, IDS } from './ids';
-import { stepNodeOf, timeline, type JobRecord, type StepTimeline } from './jobs';
+import { reusedRunIdOf, stepNodeOf, timeline, type JobRecord, type StepTimeline } from './jobs';
 
+/**
+ * What the accelerator's eval step logs by default: one metric per `metric_types` entry, keyed by the metric type
+ * itself (its mean over the questions), as `rag_experiment_accelerator/evaluation/eval.py` does
+ * (`mlflow.log_metrics(sum_dict)`, one key per score column) with the default `metric_types` of
+ * `rag_experiment_accelerator/config/eval_config.py` (microsoft/rag-experiment-accelerator, commit 09e56d0).
+ */
 export const DEFAULT_METRICS: Record<string, number> = {
-  fuzzy_score_mean: 71.4,
-  bert_all_MiniLM_L6_v2_mean: 82.3,
-  cosine_ochiai_mean: 66.8,
-  bert_distilbert_base_nli_stsb_mean_tokens_mean: 79.1,
-  llm_answer_relevance_mean: 0.84,
-  llm_context_precision_mean: 0.77,
+  fuzzy_score: 71.4,
+  bert_all_MiniLM_L6_v2: 82.3,
+  cosine_ochiai: 66.8,
+  bert_distilbert_base_nli_stsb_mean_tokens: 79.1,
+  llm_answer_relevance: 0.84,
+  llm_context_precision: 0.77,
 };
 
 /**
@@ -95,7 +101,15 @@ export function mlflowRoutes(deps: { jobs: () => Iterable<JobRecord>; clock: Clo
         },
       });
       const final = ['Completed', 'Failed', 'Canceled'].includes(t.status);
-      for (const step of t.steps) out.push(stepRun(job, step, expId, t.status, final));
+      for (const step of t.steps) {
+        out.push(stepRun(job, step, expId, t.status, final));
+        const reused = reusedRunIdOf(job, step.name);
+        // The earlier run a reused step points at holds what it logged; the reused step run logs nothing.
+        if (reused) {
+          const finished = { ...step, status: 'Completed' as const, endTime: job.createdAt - 3_000_000 };
+          out.push(earlierRun(job, step, expId, reused, metricsOf(job, finished, 'Completed')));
+        }
+      }
     }
     return out;
   };
@@ -117,15 +131,7 @@ export function mlflowRoutes(deps: { jobs: () => Iterable<JobRecord>; clock: Clo
             : step.status === 'Canceled' || jobFinal
               ? 'KILLED'
               : 'SCHEDULED';
-    const metrics =
-      step.name === 'eval' && step.status === 'Completed' && jobStatus === 'Completed'
-        ? Object.entries(job.scenario.metrics ?? defaultMetricsFor(job.name)).map(([key, value]) => ({
-            key,
-            value,
-            timestamp: step.endTime ?? deps.clock.now(),
-            step: 0,
-          }))
-        : [];
+    const metrics = reusedRunIdOf(job, step.name) ? [] : metricsOf(job, step, jobStatus);
     const node = stepNodeOf(job, step.name);
     return {
       info: {
@@ -149,6 +155,51 @@ export function mlflowRoutes(deps: { jobs: () => Iterable<JobRecord>; clock: Clo
           { key: 'mlflow.rootRunId', value: job.name },
           { key: 'azureml.nodeid', value: node.nodeId },
           { key: 'azureml.pipeline', value: job.name },
+        ],
+      },
+    };
+  };
+
+  const metricsOf = (job: JobRecord, step: StepTimeline, jobStatus: string): MlflowRun['data']['metrics'] =>
+    step.name === 'eval' && step.status === 'Completed' && jobStatus === 'Completed'
+      ? Object.entries(job.scenario.metrics ?? defaultMetricsFor(job.name)).map(([key, value]) => ({
+          key,
+          value,
+          timestamp: step.endTime ?? deps.clock.now(),
+          step: 0,
+        }))
+      : [];
+
+  /** The earlier (finished) run a reused step reuses, in an earlier pipeline run. */
+  const earlierRun = (
+    job: JobRecord,
+    step: StepTimeline,
+    expId: string,
+    runId: string,
+    metrics: MlflowRun['data']['metrics'],
+  ): MlflowRun => {
+    const node = stepNodeOf(job, step.name);
+    const earlierPipeline = guidFrom('earlier-pipeline', job.name);
+    return {
+      info: {
+        run_id: runId,
+        run_uuid: runId,
+        run_name: node.displayName,
+        experiment_id: expId,
+        user_id: IDS.appPrincipalId,
+        status: 'FINISHED',
+        start_time: job.createdAt - 3_600_000,
+        end_time: job.createdAt - 3_000_000,
+        artifact_uri: `azureml://experiments/${experimentOf(job)}/runs/${runId}/artifacts`,
+        lifecycle_stage: 'active',
+      },
+      data: {
+        metrics,
+        params: [],
+        tags: [
+          { key: 'mlflow.runName', value: node.displayName },
+          { key: 'mlflow.parentRunId', value: earlierPipeline },
+          { key: 'mlflow.rootRunId', value: earlierPipeline },
         ],
       },
     };

@@ -1,8 +1,10 @@
 /**
  * Saving and restoring the emulator's Azure state (jobs, computes, components, code/environment/data versions,
  * long-running operations, Key Vault secrets and access, cluster events) in one JSON file, so `npm start` keeps a
- * user's experiments and their jobs between starts. Also saved: the virtual time and the ports, because the app's durable state holds the emulator's
- * endpoints and jobs' virtual times. Blobs (staged configs, job logs, accelerator snapshots) are kept by Azurite
+ * user's experiments and their jobs between starts. Written through: after every change (PUT, POST, PATCH, DELETE)
+ * and before its answer is sent (index.ts), atomically (temporary file, then rename), so a SIGKILL or SIGHUP of
+ * `npm start` loses nothing a client was told exists. Also saved: the virtual time and the ports, because the app's
+ * durable state holds the emulator's endpoints and jobs' virtual times. Blobs (staged configs, job logs, accelerator snapshots) are kept by Azurite
  * itself, on disk in the folder `blobFolderFor` names beside the state file. Local tooling only; nothing here is a
  * claim about Azure.
  */

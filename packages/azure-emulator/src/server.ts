@@ -56,7 +56,11 @@ export async function startServer(options: {
   issuer: TokenIssuer;
   scenario: ScenarioState;
   record: boolean;
-  /** Runs after the route answered, before the response is sent (e.g. to write pending job logs). */
+  /**
+   * Runs after a PUT, POST, PATCH or DELETE was answered, before the answer is sent: `npm start` saves the state
+   * there, so whatever a client was told exists is on disk even if the process is killed the next moment.
+   */
+  afterChange?: () => void;
 }): Promise<EmulatorServer> {
   const { services, issuer, scenario } = options;
   const state: EmulatorServer = { url: '', traffic: [], armRequests: 0, close: async () => undefined };
@@ -146,6 +150,7 @@ export async function startServer(options: {
         const req = await readRequest(rawReq, base);
         const { service, response } = await handle(req);
         if (service === 'arm') state.armRequests += 1;
+        if (req.method !== 'GET' && req.method !== 'HEAD') options.afterChange?.();
         const headers: Record<string, string> = {
           'x-ms-request-id': randomUUID(),
           ...(req.headers['x-ms-client-request-id']

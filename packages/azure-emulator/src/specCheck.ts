@@ -3,7 +3,8 @@
  * AzureML ARM 2022-10-01 (machineLearningServices.json, mfe.json), Key Vault secrets 2025-07-01 and Log Analytics
  * query v1, from `<repo>/../shared/azure-specs` (or AZURE_SPECS_DIR). Exchanges of services without a spec here
  * (MLflow, managed identity, Key Vault management, authorization, AzureML operation-status URLs) are skipped and
- * counted. When the specs folder is absent the whole check is skipped with a message.
+ * counted, as are AzureML exchanges at another api-version than the spec's (azure-ai-ml 1.4.0 sends 2022-10-01-preview
+ * and 2022-05-01 for some resources; their specs are not here). When the specs folder is absent the whole check is skipped with a message.
  *
  * URL rewrites before validation (documented in docs/emulator.md):
  * - Log Analytics: `?api-version=v1` is added (the API version is a path segment; oav matches on the query).
@@ -62,6 +63,9 @@ export const KNOWN_SPEC_GAPS: { service: string; code: string; path: RegExp; why
   },
 ];
 
+/** The api-version of the AzureML specs in SPEC_FILES. */
+const ML_SPEC_VERSION = '2022-10-01';
+
 export const SPEC_FILES = [
   'specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/machineLearningServices.json',
   'specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/mfe.json',
@@ -119,6 +123,10 @@ function route(e: RecordedExchange): { url: string; forceOperation?: string } | 
     }
     if (/\/(computeOperationsStatus|mfeOperationResults)\//i.test(u.pathname)) {
       return { notCovered: 'AzureML operation status (not in the spec)' };
+    }
+    const apiVersion = u.searchParams.get('api-version');
+    if (apiVersion !== null && apiVersion !== ML_SPEC_VERSION) {
+      return { notCovered: `AzureML api-version ${apiVersion} (no spec here)` };
     }
     return { url: `https://management.azure.com${u.pathname}${u.search}` };
   }

@@ -74,6 +74,9 @@ describe('workspace and datastore', () => {
       statusCode: 404,
       code: 'ResourceNotFound',
     });
+    const listed: string[] = [];
+    for await (const store of ml.datastores.list(rg, ws)) listed.push(store.name ?? '');
+    expect(listed).toEqual(['workspaceblobstore', 'workspaceartifactstore']);
     // Its container exists in Azurite, as the workspace's default container does in Azure.
     const blobs = new BlobServiceClient(emulator.settings.AZURE_STORAGE_BLOB_ENDPOINT!, credential());
     const container = (d.properties as { containerName: string }).containerName;

@@ -75,7 +75,7 @@ async function listBlobs(prefix: string): Promise<string[]> {
 }
 
 async function mlflow(path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const token = await credential().getToken('https://ml.azure.com/.default');
+  const token = await credential().getToken('https://management.azure.com/.default');
   const s = emulator.settings;
   const url = `${emulator.url}/mlflow/v1.0/subscriptions/${s.AML_SUBSCRIPTION_ID}/resourceGroups/${s.AML_RESOURCE_GROUP_NAME}/providers/Microsoft.MachineLearningServices/workspaces/${s.AML_WORKSPACE_NAME}/api/2.0/mlflow/${path}`;
   const res = await fetch(url, {
@@ -84,6 +84,29 @@ async function mlflow(path: string, body?: unknown): Promise<Record<string, unkn
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   return (await res.json()) as Record<string, unknown>;
+}
+
+const historyUrl = (jobName: string): string => {
+  const s = emulator.settings;
+  return `${emulator.url}/history/v1.0/subscriptions/${s.AML_SUBSCRIPTION_ID}/resourceGroups/${s.AML_RESOURCE_GROUP_NAME}/providers/Microsoft.MachineLearningServices/workspaces/${s.AML_WORKSPACE_NAME}/runs/${jobName}/children`;
+};
+
+/** One page of the run history's child runs (`url` defaults to the first page of `jobName`'s). */
+async function childPage(jobName: string, url = historyUrl(jobName)): Promise<Record<string, unknown>> {
+  const token = await credential().getToken('https://management.azure.com/.default');
+  const res = await fetch(url, { headers: { Authorization: `Bearer ${token.token}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+async function children(jobName: string): Promise<Record<string, unknown>[]> {
+  return (await childPage(jobName)).value as Record<string, unknown>[];
+}
+
+/** The data container of the step run `runId` of `jobName` (where its files are). */
+async function containerOf(jobName: string, runId: string): Promise<string> {
+  const run = (await children(jobName)).find((r) => r.runId === runId);
+  return String(run?.dataContainerId);
 }
 
 interface Run {
@@ -112,17 +135,22 @@ describe('a scripted failure at the index step', () => {
     expect(found.runs.find((r) => r.data.tags.some((t) => t.value === 'query'))?.info.status).toBe('KILLED');
   });
 
-  it('writes per-node error logs with the Key Vault traceback into Azurite', async () => {
-    const names = await listBlobs(`ExperimentRun/dcid.${stepRunId}/`);
+  it("writes per-node error logs with the Key Vault traceback into Azurite, under the run's data container", async () => {
+    const dcid = await containerOf('job-kv', stepRunId);
+    // A container of its own, as recorded (test/fixtures/aml/runHistoryChildren.json): not made from the run id.
+    expect(dcid).toMatch(/^dcid\.[0-9a-f-]{36}$/);
+    expect(dcid).not.toBe(`dcid.${stepRunId}`);
+    expect(await listBlobs(`ExperimentRun/dcid.${stepRunId}/`)).toEqual([]);
+    const names = await listBlobs(`ExperimentRun/${dcid}/`);
     expect(names).toEqual(
       expect.arrayContaining([
-        `ExperimentRun/dcid.${stepRunId}/logs/user/error.txt`,
-        `ExperimentRun/dcid.${stepRunId}/logs/user/error/10.0.0.4/process000.txt`,
-        `ExperimentRun/dcid.${stepRunId}/logs/sys/node/10.0.0.5/_main.txt`,
+        `ExperimentRun/${dcid}/logs/user/error.txt`,
+        `ExperimentRun/${dcid}/logs/user/error/10.0.0.4/process000.txt`,
+        `ExperimentRun/${dcid}/logs/sys/node/10.0.0.5/_main.txt`,
       ]),
     );
     expect(names.some((n) => /logs\/job_progress_overview\.\d{14}\.txt$/.test(n))).toBe(true);
-    const nodeLog = await readBlob(`ExperimentRun/dcid.${stepRunId}/logs/user/error/10.0.0.4/process000.txt`);
+    const nodeLog = await readBlob(`ExperimentRun/${dcid}/logs/user/error/10.0.0.4/process000.txt`);
     expect(nodeLog).toContain('Traceback (most recent call last):');
     expect(nodeLog).toContain('does not have secrets get permission on key vault');
   });
@@ -175,12 +203,13 @@ describe('other scripted causes', () => {
       runs: Run[];
     };
     expect(found.runs).toHaveLength(1);
-    const log = await readBlob(`ExperimentRun/dcid.${found.runs[0]!.info.run_id}/user_logs/std_log.txt`);
+    const dcid = await containerOf('job-429', found.runs[0]!.info.run_id);
+    const log = await readBlob(`ExperimentRun/${dcid}/user_logs/std_log.txt`);
     expect(log).toContain('openai.RateLimitError: Error code: 429');
     const logs = logsClient();
     const cluster = await logs.queryWorkspace(
       emulator.settings.LOG_ANALYTICS_WORKSPACE_ID!,
-      `AmlComputeClusterEvent | where ClusterErrorCodes has 'QuotaExceeded' | project ClusterName, ErrorMessage`,
+      `AmlComputeClusterEvent | where ClusterErrorCodes has 'QuotaExceeded' | project ClusterName, ClusterErrorCodes`,
       { duration: 'P1D' },
     );
     expect(cluster.status === 'Success' && cluster.tables[0]!.rows[0]?.[0]).toBe('rag-cluster');
@@ -188,8 +217,32 @@ describe('other scripted causes', () => {
 });
 
 describe('metrics of a completed job', () => {
+  it("are named as the accelerator's eval step logs them: its default metric_types, no suffix", async () => {
+    const schema = JSON.parse(
+      readFileSync(join(__dirname, '../../../src/core/accelerator/config.schema.json'), 'utf8'),
+    ) as { properties: { eval: { properties: { metric_types: { items: { enum: string[] } } } } } };
+    const known = schema.properties.eval.properties.metric_types.items.enum;
+    // rag_experiment_accelerator/config/eval_config.py (commit 09e56d0): the default metric_types.
+    const defaults = [
+      'fuzzy_score',
+      'bert_all_MiniLM_L6_v2',
+      'cosine_ochiai',
+      'bert_distilbert_base_nli_stsb_mean_tokens',
+      'llm_answer_relevance',
+      'llm_context_precision',
+    ];
+    expect(defaults.every((m) => known.includes(m))).toBe(true);
+    emulator.scenario.setJobScenario('job-default-metrics', { queueSeconds: 10 });
+    expect(await runToEnd('job-default-metrics')).toBe('Completed');
+    const found = (await mlflow('runs/search', { filter: "tags.mlflow.parentRunId = 'job-default-metrics'" })) as {
+      runs: Run[];
+    };
+    const keys = found.runs.flatMap((r) => r.data.metrics.map((m) => m.key));
+    expect(keys.sort()).toEqual([...defaults].sort());
+  });
+
   it('are on the eval child run, with FINISHED runs and times', async () => {
-    emulator.scenario.setJobScenario('job-metrics', { queueSeconds: 10, metrics: { fuzzy_score_mean: 88.5 } });
+    emulator.scenario.setJobScenario('job-metrics', { queueSeconds: 10, metrics: { fuzzy_score: 88.5 } });
     expect(await runToEnd('job-metrics')).toBe('Completed');
     const experiment = (await mlflow('experiments/get-by-name?experiment_name=rag-failures')) as {
       experiment: { experiment_id: string; name: string };
@@ -203,9 +256,9 @@ describe('metrics of a completed job', () => {
     };
     expect(found.runs.map((r) => r.info.status)).toEqual(['FINISHED', 'FINISHED', 'FINISHED']);
     const evalRun = found.runs.find((r) => r.data.tags.some((t) => t.key === 'mlflow.runName' && t.value === 'eval'))!;
-    expect(evalRun.data.metrics).toEqual([expect.objectContaining({ key: 'fuzzy_score_mean', value: 88.5 })]);
+    expect(evalRun.data.metrics).toEqual([expect.objectContaining({ key: 'fuzzy_score', value: 88.5 })]);
     expect(evalRun.info.end_time).toBeGreaterThan(evalRun.info.start_time!);
-    const history = (await mlflow(`metrics/get-history?run_id=${evalRun.info.run_id}&metric_key=fuzzy_score_mean`)) as {
+    const history = (await mlflow(`metrics/get-history?run_id=${evalRun.info.run_id}&metric_key=fuzzy_score`)) as {
       metrics: unknown[];
     };
     expect(history.metrics).toHaveLength(1);
@@ -219,15 +272,6 @@ describe('step runs as AzureML records them (test/fixtures/aml)', () => {
     }
   ).value[0]!;
   const keysOf = (o: object): string[] => Object.keys(o).sort();
-
-  async function children(jobName: string): Promise<Record<string, unknown>[]> {
-    const token = await credential().getToken('https://ml.azure.com/.default');
-    const s = emulator.settings;
-    const url = `${emulator.url}/history/v1.0/subscriptions/${s.AML_SUBSCRIPTION_ID}/resourceGroups/${s.AML_RESOURCE_GROUP_NAME}/providers/Microsoft.MachineLearningServices/workspaces/${s.AML_WORKSPACE_NAME}/runs/${jobName}/children`;
-    const res = await fetch(url, { headers: { Authorization: `Bearer ${token.token}` } });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { value: Record<string, unknown>[] }).value;
-  }
 
   it('lists child runs with GUID ids, the node display name and the component name, in the recorded shape', async () => {
     const rg = emulator.settings.AML_RESOURCE_GROUP_NAME!;
@@ -275,13 +319,90 @@ describe('step runs as AzureML records them (test/fixtures/aml)', () => {
   });
 
   it('answers 404 for a run it does not know', async () => {
-    const token = await credential().getToken('https://ml.azure.com/.default');
+    const token = await credential().getToken('https://management.azure.com/.default');
     const s = emulator.settings;
     const res = await fetch(
       `${emulator.url}/history/v1.0/subscriptions/${s.AML_SUBSCRIPTION_ID}/resourceGroups/${s.AML_RESOURCE_GROUP_NAME}/providers/Microsoft.MachineLearningServices/workspaces/${s.AML_WORKSPACE_NAME}/runs/nope/children`,
       { headers: { Authorization: `Bearer ${token.token}` } },
     );
     expect(res.status).toBe(404);
+  });
+
+  it('takes ARM tokens on the data plane, as azure-ai-ml sends them, and refuses an ml.azure.com token', async () => {
+    emulator.scenario.setJobScenario('job-aud', { queueSeconds: 10 });
+    expect(await runToEnd('job-aud')).toBe('Completed');
+    const s = emulator.settings;
+    const mlflowGet = `${emulator.url}/mlflow/v1.0/subscriptions/${s.AML_SUBSCRIPTION_ID}/resourceGroups/${s.AML_RESOURCE_GROUP_NAME}/providers/Microsoft.MachineLearningServices/workspaces/${s.AML_WORKSPACE_NAME}/api/2.0/mlflow/runs/get?run_id=job-aud`;
+    for (const url of [historyUrl('job-aud'), mlflowGet]) {
+      for (const [scope, status] of [
+        ['https://ml.azure.com/.default', 401],
+        ['https://management.azure.com/.default', 200],
+        ['https://management.core.windows.net/.default', 200],
+      ] as const) {
+        const token = await credential().getToken(scope);
+        const res = await fetch(url, { headers: { Authorization: `Bearer ${token.token}` } });
+        expect([url, scope, res.status]).toEqual([url, scope, status]);
+        if (status === 401) {
+          const body = (await res.json()) as { error: { code: string } };
+          expect(body.error.code).toBe('InvalidAuthenticationTokenAudience');
+        }
+      }
+    }
+  });
+
+  it('pages many child runs as the run-history client reads them: nextLink, $continuationtoken, $top', async () => {
+    emulator.scenario.setJobScenario('job-paged', { queueSeconds: 10, childRunsPerPage: 1 });
+    expect(await runToEnd('job-paged')).toBe('Completed');
+    const seen: unknown[] = [];
+    let page = await childPage('job-paged');
+    for (let i = 0; i < 5; i++) {
+      expect(page.value).toHaveLength(1);
+      seen.push(...(page.value as { runId: string }[]).map((r) => r.runId));
+      if (!page.nextLink) break;
+      const next = new URL(String(page.nextLink));
+      expect(next.searchParams.get('$continuationtoken')).toBe(page.continuationToken);
+      page = await childPage('job-paged', next.href);
+    }
+    expect(page.nextLink).toBeUndefined();
+    expect(page.continuationToken).toBeUndefined();
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen).size).toBe(3);
+    // The token is the service's own query parameter: another spelling is not it (page one again).
+    const token = String((await childPage('job-paged')).continuationToken);
+    const wrong = await childPage('job-paged', `${historyUrl('job-paged')}?$continuationToken=${token}`);
+    expect((wrong.value as { runId: string }[])[0]!.runId).toBe(seen[0]);
+    // `$top` asks for smaller pages than the service's own.
+    emulator.scenario.setJobScenario('job-top', { queueSeconds: 10 });
+    expect(await runToEnd('job-top')).toBe('Completed');
+    expect((await children('job-top')).length).toBe(3);
+    const top = await childPage('job-top', `${historyUrl('job-top')}?$top=2`);
+    expect(top.value).toHaveLength(2);
+    expect(String(top.nextLink)).toContain('%24top=2');
+  });
+
+  it('marks a reused step run and keeps its files and metrics on the run it reuses', async () => {
+    emulator.scenario.setJobScenario('job-reused', {
+      queueSeconds: 10,
+      reusedSteps: ['eval'],
+      metrics: { fuzzy_score: 61.5 },
+    });
+    expect(await runToEnd('job-reused')).toBe('Completed');
+    const runs = await children('job-reused');
+    const [index, , evalRun] = runs as { runId: string; dataContainerId: string; properties: Record<string, string> }[];
+    expect(index!.properties['azureml.isreused']).toBeUndefined();
+    const reusedId = evalRun!.properties['azureml.reusedrunid']!;
+    expect(evalRun!.properties['azureml.isreused']).toBe('true');
+    expect(reusedId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(reusedId).not.toBe(evalRun!.runId);
+    expect(evalRun!.dataContainerId).toBe(`dcid.${reusedId}`);
+    const own = (await mlflow(`runs/get?run_id=${evalRun!.runId}`)) as { run: Run };
+    expect(own.run.data.metrics).toEqual([]);
+    const earlier = (await mlflow(`runs/get?run_id=${reusedId}`)) as { run: Run };
+    expect(earlier.run.info.status).toBe('FINISHED');
+    expect(earlier.run.data.metrics).toEqual([expect.objectContaining({ key: 'fuzzy_score', value: 61.5 })]);
+    expect(await listBlobs(`ExperimentRun/dcid.${reusedId}/user_logs/`)).toContain(
+      `ExperimentRun/dcid.${reusedId}/user_logs/std_log.txt`,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import type { JobScenario, ScriptedCause } from '../src/contracts';
 import { eventRows } from '../src/events';
 import { stepLogFiles } from '../src/jobLogs';
-import { timeline, type JobRecord } from '../src/jobs';
+import { dataContainerOf, timeline, type JobRecord } from '../src/jobs';
 
 const T0 = Date.parse('2026-11-27T00:00:00Z');
 const job = (scenario: JobScenario, extra: Partial<JobRecord> = {}): JobRecord => ({
@@ -69,7 +69,7 @@ describe('job logs per cause', () => {
       const files = stepLogFiles(j, failed);
       const all = Object.values(files).join('\n');
       expect(all).toMatch(expected[cause]);
-      const base = `ExperimentRun/dcid.${failed.runId}`;
+      const base = `ExperimentRun/${dataContainerOf(j, step)}`;
       if (cause === 'clusterQuota') expect(Object.keys(files)).toEqual([`${base}/logs/user/error.txt`]);
       else if (step === 'index')
         expect(files[`${base}/logs/user/error/10.0.0.5/process000.txt`]).toMatch(expected[cause]);
@@ -81,7 +81,7 @@ describe('job logs per cause', () => {
     const j = job({ failAt: { step: 'index', cause: 'codeError', nodeLogs: { '10.0.0.9': ['ValueError: boom'] } } });
     const failed = timeline(j, at(10_000)).steps[0]!;
     const files = stepLogFiles(j, failed);
-    expect(files[`ExperimentRun/dcid.${failed.runId}/logs/user/error/10.0.0.9/process000.txt`]).toBe(
+    expect(files[`ExperimentRun/${dataContainerOf(j, 'index')}/logs/user/error/10.0.0.9/process000.txt`]).toBe(
       'ValueError: boom\n',
     );
     const rows = eventRows([j], [], at(10_000)).AmlComputeJobEvent!.filter((r) => r.EventType === 'JobFailed');

@@ -111,3 +111,30 @@ it('starts empty on a new state file', async () => {
     await fresh.stop();
   }
 });
+
+it('writes each change to the state file before answering it (nothing lost to a SIGKILL after the answer)', async () => {
+  const file = join(dir, 'through.json');
+  const emulator = await startForTest({ stateFile: file, dataDir: join(dir, 'd') });
+  try {
+    const s = emulator.settings;
+    await armClient(emulator).jobs.createOrUpdate(s.AML_RESOURCE_GROUP_NAME!, s.AML_WORKSPACE_NAME!, 'through-1', {
+      properties: { jobType: 'Pipeline', experimentName: 'through', jobs: {} },
+    });
+    // Read at once, with the emulator still running: no stop, no 2-second save in between.
+    expect(readSavedEmulator(file)?.jobs.map((j) => j.name)).toEqual(['through-1']);
+    await armClient(emulator).dataVersions.createOrUpdate(
+      s.AML_RESOURCE_GROUP_NAME!,
+      s.AML_WORKSPACE_NAME!,
+      'through_data',
+      '1',
+      { properties: { dataType: 'uri_file', dataUri: 'azureml://datastores/workspaceblobstore/paths/t.jsonl' } },
+    );
+    expect(
+      readSavedEmulator(file)
+        ?.assets?.map(([key]) => key)
+        .join(),
+    ).toContain('through_data');
+  } finally {
+    await emulator.stop();
+  }
+});

@@ -84,6 +84,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
+  // Started with an IPC channel (`npm start`): when the parent dies, even by SIGKILL, the channel closes; stop
+  // cleanly and say so, instead of running on alone against an emulator that is gone.
+  if (process.connected) {
+    const parentPid = process.ppid;
+    process.on('disconnect', () => {
+      if (stopping) return;
+      console.error(
+        `The process that started this host (pid ${parentPid}) is gone: stopping the host (pid ${process.pid}). ` +
+          'Its durable state is kept: start it again (`npm start`) to resume.',
+      );
+      shutdown('parent exited');
+    });
+  }
   try {
     host = await startHost({ appDir: args.app, port: args.port, keys: args.keys || undefined, dataDir: args.dataDir });
   } catch (err) {

@@ -99,13 +99,19 @@ function portFrom(options: StartHostOptions): number {
   return DEFAULT_PORT;
 }
 
+/**
+ * The request body limit: `LOCAL_HOST_MAX_BODY_BYTES`, else the Functions host's own app setting
+ * `FUNCTIONS_REQUEST_BODY_SIZE_LIMIT`, else its default (100 MB). Bodies are refused while they stream, at the limit.
+ */
 function maxBodyBytes(): number {
-  const v = process.env.LOCAL_HOST_MAX_BODY_BYTES;
-  if (!v) return DEFAULT_MAX_BODY_BYTES;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new AppLoadError(`LOCAL_HOST_MAX_BODY_BYTES must be a positive integer; got "${v}"`);
-  return n;
+  for (const name of ['LOCAL_HOST_MAX_BODY_BYTES', 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT']) {
+    const v = process.env[name];
+    if (!v) continue;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new AppLoadError(`${name} must be a positive integer; got "${v}"`);
+    return n;
+  }
+  return DEFAULT_MAX_BODY_BYTES;
 }
 
 function loadApp(appDir: string, logger: HostLogger): void {

@@ -111,8 +111,9 @@ export function writeRpcHttpResponse(res: ServerResponse, http: RpcHttpData | un
     headers['set-cookie'] = [...(existing ? [String(existing)] : []), ...cookies];
   }
   delete headers['transfer-encoding'];
-  const noBody = status === 204 || status === 304 || method === 'HEAD';
+  // HEAD: the headers GET would send, Content-Length included, without the body.
+  const noBody = status === 204 || status === 304;
   if (!noBody) headers['content-length'] = String(body.length);
   res.writeHead(status, headers);
-  res.end(noBody ? undefined : body);
+  res.end(noBody || method === 'HEAD' ? undefined : body);
 }

@@ -1,12 +1,17 @@
 /**
- * `npm run sdk-oracle [-- module …]`: writes the app's plans, starts the emulator, then lets azure-ai-ml judge both.
- * Prints one line per check and ends with `N passed, N failed`; exits non-zero on any failure.
+ * `npm run sdk-oracle [-- module …]`: writes the app's plans, starts the emulator (when the `client` checks run),
+ * then lets azure-ai-ml judge both. Prints one line per check and ends with `N passed, N failed` for the whole run;
+ * exits non-zero on any failure.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { EmulatorContext } from './emulatorContext';
 import { startEmulatorContext } from './emulatorContext';
 import { writePlans } from './plans';
 import { findPython, runOracle } from './python';
+
+/** The module whose checks need the emulator and a job the app submitted to it. */
+const CLIENT_MODULE = 'client';
 
 async function main(): Promise<number> {
   const modules = process.argv.slice(2);
@@ -15,11 +20,19 @@ async function main(): Promise<number> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   await writePlans(work);
-  const emulator = await startEmulatorContext(work);
+  const needsEmulator = modules.length === 0 || modules.includes(CLIENT_MODULE);
+  const emulator: EmulatorContext | undefined = needsEmulator ? await startEmulatorContext(work) : undefined;
   try {
-    return await runOracle(python, work, emulator.env, modules);
+    let { passed, failed } = await runOracle(python, work, emulator?.env ?? {}, modules);
+    for (const outcome of (await emulator?.afterChecks()) ?? []) {
+      if (outcome.ok) passed += 1;
+      else failed += 1;
+      console.log(`${outcome.ok ? 'ok  ' : 'FAIL'} ${outcome.name}: ${outcome.detail}`);
+    }
+    console.log(`${passed} passed, ${failed} failed`);
+    return failed > 0 || passed === 0 ? 1 : 0;
   } finally {
-    await emulator.stop();
+    await emulator?.stop();
   }
 }
 
