@@ -157,13 +157,18 @@ describe('asset lists', () => {
       ['eval_data', '3', '4'],
     ]);
     const envs = await collect(ml.environmentContainers.list(rg, ws));
+    // The emulator starts with the code and environment its own settings name (AML_CODE_ASSET_ID, AML_ENVIRONMENT_ID).
     expect(envs.map((c) => [c.name, c.properties.latestVersion])).toEqual([
+      ['rag-experiment-accelerator-env', '1'],
       ['preview-env', '1'],
       ['accelerator-env', 'def'],
     ]);
     expect((await ml.environmentContainers.get(rg, ws, 'accelerator-env')).properties.nextVersion).toBe('1');
     expect((await collect(ml.environmentVersions.list(rg, ws, 'accelerator-env'))).map((v) => v.name)).toEqual(['def']);
-    expect((await collect(ml.codeContainers.list(rg, ws))).map((c) => c.name)).toEqual(['accelerator']);
+    expect((await collect(ml.codeContainers.list(rg, ws))).map((c) => c.name)).toEqual([
+      'rag-experiment-accelerator',
+      'accelerator',
+    ]);
     expect((await collect(ml.codeVersions.list(rg, ws, 'accelerator'))).map((v) => v.name)).toEqual(['abc']);
     await expect(ml.codeContainers.get(rg, ws, 'nope')).rejects.toMatchObject({ statusCode: 404 });
   });
@@ -177,7 +182,8 @@ describe('component containers', () => {
         name: 'check_data',
         type: 'command',
         command,
-        environment: 'azureml:accelerator-env:def',
+        // As azure-ai-ml sends it (the emulator refuses short ids, as AzureML does: componentRules.ts).
+        environment: `azureml:${workspacePath()}/environments/accelerator-env/versions/def`,
       },
     },
   });
