@@ -9,7 +9,8 @@ import { planExperiment } from '../../src/core/plan';
 import { fixture, testSettings } from './helpers';
 
 /** The local copy of azure-rest-api-specs, `shared/azure-specs` beside the repository; override with AZURE_SPECS_DIR. */
-const SPECS = process.env.AZURE_SPECS_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'azure-specs', 'specification');
+const SPECS =
+  process.env.AZURE_SPECS_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'azure-specs', 'specification');
 const MFE = 'machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/mfe.json';
 const ARM = 'https://management.azure.com';
 
