@@ -18,7 +18,7 @@ metadata description = 'Runs the RAG Experiment Accelerator\'s AzureML pipelines
 param environmentName string
 
 // Regions with Flex Consumption, the Durable Task Scheduler and AzureML (the regions of Microsoft's Durable
-// Functions azd quickstart, each of which also has AzureML; sources in docs/deploy.md, "Regions").
+// Functions azd quickstart, each of which also has AzureML; sources in docs/deploy.md, "Before you start").
 @description('Optional. Region of the resources: one with Flex Consumption, the Durable Task Scheduler and AzureML.')
 @allowed([
   'australiaeast'

@@ -1,6 +1,6 @@
 // The app's user-assigned managed identity. Created first, on its own, so that every role assignment the app needs
 // can be made (and propagate) before the function app exists and starts using them: the pattern of Microsoft's
-// Durable Functions azd quickstart (docs/deploy.md, "First deployment").
+// Durable Functions azd quickstart (docs/deploy.md, "What gets deployed").
 import { tagsType } from 'types.bicep'
 
 @description('Required. Name of the identity.')

@@ -1,6 +1,6 @@
 /**
  * npm run conformance: runs the app's orchestrators on Microsoft's Durable Functions extension (see
- * docs/durable.md, "Conformance on the real engine"). Azurite + the Azure emulator + the Node bridge in this
+ * local/conformance/README.md). Azurite + the Azure emulator + the Node bridge in this
  * process, the .NET harness as a child process; prints the extension's version, each scenario, then
  * `N passed, N failed`. Options: `--only <substring>` to run some scenarios, `--known` to add the known
  * failures, `--verbose` for every log line.

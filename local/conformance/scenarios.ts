@@ -216,7 +216,7 @@ export const SCENARIOS: Scenario[] = [
 ];
 
 /**
- * Scenarios that fail on the real engine today, run with `--known` (see docs/durable.md): a terminated child
+ * Scenarios that fail on the real engine today, run with `--known` (see README.md): a terminated child
  * reaches its parent as a SubOrchestrationInstanceFailed that durable-functions 3.5.0 cannot parse ("Task with ID
  * 4 failed but we could not parse its exception data"), so the experiment fails instead of recording the pipeline.
  */

@@ -1,7 +1,7 @@
 /**
  * Where the workspace's AzureML data-plane APIs (MLflow tracking, run history) live. The workspace says it itself:
  * its `mlFlowTrackingUri` is `azureml://<host>/mlflow/v1.0/<workspace ARM id>` (recorded in azure-sdk-for-python's
- * azure-ai-ml test recordings, see docs/emulator.md), so private-link and sovereign-cloud workspaces get their own
+ * azure-ai-ml test recordings, see packages/azure-emulator/README.md), so private-link and sovereign-cloud workspaces get their own
  * host. `AML_MLFLOW_ENDPOINT`, when set, overrides it.
  */
 import type { Client } from '@azure-rest/core-client';

@@ -1,7 +1,7 @@
 /**
  * The AzureML run history API (data plane, same host as MLflow): the child runs of a pipeline run, as the Python
  * SDK reads them (`GET /history/v1.0/<workspace ARM id>/runs/<run id>/children`, recorded in azure-sdk-for-python's
- * azure-ai-ml test recordings; see docs/emulator.md). Each child is one step run: `runId` (a generated GUID),
+ * azure-ai-ml test recordings; see packages/azure-emulator/README.md). Each child is one step run: `runId` (a generated GUID),
  * `displayName` (the node's display name), `name` (the component's name), `status` (AzureML vocabulary), times,
  * `properties` (`azureml.moduleName`, `azureml.nodeid`, `azureml.pipelinerunid`…) and `tags`.
  */

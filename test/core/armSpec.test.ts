@@ -3,12 +3,14 @@
  * checked with Azure's own validator (oav) on the local copy of the spec.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { LiveValidator } from 'oav';
 import { planExperiment } from '../../src/core/plan';
 import { fixture, testSettings } from './helpers';
 
-/** The local copy of azure-rest-api-specs (see /work/shared/azure-specs/README.md); override with AZURE_SPECS_DIR. */
-const SPECS = process.env.AZURE_SPECS_DIR ?? '/work/shared/azure-specs/specification';
+/** The local copy of azure-rest-api-specs, `shared/azure-specs` beside the repository; override with AZURE_SPECS_DIR. */
+const SPECS =
+  process.env.AZURE_SPECS_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'azure-specs', 'specification');
 const MFE = 'machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/mfe.json';
 const ARM = 'https://management.azure.com';
 

@@ -1,5 +1,5 @@
 /**
- * docs/emulator.md stays true to the emulator and says what backs each shape: a compact table with each shape's
+ * packages/azure-emulator/README.md stays true to the emulator and says what backs each shape: a compact table with each shape's
  * source and its backing (recording, SDK source, spec, docs, or assumed), and the list of what remains unverified.
  */
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DEFAULT_METRICS } from '@rag-orchestrator/azure-emulator/src/mlflow';
 import { TABLES } from '@rag-orchestrator/azure-emulator/src/events';
 
-const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'emulator.md'), 'utf8');
+const doc = readFileSync(join(__dirname, '..', '..', 'packages', 'azure-emulator', 'README.md'), 'utf8');
 const section = (title: string): string => {
   const start = doc.indexOf(`## ${title}`);
   if (start < 0) return '';
@@ -15,7 +15,7 @@ const section = (title: string): string => {
   return doc.slice(start, end < 0 ? undefined : end);
 };
 
-describe('docs/emulator.md', () => {
+describe('packages/azure-emulator/README.md', () => {
   it('gives every shape a source and a backing, and lists what remains unverified', () => {
     const shapes = section('What the shapes rest on');
     const rows = shapes

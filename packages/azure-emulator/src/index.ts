@@ -1,7 +1,7 @@
 /**
  * The local Azure emulator: one HTTPS server on loopback answering ARM (AzureML, Key Vault management,
  * authorization), Key Vault secrets, Log Analytics, MLflow and a managed-identity token endpoint, with Azurite
- * behind it for blobs. See docs/emulator.md.
+ * behind it for blobs. See README.md.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';

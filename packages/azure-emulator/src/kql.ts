@@ -1,5 +1,5 @@
 /**
- * A small KQL subset over in-memory tables (see docs/emulator.md for exactly what is supported):
+ * A small KQL subset over in-memory tables (see README.md for exactly what is supported):
  *   Table | where … | project a, b | order by c desc | take N
  *   union T1, T2 | …
  * Predicates: == != =~ !~ > >= < <= in (…) !in (…) has !has contains !contains startswith between (… .. …),

@@ -6,7 +6,7 @@
  * counted, as are AzureML exchanges at another api-version than the spec's (azure-ai-ml 1.4.0 sends 2022-10-01-preview
  * and 2022-05-01 for some resources; their specs are not here). When the specs folder is absent the whole check is skipped with a message.
  *
- * URL rewrites before validation (documented in docs/emulator.md):
+ * URL rewrites before validation (documented in README.md):
  * - Log Analytics: `?api-version=v1` is added (the API version is a path segment; oav matches on the query).
  * - Key Vault: `GET /secrets/{name}/` (latest version, as the JS SDK sends it) becomes `/secrets/{name}/latest`
  *   (oav does not match an empty path parameter); `/secrets/{name}/versions` is matched to GetSecretVersions

@@ -5,7 +5,7 @@ eval, ``@dsl.pipeline``; written here in our words), resolved as ``MLClient.jobs
 ``_to_rest_object()`` compared with the app's PipelineJob body node by node, and each node's component spec with the
 component the app registers.
 
-Every difference must be one listed in ``KNOWN`` (with its reason; ``docs/accelerator.md`` lists the same): a new
+Every difference must be one listed in ``KNOWN`` (with its reason; ``docs/planning.md`` lists the same): a new
 one fails the check, and so does a listed one that no longer occurs (the list stays true)."""
 import copy
 import fnmatch
