@@ -8,7 +8,7 @@ import * as df from 'durable-functions';
 import { dataAssetInputs } from '../core/dataAsset';
 import type { RunExperimentInput } from '../core/experiment';
 import type { Plan, Problem } from '../core/types';
-import { lookUpWithAppClients } from '../activities/dataAssetVersions';
+import { lookUpWithAppClients } from '../lookups/dataAssetVersions';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
 import { idempotentExperimentId, newExperimentId } from './experimentIds';
