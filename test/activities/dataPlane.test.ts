@@ -13,7 +13,7 @@ import {
   getPipelineStatus,
   submitPipeline,
 } from '../../src/activities/handlers';
-import type { GetPipelineStatusOutput } from '../../src/activities/contracts';
+import type { GetPipelineStatusOutput } from '../../src/core/contracts';
 import { blobAccountUrlOf } from '../../src/activities/diagnosis/artifactStore';
 import type { ActivityDeps } from '../../src/activities/deps';
 import type { PipelinePlan } from '../../src/core/types';
