@@ -10,7 +10,7 @@ import { doctor, DOCTOR_EXIT } from '../../src/cli/doctor';
 import type { PreflightCheck } from '../../src/core/preflight';
 import type { PreflightNeeds } from '../../src/core/preflightNeeds';
 import { preflightVerdict } from '../../src/core/preflightVerdict';
-import { itMatchesAzureSpecs, startHarness, type Harness } from './emulatorHarness';
+import { itMatchesAzureSpecs, startHarness, type Harness } from '../activities/emulatorHarness';
 
 let h: Harness;
 beforeAll(async () => {

@@ -17,8 +17,8 @@ import type { GetPipelineStatusOutput } from '../../src/core/contracts';
 import { blobAccountUrlOf } from '../../src/activities/diagnosis/artifactStore';
 import type { ActivityDeps } from '../../src/activities/deps';
 import type { PipelinePlan } from '../../src/core/types';
-import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from './emulatorHarness';
-import { planFor } from './plans';
+import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from '../activities/emulatorHarness';
+import { planFor } from '../activities/plans';
 
 let h: Harness;
 let pipeline: PipelinePlan;
