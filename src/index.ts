@@ -1,13 +1,10 @@
 /**
- * The app's entry (package.json `main`): importing each module registers its functions with the Functions host.
+ * The app's entry (package.json `main`): registers every function with the Functions host — the activities, the
+ * orchestrators, the HTTP routes (one table, `functions/routes.ts`) and the schedule's timer.
  */
 import './activities';
 import './orchestrators';
-import './functions/startExperiment';
-import './functions/getExperiment';
-import './functions/listExperiments';
-import './functions/cancelExperiment';
-import './functions/planExperiment';
+import { registerRoutes } from './functions/routes';
 import './functions/scheduledExperiment';
-import './functions/report';
-import './functions/reportAssets';
+
+registerRoutes();

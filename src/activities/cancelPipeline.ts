@@ -1,5 +1,5 @@
 /** cancelPipeline: cancels a running job and waits for the cancellation; a finished job is left alone. */
-import { type ActivityResult, type CancelPipelineInput, type CancelPipelineOutput } from './contracts';
+import { type ActivityResult, type CancelPipelineInput, type CancelPipelineOutput } from '../core/contracts';
 import { type ActivityDeps } from './deps';
 import { finalStatusOf } from './jobStatus';
 import { mlTarget } from './mlTargets';

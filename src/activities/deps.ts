@@ -4,7 +4,7 @@
  */
 import { ACCELERATOR_FIELDS, type Settings } from '../core/settings';
 import type { Clients } from '../azure/clients';
-import type { ActivityError, ActivityResult } from './contracts';
+import type { ActivityError, ActivityResult } from '../core/contracts';
 import { redact } from './result';
 
 export interface ActivityDeps {

@@ -13,7 +13,7 @@ import {
   type DiagnoseFailureInput,
   type DiagnoseFailureOutput,
   type StepDiagnosis,
-} from './contracts';
+} from '../core/contracts';
 import { dataPlaneTarget, isAccessDenied } from './dataPlaneAccess';
 import { secretValues, type ActivityDeps } from './deps';
 import { artifactStoreContainer, ARTIFACT_STORE } from './diagnosis/artifactStore';

@@ -11,7 +11,7 @@ import {
   type ActivityResult,
   type EnsureComputeInput,
   type EnsureComputeOutput,
-} from './contracts';
+} from '../core/contracts';
 import {
   clusterBody,
   computeDrift,

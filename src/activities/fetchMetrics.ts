@@ -11,7 +11,7 @@ import { dataPlaneEndpoint } from '../azure/dataPlane';
 import { getRun } from '../azure/mlflow';
 import { childRunsOf, type ChildRun } from '../azure/runHistory';
 import { identifyStep, stepsByNodeName } from '../core/steps';
-import { type ActivityResult, type FetchMetricsInput, type FetchMetricsOutput } from './contracts';
+import { type ActivityResult, type FetchMetricsInput, type FetchMetricsOutput } from '../core/contracts';
 import { dataPlaneTarget } from './dataPlaneAccess';
 import { secretValues, type ActivityDeps } from './deps';
 import { emptyMetricsWarning, latestMetrics } from './metrics';

@@ -12,7 +12,7 @@ import {
   type GetPipelineStatusInput,
   type GetPipelineStatusOutput,
   type StepStatus,
-} from './contracts';
+} from '../core/contracts';
 import { dataPlaneTarget, isAccessDenied } from './dataPlaneAccess';
 import { secretValues, type ActivityDeps } from './deps';
 import { finalStatusOf, stepRank } from './jobStatus';

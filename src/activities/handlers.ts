@@ -6,7 +6,7 @@
  * `handlers` are the activities exactly as the host runs them (settings checked, redacted, result checked: see
  * `registration.ts`); `index.ts` registers them and tests call them. Importing this module registers nothing.
  */
-import { type ActivityIO, type ActivityName, ACTIVITY } from './contracts';
+import { type ActivityIO, type ActivityName, ACTIVITY } from '../core/contracts';
 import { runCancelPipeline } from './cancelPipeline';
 import { type Activity, WORKSPACE_SETTINGS } from './deps';
 import { runDiagnoseFailure } from './diagnoseFailure';

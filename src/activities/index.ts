@@ -7,7 +7,7 @@ import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getClients } from '../azure/clients';
 import { getSettings } from '../settings';
-import { ACTIVITY, type ActivityIO } from './contracts';
+import { ACTIVITY, type ActivityIO } from '../core/contracts';
 import type { Activity } from './deps';
 import { handlers, type DepsActivityName } from './handlers';
 import { raiseEvent } from './raiseEvent';

@@ -1,5 +1,5 @@
 /** Pure helpers about AzureML job statuses (no Azure import). */
-import type { FinalStatus } from './contracts';
+import type { FinalStatus } from '../core/contracts';
 
 const FINAL: readonly FinalStatus[] = ['Completed', 'Failed', 'Canceled'];
 

@@ -1,6 +1,6 @@
 /** Reading a pipeline job: the first step of every activity that looks at one. */
 import type { JobBase } from '@azure/arm-machinelearning';
-import type { ActivityError } from './contracts';
+import type { ActivityError } from '../core/contracts';
 import { type ActivityDeps } from './deps';
 import { mlTarget } from './mlTargets';
 import { permanentOrThrow } from './result';

@@ -6,10 +6,7 @@
  */
 import * as df from 'durable-functions';
 import type { InvocationContext } from '@azure/functions';
-import { ACTIVITY, type ActivityResult, type RaiseEventInput, type RaiseEventOutput } from './contracts';
-
-export const RAISE_EVENT = ACTIVITY.raiseEvent;
-export type { RaiseEventInput } from './contracts';
+import type { ActivityResult, RaiseEventInput, RaiseEventOutput } from '../core/contracts';
 
 export async function raiseEvent(
   input: RaiseEventInput,

@@ -1,6 +1,6 @@
 /** registerComponents: registers the plan's component versions (content-hash versions: a GET finds them). */
 import type { ComponentVersion } from '@azure/arm-machinelearning';
-import { type ActivityResult, type RegisterComponentsInput, type RegisterComponentsOutput } from './contracts';
+import { type ActivityResult, type RegisterComponentsInput, type RegisterComponentsOutput } from '../core/contracts';
 import { type ActivityDeps } from './deps';
 import { CHECK_WORKSPACE, mlTarget } from './mlTargets';
 import { ok, permanentOrThrow, statusOf } from './result';

@@ -9,7 +9,7 @@
  *    throws, naming the activity.
  */
 import type { RUN_SETTINGS, Settings } from '../core/settings';
-import type { ActivityError, ActivityResult } from './contracts';
+import type { ActivityError, ActivityResult } from '../core/contracts';
 import { missingSettings, redacting, type Activity } from './deps';
 import { fail } from './result';
 

@@ -6,7 +6,7 @@
  * Messages are built here from the status, the service's error code and (redacted) message, never from the
  * request: SDK errors carry the request, whose body may hold a secret value.
  */
-import type { ActivityError, ActivityResult } from './contracts';
+import type { ActivityError, ActivityResult } from '../core/contracts';
 
 /** A fault worth retrying. Thrown by activities; its message names the resource and never holds a secret. */
 export class TransientAzureError extends Error {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AzureBlobDatastore } from '@azure/arm-machinelearning';
-import { type ActivityResult, type StageConfigInput, type StageConfigOutput } from './contracts';
+import { type ActivityResult, type StageConfigInput, type StageConfigOutput } from '../core/contracts';
 import { type ActivityDeps } from './deps';
 import { CHECK_WORKSPACE, mlTarget, workspaceLabel } from './mlTargets';
 import { fail, ok, permanentOrThrow, statusOf } from './result';

@@ -8,7 +8,7 @@ import { sendJson } from '../azure/armRaw';
 import { trackingUri } from '../azure/dataPlane';
 import { withTrackingUri } from '../core/pipelineJob';
 import { studioJobUrl, workspaceResourceId } from '../core/settings';
-import { type ActivityResult, type SubmitPipelineInput, type SubmitPipelineOutput } from './contracts';
+import { type ActivityResult, type SubmitPipelineInput, type SubmitPipelineOutput } from '../core/contracts';
 import { type ActivityDeps } from './deps';
 import { CHECK_WORKSPACE, mlTarget } from './mlTargets';
 import { ok, permanentOrThrow, statusOf } from './result';

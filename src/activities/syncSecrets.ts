@@ -8,12 +8,12 @@
  * a hash kept in memory, never logged) instead of running again: one set of versions for a burst of starts.
  */
 import { createHash } from 'node:crypto';
-import { type SyncSecretsInput, type SyncSecretsOutput } from './contracts';
+import { type SyncSecretsInput, type SyncSecretsOutput } from '../core/contracts';
 import { secretValues, type ActivityDeps } from './deps';
 import { acceleratorSecretValues, unstorableSecrets } from '../core/settings';
 import { fail, ok, permanentOrThrow, statusOf, type Target } from './result';
 import { desiredSecrets, needsWrite, unresolvedReferences, type DesiredSecret } from './secretsPlan';
-import type { ActivityResult } from './contracts';
+import type { ActivityResult } from '../core/contracts';
 
 /** The adapter; `handlers.ts` checks its settings, redacts it and checks its result. */
 export async function runSyncSecrets(

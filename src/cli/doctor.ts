@@ -7,8 +7,8 @@
  * Exit 0: no problem; 1: a problem; 3: settings a run needs are unset; 2: the experiment is invalid.
  */
 import type { TokenCredential } from '@azure/identity';
-import { readPermissions } from '../activities/preflight/permissionsRead';
-import { runPreflight } from '../activities/preflight/runPreflight';
+import { readPermissions } from '../lookups/preflight/permissionsRead';
+import { runPreflight } from '../lookups/preflight/runPreflight';
 import { createClients } from '../azure/clients';
 import { checkRoles } from '../core/preflightAccess';
 import { preflightNeeds, type PreflightNeeds } from '../core/preflightNeeds';

@@ -3,7 +3,7 @@
  * status, the side-by-side comparison and the read-only view served by `GET /api/experiments/{id}`.
  * Everything here is plain JSON and free of secrets.
  */
-import type { DiagnoseFailureOutput } from '../activities/contracts';
+import type { DiagnoseFailureOutput } from './contracts';
 import type { PollingPolicy } from './polling';
 import type { Settings } from './settings';
 import type { ArmBody, ExperimentRequest } from './types';

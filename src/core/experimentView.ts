@@ -3,7 +3,7 @@
  * the plan (recomputed from the orchestration input) and the monitor sub-orchestrations' statuses. It never carries
  * the durable management URLs (they hold the system key) nor any secret.
  */
-import type { DiagnoseFailureOutput } from '../activities/contracts';
+import type { DiagnoseFailureOutput } from './contracts';
 import {
   compareMetrics,
   countPipelineStates,

@@ -1,6 +1,6 @@
 /**
  * The preflight's decisions: what an experiment needs (`preflightNeeds.ts`) against what Azure has (facts read by
- * `src/activities/preflight/`), one check per resource. Pure: no Azure, no I/O. `preflightVerdict.ts` turns the
+ * `src/lookups/preflight/`), one check per resource. Pure: no Azure, no I/O. `preflightVerdict.ts` turns the
  * checks into the 409/400 answer and `doctor`'s lines.
  *
  * A fact that could not be read is `{ ok: false, reason }`; its check is `unknown` ("cannot tell"), never a problem.

@@ -3,7 +3,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import * as df from 'durable-functions';
 import { CANCEL_EVENT } from '../orchestrators/names';
 import { echoedId } from './experimentIds';
-import { clientAnswersErrors, apiBase, error, json } from './http';
+import { apiBase, error, json } from './http';
 import { getExperimentStatus } from './loadExperiment';
 
 const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
@@ -24,10 +24,3 @@ export async function cancelExperiment(
   const statusUri = `${apiBase(request)}/experiments/${id}`;
   return json(202, { id, status: 'Canceling', statusUri }, { Location: statusUri });
 }
-
-df.app.client.http('cancelExperiment', {
-  route: 'experiments/{id}/cancel',
-  methods: ['POST'],
-  authLevel: 'function',
-  handler: clientAnswersErrors(cancelExperiment),
-});

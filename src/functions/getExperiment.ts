@@ -6,7 +6,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { ExperimentView } from '../core/experimentView';
 import { echoedId } from './experimentIds';
-import { clientAnswersErrors, apiBase, error, json } from './http';
+import { apiBase, error, json } from './http';
 import { getExperimentStatus, loadExperiment } from './loadExperiment';
 
 export const PAGE_DEFAULT = 100;
@@ -59,10 +59,3 @@ function countsOnly(view: ExperimentView): Omit<ExperimentView, 'pipelines' | 'c
   const { pipelines: _pipelines, comparison, ...rest } = view;
   return { ...rest, ...(comparison ? { best: comparison.best } : {}) };
 }
-
-df.app.client.http('getExperiment', {
-  route: 'experiments/{id}',
-  methods: ['GET', 'HEAD'],
-  authLevel: 'function',
-  handler: clientAnswersErrors(getExperiment),
-});

@@ -4,7 +4,7 @@ import * as df from 'durable-functions';
 import { countPipelineStates, decodePipelineStates, type RunExperimentInput } from '../core/experiment';
 import { experimentStatus } from '../core/experimentView';
 import { ORCHESTRATION } from '../orchestrators/names';
-import { clientAnswersErrors, error, json } from './http';
+import { error, json } from './http';
 
 const clampInt = (raw: string | null, fallback: number, min: number, max: number): number | undefined => {
   if (raw === null) return fallback;
@@ -42,10 +42,3 @@ export async function listExperiments(request: HttpRequest, client: df.DurableCl
     });
   return json(200, { experiments });
 }
-
-df.app.client.http('listExperiments', {
-  route: 'experiments',
-  methods: ['GET', 'HEAD'],
-  authLevel: 'function',
-  handler: clientAnswersErrors(listExperiments),
-});

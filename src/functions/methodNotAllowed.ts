@@ -1,10 +1,12 @@
 /**
  * A wrong HTTP method on one of the app's routes gets `405 Method Not Allowed` with an `Allow` header and a JSON error,
- * instead of the host's empty 404: one catch-all registration per route, for every method the route does not take.
+ * instead of the host's empty 404 (`routes.ts` registers it for every method a route does not take).
  */
-import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { error } from './http';
-import { ALL_METHODS as ALL, ROUTE_METHODS, type Method } from './routeMethods';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+export const ALL_METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 export function methodNotAllowed(allow: readonly Method[]) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
@@ -15,13 +17,4 @@ export function methodNotAllowed(allow: readonly Method[]) {
     );
     return { ...response, headers: { ...(response.headers as Record<string, string>), Allow: allow.join(', ') } };
   };
-}
-
-for (const { name, route, allow } of ROUTE_METHODS) {
-  app.http(`${name}MethodNotAllowed`, {
-    route,
-    methods: ALL.filter((m) => !allow.includes(m)),
-    authLevel: 'function',
-    handler: methodNotAllowed(allow),
-  });
 }

@@ -4,11 +4,11 @@
  * adds each pipeline's narrowed config and PipelineJob body. `?preflight=true` also runs the start's preflight
  * (reads Azure, changes nothing): 409/400 with its problems, or the plan with `preflight.checks`.
  */
-import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { planExperimentRequest } from '../core/request';
 import { runReadiness, runReadinessMessage, withoutSecrets } from '../core/settings';
 import { getSettings } from '../settings';
-import { answersErrors, error, json, readJsonBody } from './http';
+import { error, json, readJsonBody } from './http';
 import { preflightFor, preflightRefusal } from './preflightGate';
 
 export async function planEndpoint(request: HttpRequest): Promise<HttpResponseInit> {
@@ -56,10 +56,3 @@ export async function planEndpoint(request: HttpRequest): Promise<HttpResponseIn
     ...(checks ? { preflight: { checks } } : {}),
   });
 }
-
-app.http('planExperiment', {
-  route: 'plan',
-  methods: ['POST'],
-  authLevel: 'function',
-  handler: answersErrors(planEndpoint),
-});

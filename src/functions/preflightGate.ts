@@ -4,8 +4,8 @@
  * touched. Reads go through one cache per process (PREFLIGHT_CACHE_SECONDS).
  */
 import type { HttpResponseInit } from '@azure/functions';
-import { runPreflight } from '../activities/preflight/runPreflight';
-import { ReadCache } from '../activities/preflight/readCache';
+import { runPreflight } from '../lookups/preflight/runPreflight';
+import { ReadCache } from '../lookups/preflight/readCache';
 import { getClients } from '../azure/clients';
 import { preflightNeeds } from '../core/preflightNeeds';
 import { preflightVerdict, type PreflightVerdict } from '../core/preflightVerdict';

@@ -73,17 +73,3 @@ export async function listReports(_request: HttpRequest, client: df.DurableClien
     });
   return { status: 200, body: listPage(experiments, LIST_DAYS, getSettings().localClock), headers: PAGE_HEADERS };
 }
-
-df.app.client.http('experimentReport', {
-  route: 'experiments/{id}/report',
-  methods: ['GET', 'HEAD'],
-  authLevel: 'function',
-  handler: getReport,
-});
-
-df.app.client.http('experimentReports', {
-  route: 'reports',
-  methods: ['GET', 'HEAD'],
-  authLevel: 'function',
-  handler: listReports,
-});

@@ -3,7 +3,7 @@
  * Charts.css stylesheet from node_modules, and the report's own CSS (plus the bar length classes) and script. They
  * hold no data, so they are anonymous: a `<link>` cannot send a function key.
  */
-import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { barSizeCss } from '../report/chart';
@@ -53,10 +53,3 @@ export function reportAsset(request: HttpRequest): HttpResponseInit {
     },
   };
 }
-
-app.http('reportAssets', {
-  route: 'report-assets/{name}',
-  methods: ['GET', 'HEAD'],
-  authLevel: 'anonymous',
-  handler: reportAsset,
-});

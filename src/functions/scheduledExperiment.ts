@@ -8,7 +8,7 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { createHash } from 'node:crypto';
 import { duplicateKeys } from '../core/duplicateKeys';
-import { lookUpWithAppClients } from '../activities/dataAssetVersions';
+import { lookUpWithAppClients } from '../lookups/dataAssetVersions';
 import { checkNcrontab } from '../core/ncrontab';
 import { freeScheduledRunId, tickTime } from '../core/scheduleRuns';
 import { ORCHESTRATION } from '../orchestrators/names';

@@ -3,18 +3,16 @@
  * body or the config is invalid: 400 lists every problem with its JSON path. Same rules as the schedule
  * (`startPath.ts`): the settings a run needs, MAX_PIPELINES_PER_EXPERIMENT, the input-URI policy.
  */
-import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { dataAssetInputs } from '../core/dataAsset';
 import type { RunExperimentInput } from '../core/experiment';
 import type { Plan, Problem } from '../core/types';
-import { lookUpWithAppClients } from '../activities/dataAssetVersions';
+import { lookUpWithAppClients } from '../lookups/dataAssetVersions';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
 import { idempotentExperimentId, newExperimentId } from './experimentIds';
-import { clientAnswersErrors, apiBase, error, json, readJsonBody } from './http';
-// Registers the 405 answers of every route (src/index.ts imports this module).
-import './methodNotAllowed';
+import { apiBase, error, json, readJsonBody } from './http';
 import { cannotTellLine, preflightFor, preflightRefusal } from './preflightGate';
 import { checkDataAssets, prepareStart, type StartArgs } from './startPath';
 
@@ -115,10 +113,3 @@ async function findExisting(client: df.DurableClient, instanceId: string): Promi
     return undefined;
   }
 }
-
-df.app.client.http('startExperiment', {
-  route: 'experiments',
-  methods: ['POST'],
-  authLevel: 'function',
-  handler: clientAnswersErrors(startExperiment),
-});

@@ -4,7 +4,7 @@
  * pinned), and the orchestration input with the request's canonical fingerprint. Both triggers apply exactly the
  * same rules.
  */
-import type { DataAssetLookup } from '../activities/dataAssetVersions';
+import type { DataAssetLookup } from '../lookups/dataAssetVersions';
 import { dataAssetInputs, withPinnedInputs, type DataAssetInput } from '../core/dataAsset';
 import { datastoreInputs, type DatastoreInput } from '../core/datastoreInputs';
 import type { RunExperimentInput } from '../core/experiment';

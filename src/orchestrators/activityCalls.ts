@@ -4,7 +4,7 @@
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
-import type { ActivityError, ActivityIO, ActivityName, ActivityResult } from '../activities/contracts';
+import type { ActivityError, ActivityIO, ActivityName, ActivityResult } from '../core/contracts';
 
 /** 5 attempts over about 2.5 minutes: 10 s, 20 s, 40 s, 80 s. */
 export function transientRetry(): df.RetryOptions {

@@ -3,7 +3,7 @@
  * register the pipeline's components, stage each pipeline's config. Each phase races the `cancel` event.
  */
 import type { Task } from 'durable-functions';
-import { ACTIVITY, type ActivityIO, type ActivityName } from '../activities/contracts';
+import { ACTIVITY, type ActivityIO, type ActivityName } from '../core/contracts';
 import type { ExperimentPhase } from '../core/experiment';
 import { activityTask, describeError, unwrap } from './activityCalls';
 import type { ExperimentRun } from './experimentRun';

@@ -2,7 +2,7 @@
  * monitorPipeline's pure decisions: what a poll changes in the watch's state, how the result and the deadline
  * message read. No durable calls, no clock (times are passed in).
  */
-import type { GetPipelineStatusOutput, SubmitPipelineOutput } from '../activities/contracts';
+import type { GetPipelineStatusOutput, SubmitPipelineOutput } from '../core/contracts';
 import type { MonitorState, PipelineResult } from '../core/experiment';
 import type { PollingPolicy } from '../core/polling';
 

@@ -7,7 +7,7 @@
  * new, carrying its state in the input. A `cancel` event, or the overall deadline, cancels the AML job.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { RAISE_EVENT, type RaiseEventInput } from '../activities/raiseEvent';
+import { RAISE_EVENT, type RaiseEventInput } from '../core/contracts';
 import type { MonitorPipelineInput, PipelineResult } from '../core/experiment';
 import { describeError, transientRetry } from './activityCalls';
 import { PIPELINE_FINISHED_EVENT } from './names';

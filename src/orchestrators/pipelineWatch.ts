@@ -4,7 +4,7 @@
  * the generation's polls are spent and the watch continues as new, carrying its state in the input.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { ACTIVITY, type GetPipelineStatusOutput } from '../activities/contracts';
+import { ACTIVITY, type GetPipelineStatusOutput } from '../core/contracts';
 import type { MonitorPipelineInput, MonitorState, PipelineResult } from '../core/experiment';
 import { nextPollAt, shouldContinueAsNew, type PollingPolicy } from '../core/polling';
 import { callActivity, describeError, PermanentActivityError } from './activityCalls';

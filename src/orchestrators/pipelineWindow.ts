@@ -7,8 +7,7 @@
  * task's state at the next safety wake-up).
  */
 import type { Task } from 'durable-functions';
-import { ACTIVITY } from '../activities/contracts';
-import { RAISE_EVENT, type RaiseEventInput } from '../activities/raiseEvent';
+import { ACTIVITY, RAISE_EVENT, type RaiseEventInput } from '../core/contracts';
 import { monitorInstanceId, type MonitorPipelineInput, type PipelineResult } from '../core/experiment';
 import { activityTask, describeError, transientRetry } from './activityCalls';
 import { eventWaiters, type EventWaiters } from './eventWaiters';

@@ -2,7 +2,7 @@
  * What the report shows, built from the experiment view (`src/core/experimentView.ts`): one row per pipeline in
  * plan order with its index name's parts and metrics, the metric names and the best value of each.
  */
-import type { DiagnoseFailureOutput } from '../activities/contracts';
+import type { DiagnoseFailureOutput } from '../core/contracts';
 import type { ExperimentStatus, ExperimentView, PipelineView } from '../core/experimentView';
 import { indexParts, partColumnsFor, shortLabels, type PartColumn } from './indexParts';
 

@@ -5,7 +5,7 @@
 import { createClock } from '@rag-orchestrator/virtual-clock';
 import type { ScriptedCause } from '@rag-orchestrator/azure-emulator/src/contracts';
 import { diagnoseFailure, ensureCompute, getPipelineStatus, submitPipeline } from '../../src/activities/handlers';
-import type { DiagnoseFailureOutput } from '../../src/activities/contracts';
+import type { DiagnoseFailureOutput } from '../../src/core/contracts';
 import type { PipelinePlan } from '../../src/core/types';
 import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from './emulatorHarness';
 import { planFor } from './plans';

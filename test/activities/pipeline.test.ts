@@ -14,7 +14,7 @@ import {
   submitPipeline,
 } from '../../src/activities/handlers';
 import { TransientAzureError } from '../../src/activities/result';
-import type { GetPipelineStatusOutput } from '../../src/activities/contracts';
+import type { GetPipelineStatusOutput } from '../../src/core/contracts';
 import type { Plan } from '../../src/core/types';
 import { withTrackingUri } from '../../src/core/pipelineJob';
 import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from './emulatorHarness';

@@ -2,8 +2,8 @@
  * The exact sequence of durable calls each orchestrator makes, pinned for representative scenarios. Running
  * instances replay their history against new code (host.json has no orchestration version bump), so a refactor
  * must not add, drop, reorder or change any action (activities, sub-orchestrations, timers, event waits, Task.any
- * groups, continue-as-new) nor the custom status and outputs. The transcripts live in the snapshot next to this
- * file: a change there is a change of behaviour for running instances, to be made on purpose only.
+ * groups, continue-as-new) nor the custom status and outputs. Each story's transcript (`transcript.ts`: one line per
+ * action) is inline below: a change there is a change of behaviour for running instances, to be made on purpose only.
  */
 import { ActionType, type OrchestratorStateJson } from '@rag-orchestrator/functions-local-host/src/durable/actions';
 import type { MonitorPipelineInput, PipelineResult, RunExperimentInput } from '../../src/core/experiment';
@@ -12,15 +12,7 @@ import { runExperiment } from '../../src/orchestrators/runExperiment';
 import type { HistoryEvent } from '@rag-orchestrator/functions-local-host/src/durable/history';
 import { experimentInput, monitorInput, SETUP } from './inputs';
 import { Replay, type Scheduled } from './replay';
-
-/** What one episode decided: the actions added since the previous one, the custom status, the end. */
-interface Step {
-  actions: unknown[];
-  customStatus?: unknown;
-  isDone: boolean;
-  output?: unknown;
-  error?: string;
-}
+import { transcript, type Step } from './transcript';
 
 /** A Replay that keeps a transcript of every episode. */
 class Recorded {
@@ -115,7 +107,47 @@ describe('runExperiment: the sequence of durable calls', () => {
     const t1 = x.r.now;
     await x.episode((r) => [r.raised('pipelineFinished', pipelineResult(r, child(r, 2), 'Completed'))], t1 + 1000);
     expect(x.transcript.slice(-1)[0]?.isDone).toBe(true);
-    expect(x.transcript).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       any(activity syncSecrets {} retry(5, 10s, ×2, ≤120s) | wait cancel)
+       status {"phase":"syncingSecrets","pipelines":"PPP","total":3}
+     2:
+       any(activity ensureCompute {} retry(5, 10s, ×2, ≤120s) | wait cancel)
+       status ~ phase:"ensuringCompute"
+     3:
+       any:
+         activity registerComponents {components:[#d2230d73,#df967a4a,#acd079cb]} retry(5, 10s, ×2, ≤120s)
+         wait cancel
+       status ~ phase:"registeringComponents"
+     4:
+       any:
+         activity stageConfig {items:[#4ac1a810,#4d2c54f8,#178125ba]} retry(5, 10s, ×2, ≤120s)
+         wait cancel
+       status ~ phase:"stagingConfigs"
+     5:
+       any:
+         sub monitorPipeline exp-1:p0000 {experimentId:"exp-1",index:0,indexName:"idx-idx_efc-400_efs-400_em-all-mpnet-base-v2_sp-5_p-0_cs-500_st-basic_o-128_t-0_s-0_oc-0",job:{properties:#4aee5fae},jobName:"demo-89e871a3cab1",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20}}
+         sub monitorPipeline exp-1:p0001 {experimentId:"exp-1",index:1,indexName:"idx-idx_efc-400_efs-400_em-all-mpnet-base-v2_sp-5_p-0_cs-700_st-basic_o-128_t-0_s-0_oc-0",job:{properties:#462b6fc4},jobName:"demo-4a3d7bd9ed8b",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20}}
+         wait pipelineFinished
+         timer 2026-01-01T00:05:00.000Z
+         wait cancel
+       status ~ phase:"running",pipelines:"RRP"
+     6:
+       any:
+         sub monitorPipeline exp-1:p0002 {experimentId:"exp-1",index:2,indexName:"idx-idx_efc-400_efs-400_em-all-mpnet-base-v2_sp-5_p-0_cs-900_st-basic_o-128_t-0_s-0_oc-0",job:{properties:#05d99a80},jobName:"demo-75463dcd92f5",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20}}
+         wait pipelineFinished
+         timer 2026-01-01T00:05:01.000Z
+         wait cancel
+       status ~ pipelines:"CRR"
+     7:
+     8:
+     9:
+       any(wait pipelineFinished | timer 2026-01-01T00:10:01.000Z | wait cancel)
+       status ~ pipelines:"CFR"
+     10:
+       status ~ phase:"done",pipelines:"CFC"
+       done {comparison:{best:#e387510d,metrics:["fuzzy_score"],rows:#a50575ac},experimentId:"exp-1",experimentName:"demo",finishedAt:"2026-01-01T00:05:02.000Z",pipelines:[#0e0640a7,#81cf51dd,#c431d363],startedAt:"2026-01-01T00:00:00.000Z",status:"Failed"}"
+    `);
   });
 
   it('a repeated event and a child ending right after it are recorded once', async () => {
@@ -131,7 +163,41 @@ describe('runExperiment: the sequence of durable calls', () => {
     await x.episode((r) => [r.raised('pipelineFinished', pipelineResult(r, child(r, 0), 'Failed'))], t0 + 2000);
     await x.episode((r) => [r.raised('pipelineFinished', pipelineResult(r, child(r, 1), 'Completed'))], t0 + 3000);
     expect(x.transcript.slice(-1)[0]?.isDone).toBe(true);
-    expect(x.transcript).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       any(activity syncSecrets {} retry(5, 10s, ×2, ≤120s) | wait cancel)
+       status {"phase":"syncingSecrets","pipelines":"PP","total":2}
+     2:
+       any(activity ensureCompute {} retry(5, 10s, ×2, ≤120s) | wait cancel)
+       status ~ phase:"ensuringCompute"
+     3:
+       any:
+         activity registerComponents {components:[#d2230d73,#df967a4a,#acd079cb]} retry(5, 10s, ×2, ≤120s)
+         wait cancel
+       status ~ phase:"registeringComponents"
+     4:
+       any(activity stageConfig {items:[#4ac1a810,#4d2c54f8]} retry(5, 10s, ×2, ≤120s) | wait cancel)
+       status ~ phase:"stagingConfigs"
+     5:
+       any:
+         sub monitorPipeline exp-1:p0000 {experimentId:"exp-1",index:0,indexName:"idx-idx_efc-400_efs-400_em-all-mpnet-base-v2_sp-5_p-0_cs-500_st-basic_o-128_t-0_s-0_oc-0",job:{properties:#4aee5fae},jobName:"demo-89e871a3cab1",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20}}
+         wait pipelineFinished
+         timer 2026-01-01T00:05:00.000Z
+         wait cancel
+       status ~ phase:"running",pipelines:"RP"
+     6:
+       any:
+         sub monitorPipeline exp-1:p0001 {experimentId:"exp-1",index:1,indexName:"idx-idx_efc-400_efs-400_em-all-mpnet-base-v2_sp-5_p-0_cs-700_st-basic_o-128_t-0_s-0_oc-0",job:{properties:#462b6fc4},jobName:"demo-4a3d7bd9ed8b",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20}}
+         wait pipelineFinished
+         timer 2026-01-01T00:05:01.000Z
+         wait cancel
+       status ~ pipelines:"FR"
+     7:
+       any(wait pipelineFinished | timer 2026-01-01T00:05:02.000Z | wait cancel)
+     8:
+       status ~ phase:"done",pipelines:"FC"
+       done {comparison:{best:#30abf936,metrics:["fuzzy_score"],rows:#521aa932},experimentId:"exp-1",experimentName:"demo",finishedAt:"2026-01-01T00:00:03.000Z",pipelines:[#ce5c4547,#e9d121c1],startedAt:"2026-01-01T00:00:00.000Z",status:"Failed"}"
+    `);
   });
 
   it('cancel while pipelines run: tells them, cancels their jobs, never starts the waiting one', async () => {
@@ -145,21 +211,81 @@ describe('runExperiment: the sequence of durable calls', () => {
     await x.episode((r) => [r.raised('pipelineFinished', pipelineResult(r, child(r, 0), 'Canceled'))], t0 + 3000);
     await x.episode((r) => [r.raised('pipelineFinished', pipelineResult(r, child(r, 1), 'Canceled'))], t0 + 4000);
     expect(x.transcript.slice(-1)[0]?.isDone).toBe(true);
-    expect(x.transcript).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       any(activity syncSecrets {} retry(5, 10s, ×2, ≤120s) | wait cancel)
+       status {"phase":"syncingSecrets","pipelines":"PPP","total":3}
+     2:
+       any(activity ensureCompute {} retry(5, 10s, ×2, ≤120s) | wait cancel)
+       status ~ phase:"ensuringCompute"
+     3:
+       any:
+         activity registerComponents {components:[#d2230d73,#df967a4a,#acd079cb]} retry(5, 10s, ×2, ≤120s)
+         wait cancel
+       status ~ phase:"registeringComponents"
+     4:
+       any:
+         activity stageConfig {items:[#4ac1a810,#4d2c54f8,#178125ba]} retry(5, 10s, ×2, ≤120s)
+         wait cancel
+       status ~ phase:"stagingConfigs"
+     5:
+       any:
+         sub monitorPipeline exp-1:p0000 {experimentId:"exp-1",index:0,indexName:"idx-idx_efc-400_efs-400_em-all-mpnet-base-v2_sp-5_p-0_cs-500_st-basic_o-128_t-0_s-0_oc-0",job:{properties:#4aee5fae},jobName:"demo-89e871a3cab1",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20}}
+         sub monitorPipeline exp-1:p0001 {experimentId:"exp-1",index:1,indexName:"idx-idx_efc-400_efs-400_em-all-mpnet-base-v2_sp-5_p-0_cs-700_st-basic_o-128_t-0_s-0_oc-0",job:{properties:#462b6fc4},jobName:"demo-4a3d7bd9ed8b",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20}}
+         wait pipelineFinished
+         timer 2026-01-01T00:05:00.000Z
+         wait cancel
+       status ~ phase:"running",pipelines:"RRP"
+     6:
+       all:
+         activity raiseEvent {data:{"reason":"experiment canceled"},eventName:"cancel",instanceId:"exp-1:p0000"} retry(5, 10s, ×2, ≤120s)
+         activity cancelPipeline {"jobName":"demo-89e871a3cab1"} retry(5, 10s, ×2, ≤120s)
+         activity raiseEvent {data:{"reason":"experiment canceled"},eventName:"cancel",instanceId:"exp-1:p0001"} retry(5, 10s, ×2, ≤120s)
+         activity cancelPipeline {"jobName":"demo-4a3d7bd9ed8b"} retry(5, 10s, ×2, ≤120s)
+       status ~ phase:"canceling"
+     7:
+       any(wait pipelineFinished | timer 2026-01-01T00:05:02.000Z)
+     8:
+       any(wait pipelineFinished | timer 2026-01-01T00:05:03.000Z)
+       status ~ pipelines:"XRP"
+     9:
+       status ~ phase:"done",pipelines:"XXX"
+       done {comparison:{"best":{},"metrics":[],"rows":[]},experimentId:"exp-1",experimentName:"demo",finishedAt:"2026-01-01T00:00:04.000Z",pipelines:[#fdeb1d9f,#cb84fd8d,#ca8f073b],startedAt:"2026-01-01T00:00:00.000Z",status:"Canceled"}"
+    `);
   });
 
   it('cancel during set-up: no pipeline starts', async () => {
     const x = await experiment([500, 700], 2, 1);
     await x.episode((r) => [r.raised('cancel', { reason: 'user' })], x.r.now + 1000);
     expect(x.transcript.slice(-1)[0]?.isDone).toBe(true);
-    expect(x.transcript).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       any(activity syncSecrets {} retry(5, 10s, ×2, ≤120s) | wait cancel)
+       status {"phase":"syncingSecrets","pipelines":"PP","total":2}
+     2:
+       any(activity ensureCompute {} retry(5, 10s, ×2, ≤120s) | wait cancel)
+       status ~ phase:"ensuringCompute"
+     3:
+       status ~ phase:"done",pipelines:"XX"
+       done {comparison:{"best":{},"metrics":[],"rows":[]},experimentId:"exp-1",experimentName:"demo",finishedAt:"2026-01-01T00:00:01.000Z",pipelines:[#545a5bf0,#a99b636b],startedAt:"2026-01-01T00:00:00.000Z",status:"Canceled"}"
+    `);
   });
 
   it('a permanent set-up failure fails the experiment with the resource and the fix', async () => {
     const x = await experiment([500], 1, 1);
     await x.episode((r) => [r.completed(only(r.find(ActionType.CallActivity, 'ensureCompute')), permanent)]);
     expect(x.transcript.slice(-1)[0]?.error).toMatch(/cluster cpu-1/);
-    expect(x.transcript).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       any(activity syncSecrets {} retry(5, 10s, ×2, ≤120s) | wait cancel)
+       status {"phase":"syncingSecrets","pipelines":"P","total":1}
+     2:
+       any(activity ensureCompute {} retry(5, 10s, ×2, ≤120s) | wait cancel)
+       status ~ phase:"ensuringCompute"
+     3:
+       status ~ error:"ensureCompute failed on cluster cpu-1: Quota exceeded. Ask for more.",phase:"done"
+       failed (not done): ensureCompute failed on cluster cpu-1: Quota exceeded. Ask for more."
+    `);
   });
 
   it('an invalid plan fails at once', async () => {
@@ -167,7 +293,10 @@ describe('runExperiment: the sequence of durable calls', () => {
     const broken = { ...input, request: { ...input.request, config: {} } } as unknown as RunExperimentInput;
     const x = new Recorded(new Replay(runExperiment, 'runExperiment', broken, { instanceId: 'exp-1' }));
     await x.start();
-    expect(x.transcript).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       failed (not done): The experiment's config is invalid: /experiment_name: Add the required key "experiment_name".; /job_name: Add the required key "job_name".; /job_description: Add the required key "job_description".; /data_formats: Add the required key "data_formats".; /main_instruction: Add the required key "main_instruction".; /use_checkpoints: Add the required key "use_checkpoints".; /path: Add the required key "path".; /index: Add the required key "index".; /language: Add the required key "language".; /rerank: Add the required key "rerank".; /search: Add the required key "search".; /openai: Add the required key "openai".; /eval: Add the required key "eval"."
+    `);
   });
 });
 
@@ -208,7 +337,29 @@ describe('monitorPipeline: the sequence of durable calls', () => {
     await poll(x, { ok: false, error: { resource: 'job exp-1-aaaa', reason: 'gone', action: 'Resubmit.' } });
     await answer(x, 'raiseEvent', ok({ instanceId: 'exp-1' }));
     expect(x.transcript.slice(-1)[0]?.isDone).toBe(true);
-    expect(x.transcript).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity submitPipeline {"job":{"properties":{}},"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     2:
+       any(timer 2026-01-01T00:00:30.000Z | wait cancel)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     3:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     4:
+       any(timer 2026-01-01T00:01:00.000Z | wait cancel)
+       status ~ polls:1,status:"Running",step:"query"
+     5:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     6:
+       any(timer 2026-01-01T00:01:45.000Z | wait cancel)
+     7:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     8:
+       activity raiseEvent {data:{durationSeconds:105,error:"getPipelineStatus failed on job exp-1-aaaa: gone. Resubmit.",finishedAt:"2026-01-01T00:01:45.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Failed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"},eventName:"pipelineFinished",instanceId:"exp-1"} retry(5, 10s, ×2, ≤120s)
+       status ~ -deadlineAt,polls:2,status:"Failed",-step,-unchangedPolls
+     9:
+       done {durationSeconds:105,error:"getPipelineStatus failed on job exp-1-aaaa: gone. Resubmit.",finishedAt:"2026-01-01T00:01:45.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Failed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"}"
+    `);
   });
 
   it('completed, then metrics and the event', async () => {
@@ -217,7 +368,23 @@ describe('monitorPipeline: the sequence of durable calls', () => {
     await answer(x, 'fetchMetrics', ok({ metrics: { fuzzy_score: 71 }, warning: 'one metric missing' }));
     await answer(x, 'raiseEvent', ok({ instanceId: 'exp-1' }));
     expect(x.transcript.slice(-1)[0]?.isDone).toBe(true);
-    expect(x.transcript).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity submitPipeline {"job":{"properties":{}},"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     2:
+       any(timer 2026-01-01T00:00:30.000Z | wait cancel)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     3:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     4:
+       activity fetchMetrics {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status ~ polls:1,status:"Completed"
+     5:
+       activity raiseEvent {data:{durationSeconds:30,finishedAt:"2026-01-01T00:00:30.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",metrics:{"fuzzy_score":71},status:"Completed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",warning:"one metric missing"},eventName:"pipelineFinished",instanceId:"exp-1"} retry(5, 10s, ×2, ≤120s)
+       status ~ -deadlineAt,-unchangedPolls
+     6:
+       done {durationSeconds:30,finishedAt:"2026-01-01T00:00:30.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",metrics:{"fuzzy_score":71},status:"Completed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",warning:"one metric missing"}"
+    `);
   });
 
   it('failed, then a diagnosis; and a failed diagnosis', async () => {
@@ -228,7 +395,28 @@ describe('monitorPipeline: the sequence of durable calls', () => {
     const y = await monitor();
     await poll(y, status('Failed', 'Failed'));
     await answer(y, 'diagnoseFailure', permanent);
-    expect([x.transcript, y.transcript.slice(-1)]).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity submitPipeline {"job":{"properties":{}},"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     2:
+       any(timer 2026-01-01T00:00:30.000Z | wait cancel)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     3:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     4:
+       activity diagnoseFailure {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status ~ polls:1,status:"Failed"
+     5:
+       activity raiseEvent {data:{diagnosis:{"summary":"out of memory"},durationSeconds:30,finishedAt:"2026-01-01T00:00:30.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Failed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"},eventName:"pipelineFinished",instanceId:"exp-1"} retry(5, 10s, ×2, ≤120s)
+       status ~ -deadlineAt,-unchangedPolls
+     6:
+       done {diagnosis:{"summary":"out of memory"},durationSeconds:30,finishedAt:"2026-01-01T00:00:30.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Failed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"}"
+    `);
+    expect(transcript(y.transcript.slice(-1), y.transcript.length)).toMatchInlineSnapshot(`
+     "5:
+       activity raiseEvent {data:{durationSeconds:30,error:"the job failed; diagnosis unavailable: diagnoseFailure failed on cluster cpu-1: Quota exceeded. Ask for more.",finishedAt:"2026-01-01T00:00:30.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Failed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"},eventName:"pipelineFinished",instanceId:"exp-1"} retry(5, 10s, ×2, ≤120s)
+       status {generation:0,jobName:"exp-1-aaaa",polls:1,status:"Failed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"}"
+    `);
   });
 
   it('canceled in AML, and a metrics failure after completion', async () => {
@@ -237,7 +425,22 @@ describe('monitorPipeline: the sequence of durable calls', () => {
     const y = await monitor();
     await poll(y, status('Completed', 'Completed'));
     await answer(y, 'fetchMetrics', permanent);
-    expect([x.transcript.slice(-2), y.transcript.slice(-2)]).toMatchSnapshot();
+    expect(transcript(x.transcript.slice(-2), x.transcript.length - 1)).toMatchInlineSnapshot(`
+     "3:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     4:
+       activity raiseEvent {data:{durationSeconds:30,error:"the AML job was canceled",finishedAt:"2026-01-01T00:00:30.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Canceled",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"},eventName:"pipelineFinished",instanceId:"exp-1"} retry(5, 10s, ×2, ≤120s)
+       status ~ -deadlineAt,polls:1,status:"Canceled",-unchangedPolls"
+    `);
+    expect(transcript(y.transcript.slice(-2), y.transcript.length - 1)).toMatchInlineSnapshot(`
+     "4:
+       activity fetchMetrics {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:1,status:"Completed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     5:
+       activity raiseEvent {data:{durationSeconds:30,error:"metrics unavailable: fetchMetrics failed on cluster cpu-1: Quota exceeded. Ask for more.",finishedAt:"2026-01-01T00:00:30.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Completed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"},eventName:"pipelineFinished",instanceId:"exp-1"} retry(5, 10s, ×2, ≤120s)
+       status ~ -deadlineAt,-unchangedPolls"
+    `);
   });
 
   it('a cancel event while waiting cancels the AML job', async () => {
@@ -246,7 +449,20 @@ describe('monitorPipeline: the sequence of durable calls', () => {
     await answer(x, 'cancelPipeline', ok({ canceled: true }));
     await answer(x, 'raiseEvent', ok({ instanceId: 'exp-1' }));
     expect(x.transcript.slice(-1)[0]?.isDone).toBe(true);
-    expect(x.transcript).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity submitPipeline {"job":{"properties":{}},"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     2:
+       any(timer 2026-01-01T00:00:30.000Z | wait cancel)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     3:
+       activity cancelPipeline {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     4:
+       activity raiseEvent {data:{durationSeconds:1,error:"canceled by request",finishedAt:"2026-01-01T00:00:01.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Canceled",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"},eventName:"pipelineFinished",instanceId:"exp-1"} retry(5, 10s, ×2, ≤120s)
+       status ~ -deadlineAt,status:"Canceled",-unchangedPolls
+     5:
+       done {durationSeconds:1,error:"canceled by request",finishedAt:"2026-01-01T00:00:01.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Canceled",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"}"
+    `);
   });
 
   it('past its deadline, cancels the job and fails (the cancel failing too)', async () => {
@@ -254,7 +470,18 @@ describe('monitorPipeline: the sequence of durable calls', () => {
     const timer = only(x.r.find(ActionType.CreateTimer));
     await x.episode((r) => [r.timerFired(timer)], Date.parse(String(timer.fireAt)));
     await answer(x, 'cancelPipeline', permanent);
-    expect(x.transcript).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity submitPipeline {"job":{"properties":{}},"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     2:
+       any(timer 2026-01-01T00:00:18.000Z | wait cancel)
+       status {deadlineAt:"2026-01-01T00:00:18.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     3:
+       activity cancelPipeline {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     4:
+       activity raiseEvent {data:{durationSeconds:18,error:"deadline exceeded: still NotStarted after 0.005 hours (PIPELINE_DEADLINE_HOURS); the AML job was cancelled; cancelling the AML job failed: cancelPipeline failed on cluster cpu-1: Quota exceeded. Ask for more.",finishedAt:"2026-01-01T00:00:18.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Failed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"},eventName:"pipelineFinished",instanceId:"exp-1"} retry(5, 10s, ×2, ≤120s)
+       status ~ -deadlineAt,status:"Failed",-unchangedPolls"
+    `);
   });
 
   it('continues as new after pollsPerGeneration polls, and the next generation resumes without submitting', async () => {
@@ -271,7 +498,33 @@ describe('monitorPipeline: the sequence of durable calls', () => {
     );
     await next.start();
     await poll(next, status('Completed', 'Completed'));
-    expect([x.transcript, next.transcript]).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity submitPipeline {"job":{"properties":{}},"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     2:
+       any(timer 2026-01-01T00:00:30.000Z | wait cancel)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     3:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     4:
+       any(timer 2026-01-01T00:01:00.000Z | wait cancel)
+       status ~ polls:1,status:"Running"
+     5:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     6:
+       continue-as-new {experimentId:"exp-1",index:0,indexName:"idx-512",job:{"properties":{}},jobName:"exp-1-aaaa",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:2},state:{deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,polls:2,status:"Running",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:1}}
+       done null"
+    `);
+    expect(transcript(next.transcript)).toMatchInlineSnapshot(`
+     "1:
+       any(timer 2026-01-01T00:00:45.000Z | wait cancel)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,jobName:"exp-1-aaaa",polls:2,status:"Running",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:1}
+     2:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     3:
+       activity fetchMetrics {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status ~ polls:3,status:"Completed",unchangedPolls:0"
+    `);
   });
 
   it('a cancel that arrives while a status is being read is heard before the next wait', async () => {
@@ -281,7 +534,22 @@ describe('monitorPipeline: the sequence of durable calls', () => {
     await x.episode((r) => [r.raised('cancel', { reason: 'experiment canceled' })]);
     await answer(x, 'getPipelineStatus', status('Running'));
     await answer(x, 'cancelPipeline', ok({ canceled: true }));
-    expect(x.transcript).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity submitPipeline {"job":{"properties":{}},"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     2:
+       any(timer 2026-01-01T00:00:30.000Z | wait cancel)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     3:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     4:
+     5:
+       activity cancelPipeline {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status ~ polls:1,status:"Running"
+     6:
+       activity raiseEvent {data:{durationSeconds:30,error:"canceled by request",finishedAt:"2026-01-01T00:00:30.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Canceled",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"},eventName:"pipelineFinished",instanceId:"exp-1"} retry(5, 10s, ×2, ≤120s)
+       status ~ -deadlineAt,status:"Canceled",-unchangedPolls"
+    `);
   });
 
   it('a submission failure, and a watch that throws, are reported to the experiment', async () => {
@@ -289,6 +557,22 @@ describe('monitorPipeline: the sequence of durable calls', () => {
     const y = await monitor();
     await poll(y, ok({ jobName: 'exp-1-aaaa', status: 'Running' }));
     await answer(y, 'raiseEvent', permanent);
-    expect([x.transcript, y.transcript.slice(-3)]).toMatchSnapshot();
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity submitPipeline {"job":{"properties":{}},"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     2:
+       activity raiseEvent {data:{error:"submission failed: submitPipeline failed on cluster cpu-1: Quota exceeded. Ask for more.",finishedAt:"2026-01-01T00:00:00.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Failed"},eventName:"pipelineFinished",instanceId:"exp-1"} retry(5, 10s, ×2, ≤120s)
+       status {"jobName":"exp-1-aaaa","status":"Failed"}"
+    `);
+    expect(transcript(y.transcript.slice(-3), y.transcript.length - 2)).toMatchInlineSnapshot(`
+     "3:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     4:
+       activity raiseEvent {data:{error:"monitoring failed: Cannot read properties of undefined (reading 'find')",finishedAt:"2026-01-01T00:00:30.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Failed"},eventName:"pipelineFinished",instanceId:"exp-1"} retry(5, 10s, ×2, ≤120s)
+       status ~ -deadlineAt,error:"monitoring failed: Cannot read properties of undefined (reading 'find')",-generation,-polls,status:"Failed",-studioUrl,-submittedAt,-unchangedPolls
+     5:
+       done {error:"monitoring failed: Cannot read properties of undefined (reading 'find')",finishedAt:"2026-01-01T00:00:30.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Failed"}"
+    `);
   });
 });

@@ -1,7 +1,7 @@
 // The app's orchestrators and activities, as the Functions host registers a Node app's: an orchestrator whose
 // [OrchestrationTrigger] parameter is a string is out-of-process for the extension (it gets the context JSON and
 // its returned JSON is executed by OutOfProcOrchestrationShim); an activity gets its input as JSON and returns JSON.
-// Names must match the app's registrations (src/orchestrators/names.ts, src/activities/contracts.ts, raiseEvent).
+// Names must match the app's registrations (src/orchestrators/names.ts, src/core/contracts.ts, raiseEvent).
 using Microsoft.Azure.WebJobs;
 using Microsoft.Azure.WebJobs.Extensions.DurableTask;
 using Newtonsoft.Json.Linq;

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { lookUpWithAppClients } from '../../../src/activities/dataAssetVersions';
+import { lookUpWithAppClients } from '../../../src/lookups/dataAssetVersions';
 import type { ActivityDeps } from '../../../src/activities/deps';
 import { ensureCompute, registerComponents, stageConfig, submitPipeline } from '../../../src/activities/handlers';
 import { getClients } from '../../../src/azure/clients';

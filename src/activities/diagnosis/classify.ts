@@ -2,7 +2,7 @@
  * The likely cause of a failed pipeline, from its error lines (Log Analytics messages and the steps' logs).
  * Pure (no Azure import): rules from the most specific cause to the most general.
  */
-import type { FailureCause } from '../contracts';
+import type { FailureCause } from '../../core/contracts';
 
 interface Rule {
   cause: Exclude<FailureCause, 'unknown'>;

@@ -7,7 +7,7 @@ import type { AmlCompute, AzureMachineLearningWorkspaces } from '@azure/arm-mach
 import type { ClusterFacts, QuotaFacts, Read } from '../../core/preflight';
 import type { AssetFact } from '../../core/preflightAccess';
 import type { Settings } from '../../core/settings';
-import { describeError, statusOf } from '../result';
+import { describeError, statusOf } from '../../activities/result';
 
 export const failed = (what: string, err: unknown, secrets: readonly (string | undefined)[] = []) =>
   ({ ok: false, reason: `${what} could not be read (${describeError(err, secrets)}).` }) as const;

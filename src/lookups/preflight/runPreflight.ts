@@ -6,7 +6,7 @@ import type { Read } from '../../core/preflight';
 import { checkDeployments, checkSearchSlots, checkVcpuQuota, type PreflightCheck } from '../../core/preflight';
 import { checkAssets, checkVaultForApp, checkVaultForCompute } from '../../core/preflightAccess';
 import type { PreflightNeeds } from '../../core/preflightNeeds';
-import type { ActivityDeps } from '../deps';
+import type { ActivityDeps } from '../../activities/deps';
 import { readAssets, readCluster, readQuota } from './azureMlReads';
 import { readDeployments } from './openAiReads';
 import { ReadCache } from './readCache';

@@ -4,13 +4,13 @@
  * told to produce reported as a problem with the numbers and the fix.
  */
 import { readFileSync } from 'node:fs';
-import { runPreflight } from '../../src/activities/preflight/runPreflight';
-import { ReadCache } from '../../src/activities/preflight/readCache';
+import { runPreflight } from '../../src/lookups/preflight/runPreflight';
+import { ReadCache } from '../../src/lookups/preflight/readCache';
 import { doctor, DOCTOR_EXIT } from '../../src/cli/doctor';
 import type { PreflightCheck } from '../../src/core/preflight';
 import type { PreflightNeeds } from '../../src/core/preflightNeeds';
 import { preflightVerdict } from '../../src/core/preflightVerdict';
-import { itMatchesAzureSpecs, startHarness, type Harness } from './emulatorHarness';
+import { itMatchesAzureSpecs, startHarness, type Harness } from '../activities/emulatorHarness';
 
 let h: Harness;
 beforeAll(async () => {

@@ -13,12 +13,12 @@ import {
   getPipelineStatus,
   submitPipeline,
 } from '../../src/activities/handlers';
-import type { GetPipelineStatusOutput } from '../../src/activities/contracts';
+import type { GetPipelineStatusOutput } from '../../src/core/contracts';
 import { blobAccountUrlOf } from '../../src/activities/diagnosis/artifactStore';
 import type { ActivityDeps } from '../../src/activities/deps';
 import type { PipelinePlan } from '../../src/core/types';
-import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from './emulatorHarness';
-import { planFor } from './plans';
+import { itMatchesAzureSpecs, startHarness, valueOf, type Harness } from '../activities/emulatorHarness';
+import { planFor } from '../activities/plans';
 
 let h: Harness;
 let pipeline: PipelinePlan;

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, type Io } from '../../src/cli/main';
-import { FIXTURES } from './helpers';
+import { FIXTURES } from '../core/helpers';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -67,7 +67,7 @@ describe('cli (in process)', () => {
     const lines = bad.stderr.trim().split('\n');
     expect(lines).toHaveLength(9);
     expect(lines).toContain('/job_name: Add the required key "job_name".');
-    const notJson = cli(['plan', join(FIXTURES, '..', '..', 'core', 'cli.test.ts')]);
+    const notJson = cli(['plan', __filename]);
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toMatch(/^\(root\): .*cli\.test\.ts is not valid JSON/);
     const missing = cli(['validate', '/no/such/config.json']);

@@ -6,7 +6,7 @@
  * orchestrator retries with RetryOptions. A permanent fault (4xx, missing setting, bad request) is *returned* as
  * `{ ok: false, error }` so the orchestrator fails fast with a message naming the resource and what to do.
  */
-import type { ArmBody, ComponentPlan } from '../core/types';
+import type { ArmBody, ComponentPlan } from './types';
 
 export const ACTIVITY = {
   syncSecrets: 'syncSecrets',
@@ -22,6 +22,9 @@ export const ACTIVITY = {
 } as const;
 
 export type ActivityName = (typeof ACTIVITY)[keyof typeof ACTIVITY];
+
+/** The activity that raises an event on another instance (the durable client does it; see `activities/raiseEvent.ts`). */
+export const RAISE_EVENT = ACTIVITY.raiseEvent;
 
 export interface ActivityError {
   /** The Azure resource concerned, e.g. `Key Vault https://kv.vault.azure.net` or `job exp-1a2b3c`. */

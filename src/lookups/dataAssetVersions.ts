@@ -20,8 +20,8 @@ import type { DataAssetInput } from '../core/dataAsset';
 import { unknownDatastores, type DatastoreInput } from '../core/datastoreInputs';
 import type { Settings } from '../core/settings';
 import type { Problem } from '../core/types';
-import { workspaceLabel } from './mlTargets';
-import { describeError, isTransient, statusOf } from './result';
+import { workspaceLabel } from '../activities/mlTargets';
+import { describeError, isTransient, statusOf } from '../activities/result';
 
 export type DataAssetLookup =
   { ok: true; latest: Map<string, string> } | { ok: false; problems: Problem[] } | { ok: false; unavailable: string };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { publishAccelerator, PUBLISH_EXIT, type PublishOptions } from '../../src/cli/publish';
 import { BASE_IMAGE } from '../../src/core/publish';
-import { itMatchesAzureSpecs, startHarness, type Harness } from './emulatorHarness';
+import { itMatchesAzureSpecs, startHarness, type Harness } from '../activities/emulatorHarness';
 
 const FIXTURE = join(__dirname, '../fixtures/aml/accelerator-checkout');
 let h: Harness;

@@ -4,10 +4,10 @@
  * read them (its role assignment or access policy, found as ensureCompute finds them).
  */
 import type { Read } from '../../core/preflight';
-import { hasSecretReadPolicy, KEY_VAULT_SECRETS_USER_ROLE, roleAssignmentName } from '../computePlan';
-import type { ActivityDeps } from '../deps';
-import { findVault } from '../ensureCompute';
-import { statusOf } from '../result';
+import { hasSecretReadPolicy, KEY_VAULT_SECRETS_USER_ROLE, roleAssignmentName } from '../../activities/computePlan';
+import type { ActivityDeps } from '../../activities/deps';
+import { findVault } from '../../activities/ensureCompute';
+import { statusOf } from '../../activities/result';
 import { failed } from './azureMlReads';
 
 /** A secret name the app never writes: reading it tells access apart without reading any value. */

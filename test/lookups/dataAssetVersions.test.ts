@@ -4,10 +4,10 @@
  * version checked to exist, and a missing asset or version reported at its input's path.
  */
 import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
-import { lookUpDataAssets, lookUpDatastores } from '../../src/activities/dataAssetVersions';
+import { lookUpDataAssets, lookUpDatastores } from '../../src/lookups/dataAssetVersions';
 import { dataAssetInputs } from '../../src/core/dataAsset';
 import { datastoreInputs } from '../../src/core/datastoreInputs';
-import { itMatchesAzureSpecs, startHarness, type Harness } from './emulatorHarness';
+import { itMatchesAzureSpecs, startHarness, type Harness } from '../activities/emulatorHarness';
 
 let h: Harness;
 let ml: AzureMachineLearningWorkspaces;
