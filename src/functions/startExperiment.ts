@@ -17,6 +17,7 @@ import { clientAnswersErrors, apiBase, error, json, readJsonBody } from './http'
 import './methodNotAllowed';
 import { cannotTellLine, preflightFor, preflightRefusal } from './preflightGate';
 import { checkDataAssets, prepareStart, type StartArgs } from './startPath';
+import { withFixedPlan } from '../core/fixedPlan';
 
 const MAX_IDEMPOTENCY_KEY = 200;
 
@@ -75,7 +76,7 @@ export async function startExperiment(
   if (unsure) context.warn(unsure);
 
   try {
-    await client.startNew(ORCHESTRATION.runExperiment, { instanceId: input.experimentId, input });
+    await client.startNew(ORCHESTRATION.runExperiment, { instanceId: input.experimentId, input: withFixedPlan(input) });
   } catch (e) {
     // A concurrent request with the same key may have started it a moment ago.
     if (key && (await findExisting(client, input.experimentId))) return accepted(200);
