@@ -16,6 +16,8 @@ import { startBridge } from './bridge';
 import { experimentInputFor, type ScenarioContext } from './context';
 import { buildHarness, startHarness, type HarnessProcess } from './harness';
 import { KNOWN_FAILURES, SCENARIOS } from './scenarios';
+import { startUpgradedApp, type UpgradedApp } from './upgrade';
+import { UPGRADE_SCENARIOS } from './upgradeScenarios';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -47,11 +49,15 @@ async function main(): Promise<number> {
   const harnessEnv = {
     AzureWebJobsStorage: azurite.connectionString,
     CONFORMANCE_BRIDGE_URL: bridge.url,
-    CONFORMANCE_TASK_HUB: `conformance${Date.now().toString(36)}`,
+    CONFORMANCE_HOST_JSON: path.join(ROOT, 'host.json'),
+    // One task hub per run: two runs on one machine never share instances.
+    CONFORMANCE_TASK_HUB: `conformance${Date.now().toString(36)}${process.pid.toString(36)}`,
     ...(verbose ? { CONFORMANCE_VERBOSE: '1' } : {}),
   };
   let harness: HarnessProcess = await startHarness(harnessEnv, verbose);
   console.log(`engine: ${harness.versions}`);
+  console.log(`host.json: ${harness.options}; local RPC endpoint ${harness.rpcBase}`);
+  let upgraded: UpgradedApp | undefined;
 
   const ctx: ScenarioContext = {
     emulator,
@@ -61,11 +67,20 @@ async function main(): Promise<number> {
       await harness.kill();
       harness = await startHarness(harnessEnv, verbose);
     },
+    async switchApp(app) {
+      await harness.stop();
+      await upgraded?.stop();
+      upgraded = app === 'current' ? undefined : await startUpgradedApp(ROOT, app, verbose);
+      const env = upgraded
+        ? { ...harnessEnv, CONFORMANCE_BRIDGE_URL: upgraded.url, CONFORMANCE_HOST_JSON: upgraded.hostJson }
+        : harnessEnv;
+      harness = await startHarness(env, verbose);
+    },
     experimentInput: experimentInputFor(ROOT),
   };
   let passed = 0;
   let failed = 0;
-  const all = args.includes('--known') ? [...SCENARIOS, ...KNOWN_FAILURES] : SCENARIOS;
+  const all = [...SCENARIOS, ...UPGRADE_SCENARIOS, ...(args.includes('--known') ? KNOWN_FAILURES : [])];
   for (const scenario of all.filter((s) => !only || s.name.includes(only))) {
     const t0 = Date.now();
     try {
@@ -83,6 +98,7 @@ async function main(): Promise<number> {
     }
   }
   await harness.stop();
+  await upgraded?.stop();
   await bridge.close();
   await emulator.stop();
   await azurite.stop();

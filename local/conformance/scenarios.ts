@@ -6,21 +6,21 @@ import { monitorInstanceId, type PipelineResult } from '../../src/core/experimen
 import { check, type Scenario, type ScenarioContext } from './context';
 import { management, waitForEnd } from './harness';
 
-interface ExperimentOutput {
+export interface ExperimentOutput {
   status: string;
   pipelines: PipelineResult[];
   error?: string;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function experimentOutput(id: string, timeoutMs: number): Promise<ExperimentOutput> {
+export async function experimentOutput(id: string, timeoutMs: number): Promise<ExperimentOutput> {
   const end = await waitForEnd(id, timeoutMs);
   check(end.runtimeStatus === 'Completed', `${id} ended ${end.runtimeStatus}: ${JSON.stringify(end.output)}`);
   return end.output as ExperimentOutput;
 }
 
-function jobsNamed(ctx: ScenarioContext, names: string[]) {
+export function jobsNamed(ctx: ScenarioContext, names: string[]) {
   return ctx.emulator.state.jobs().filter((j) => names.includes(j.name));
 }
 
@@ -29,7 +29,7 @@ function onePerJob(ctx: ScenarioContext, names: string[]): void {
 }
 
 /** Polls until `fn` returns a value. */
-async function until<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined> | T | undefined) {
+export async function until<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined> | T | undefined) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
