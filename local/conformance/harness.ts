@@ -5,6 +5,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { writeAppFunctions, type DurableFunctionNames } from './appFunctions';
 
 const PROJECT = path.join(__dirname, 'harness');
 const DLL = path.join(PROJECT, 'bin', 'Release', 'net10.0', 'conformance-harness.dll');
@@ -20,8 +21,9 @@ function rpcUrl(relative: string): URL {
   return new URL(relative, driven.rpcBase);
 }
 
-/** Restores from NuGet and builds the harness (incremental: quick when nothing changed). */
-export function buildHarness(): void {
+/** Generates its functions from the app's, restores from NuGet and builds the harness (incremental). */
+export function buildHarness(app: DurableFunctionNames): void {
+  writeAppFunctions(PROJECT, app);
   execFileSync('dotnet', ['build', PROJECT, '-c', 'Release', '-v', 'q', '-nologo', '--tl:off'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },

@@ -1,6 +1,6 @@
 // The conformance harness: Microsoft's Durable Functions extension (Microsoft.Azure.WebJobs.Extensions.DurableTask)
 // hosted on the WebJobs SDK, with the Azure Storage backend (DurableTask.AzureStorage) on Azurite. Every orchestrator
-// and activity execution goes to the Node bridge (see Functions.cs); the driver (local/conformance/run.ts) starts
+// and activity execution goes to the Node bridge (generated/Functions.cs, written from the app's registrations by local/conformance/appFunctions.ts); the driver (local/conformance/run.ts) starts
 // instances and raises events through the extension's own local RPC endpoint (the URI printed as "[harness] rpc").
 //
 // Settings (environment): AzureWebJobsStorage (Azurite connection string), CONFORMANCE_BRIDGE_URL,
