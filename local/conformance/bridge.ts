@@ -22,9 +22,12 @@ import {
   type LoadedFunction,
 } from '@rag-orchestrator/functions-local-host/src/invoke';
 import { resolveEntryFiles } from '@rag-orchestrator/functions-local-host/src/app-files';
+import { durableFunctionNames, type DurableFunctionNames } from './appFunctions';
 
 export interface Bridge {
   url: string;
+  /** The app's orchestrators and activities, from its registrations (what the harness registers with the engine). */
+  durableFunctions: DurableFunctionNames;
   /** Invocations per function name so far. */
   calls: Map<string, number>;
   /** The app's and the bridge's log lines so far. */
@@ -110,6 +113,7 @@ export async function startBridge(appDir: string, verbose: boolean): Promise<Bri
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    durableFunctions: durableFunctionNames(functions),
     calls,
     logs,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

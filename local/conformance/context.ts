@@ -6,10 +6,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AzureEmulator } from '@rag-orchestrator/azure-emulator/src/contracts';
 import type { RunExperimentInput } from '../../src/core/experiment';
+import { withFixedPlan } from '../../src/core/fixedPlan';
 import { planExperimentRequest } from '../../src/core/request';
 import { parseSettings, withoutSecrets } from '../../src/core/settings';
 import type { Bridge } from './bridge';
 import type { HarnessProcess } from './harness';
+import type { UpgradeVariant } from './upgrade';
 
 export interface ScenarioContext {
   emulator: AzureEmulator;
@@ -17,6 +19,11 @@ export interface ScenarioContext {
   harness(): HarnessProcess;
   /** Kills the harness (SIGKILL) and starts a new one on the same task hub. */
   restartHarness(): Promise<void>;
+  /**
+   * Stops the harness cleanly (the host going down for a deployment) and starts it again on the same task hub with
+   * another version of the app: `current` (this build) or an N+1 build (local/conformance/upgrade.ts).
+   */
+  switchApp(app: 'current' | UpgradeVariant): Promise<void>;
   /** A runExperiment input for the example config with one pipeline per chunk size. */
   experimentInput(experimentId: string, chunkSizes: number[], maxParallelPipelines?: number): ExperimentInput;
 }
@@ -30,6 +37,8 @@ export interface Scenario {
   name: string;
   /** Throws (an assertion) when the engine did not do what a user would expect. */
   run(ctx: ScenarioContext): Promise<void>;
+  /** For a known failure: the error it fails with today (any other error, or a pass, fails the run). */
+  knownFailure?: RegExp;
 }
 
 export function experimentInputFor(root: string) {
@@ -45,14 +54,15 @@ export function experimentInputFor(root: string) {
     const planned = planExperimentRequest(body, { experimentId, settings });
     if (!planned.ok) throw new Error(`the example config does not plan: ${JSON.stringify(planned.problems)}`);
     return {
-      input: {
+      // As the triggers start it: the plan fixed in the input (src/core/fixedPlan.ts).
+      input: withFixedPlan({
         experimentId,
         request: planned.request,
         settings,
         submittedAt: new Date().toISOString(),
         trigger: 'http',
         requestHash: 'conformance',
-      },
+      }),
       jobNames: planned.plan.pipelines.map((p) => p.jobName),
     };
   };

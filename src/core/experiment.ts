@@ -6,7 +6,7 @@
 import type { DiagnoseFailureOutput } from './contracts';
 import type { PollingPolicy } from './polling';
 import type { Settings } from './settings';
-import type { ArmBody, ExperimentRequest } from './types';
+import type { ArmBody, ExperimentRequest, Plan } from './types';
 
 export type { ExperimentOptions, ExperimentRequest } from './types';
 
@@ -19,6 +19,8 @@ export interface RunExperimentInput {
   trigger: 'http' | 'schedule';
   /** Hash of the request body, to tell a reused Idempotency-Key with another body. */
   requestHash: string;
+  /** The plan, fixed when the experiment starts (src/core/fixedPlan.ts); absent in instances started before. */
+  plan?: Plan;
 }
 
 export type FinalPipelineStatus = 'Completed' | 'Failed' | 'Canceled';

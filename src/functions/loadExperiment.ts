@@ -47,8 +47,12 @@ const snapshot = (s: df.DurableOrchestrationStatus): OrchestrationSnapshot => ({
   output: s.output,
 });
 
-const namesOf = (input: RunExperimentInput | undefined): { indexName: string; jobName: string }[] =>
-  input ? planNames(input.request.config, input.experimentId) : [];
+/** Each pipeline's names: from the plan fixed at the start (a later version may name them otherwise), else planned. */
+const namesOf = (input: RunExperimentInput | undefined): { indexName: string; jobName: string }[] => {
+  if (!input) return [];
+  if (input.plan) return input.plan.pipelines.map((p) => ({ indexName: p.indexName, jobName: p.jobName }));
+  return planNames(input.request.config, input.experimentId);
+};
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);

@@ -16,6 +16,7 @@ import { getSettings } from '../settings';
 import { cannotTellLine, preflightFor } from './preflightGate';
 import { readScheduleSource } from './scheduleSource';
 import { checkDataAssets, prepareStart, type StartArgs } from './startPath';
+import { withFixedPlan } from '../core/fixedPlan';
 
 const ACTIVE = [
   df.OrchestrationRuntimeStatus.Pending,
@@ -107,7 +108,7 @@ export async function runScheduledExperiment(
   }
   const unsure = cannotTellLine(preflight);
   if (unsure) context.warn(unsure);
-  await client.startNew(ORCHESTRATION.runExperiment, { instanceId: input.experimentId, input });
+  await client.startNew(ORCHESTRATION.runExperiment, { instanceId: input.experimentId, input: withFixedPlan(input) });
   context.log(
     `Scheduled experiment ${input.experimentId} started (${plan.pipelines.length} pipeline(s))${timer.isPastDue ? '; this run was past due' : ''}.`,
   );

@@ -15,6 +15,7 @@ import { idempotentExperimentId, newExperimentId } from './experimentIds';
 import { apiBase, error, json, readJsonBody } from './http';
 import { cannotTellLine, preflightFor, preflightRefusal } from './preflightGate';
 import { checkDataAssets, prepareStart, type StartArgs } from './startPath';
+import { withFixedPlan } from '../core/fixedPlan';
 
 const MAX_IDEMPOTENCY_KEY = 200;
 
@@ -73,7 +74,7 @@ export async function startExperiment(
   if (unsure) context.warn(unsure);
 
   try {
-    await client.startNew(ORCHESTRATION.runExperiment, { instanceId: input.experimentId, input });
+    await client.startNew(ORCHESTRATION.runExperiment, { instanceId: input.experimentId, input: withFixedPlan(input) });
   } catch (e) {
     // A concurrent request with the same key may have started it a moment ago.
     if (key && (await findExisting(client, input.experimentId))) return accepted(200);

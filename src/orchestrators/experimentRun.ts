@@ -12,7 +12,7 @@ import {
   type PipelineStatusName,
   type RunExperimentInput,
 } from '../core/experiment';
-import { planExperiment } from '../core/plan';
+import { experimentPlan } from '../core/fixedPlan';
 import type { PollingPolicy } from '../core/polling';
 import type { Plan } from '../core/types';
 import { eventWaiters, type EventWaiters } from './eventWaiters';
@@ -44,18 +44,12 @@ export interface ExperimentRun {
   publish(phase: ExperimentPhase, error?: string): void;
 }
 
-/** Plans the experiment (pure, so replays agree); an invalid config fails it with every problem and its path. */
+/** Reads the plan fixed at the start (or plans an older instance's request); an invalid config fails it with every problem and its path. */
 export function beginExperiment(context: OrchestrationContext): ExperimentRun {
   const input = context.df.getInput<RunExperimentInput>();
   const { experimentId, settings } = input;
   const startedAt = context.df.currentUtcDateTime.toISOString();
-  const planned = planExperiment({
-    config: input.request.config,
-    experimentId,
-    inputs: input.request.inputs,
-    settings,
-    submittedAt: input.submittedAt,
-  });
+  const planned = experimentPlan(input);
   if (!planned.ok) throw new Error(invalidConfigMessage(planned.problems));
   const { plan } = planned;
   const states: PipelineStatusName[] = plan.pipelines.map(() => 'Pending');

@@ -72,6 +72,14 @@ describe('a multi-pipeline experiment', () => {
     expect(started.headers.get('location')).toBe(statusUri);
     expect(statusUri).toBe(`${stack.host.url}/api/experiments/${id}`);
     expect(started.text).not.toMatch(/webhooks|code=/);
+    // The plan is fixed in the orchestration's input (docs/durable.md "Upgrades"): what replays and later versions run.
+    const instance = await api(
+      stack.host.url,
+      'GET',
+      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}?showInput=true`,
+    );
+    const fixed = (instance.body as { input?: { plan?: { pipelines: { jobName: string }[] } } }).input?.plan;
+    expect(fixed?.pipelines.map((p) => p.jobName)).toEqual(jobs.map((j) => j.jobName));
 
     // The same key and body again: the same experiment, not a second one.
     const again = await call('POST', '/experiments', request, { 'Idempotency-Key': key });

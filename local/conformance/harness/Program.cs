@@ -1,10 +1,11 @@
 // The conformance harness: Microsoft's Durable Functions extension (Microsoft.Azure.WebJobs.Extensions.DurableTask)
 // hosted on the WebJobs SDK, with the Azure Storage backend (DurableTask.AzureStorage) on Azurite. Every orchestrator
-// and activity execution goes to the Node bridge (see Functions.cs); the driver (local/conformance/run.ts) starts
-// instances and raises events through the extension's own local RPC endpoint (http://127.0.0.1:17071/durabletask/).
+// and activity execution goes to the Node bridge (generated/Functions.cs, written from the app's registrations by local/conformance/appFunctions.ts); the driver (local/conformance/run.ts) starts
+// instances and raises events through the extension's own local RPC endpoint (the URI printed as "[harness] rpc").
 //
 // Settings (environment): AzureWebJobsStorage (Azurite connection string), CONFORMANCE_BRIDGE_URL,
-// CONFORMANCE_TASK_HUB.
+// CONFORMANCE_TASK_HUB, CONFORMANCE_HOST_JSON (the app's host.json: its extensions.durableTask section configures the
+// extension as in production, except hubName and storageProvider, which are the harness's).
 using System.Reflection;
 using Conformance;
 using Microsoft.Azure.WebJobs;
@@ -13,8 +14,13 @@ using Microsoft.Azure.WebJobs.Extensions.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 
 string hub = Environment.GetEnvironmentVariable("CONFORMANCE_TASK_HUB") ?? "ConformanceHub";
+JObject durableSection = HostJson.DurableTaskSection(Environment.GetEnvironmentVariable("CONFORMANCE_HOST_JSON")
+    ?? throw new InvalidOperationException("CONFORMANCE_HOST_JSON is not set"));
 Bridge.Configure(Environment.GetEnvironmentVariable("CONFORMANCE_BRIDGE_URL")
     ?? throw new InvalidOperationException("CONFORMANCE_BRIDGE_URL is not set"));
 
@@ -23,6 +29,8 @@ IHost host = new HostBuilder()
     {
         webJobs.AddDurableTask(options =>
         {
+            // What production's host.json says (versioning, limits...), then what only the harness decides.
+            JsonConvert.PopulateObject(durableSection.ToString(), options);
             options.HubName = hub;
             // The endpoint a Node app's durable client talks to (what the Functions host turns on for Node apps).
             options.LocalRpcEndpointEnabled = true;
@@ -60,6 +68,10 @@ string storageVersion = typeof(DurableTask.AzureStorage.AzureStorageOrchestratio
 Console.WriteLine($"[harness] Microsoft.Azure.WebJobs.Extensions.DurableTask {version}; DurableTask.Core {coreVersion}; DurableTask.AzureStorage {storageVersion}; hub {hub}");
 
 await host.StartAsync();
+DurableTaskOptions applied = host.Services.GetRequiredService<IOptions<DurableTaskOptions>>().Value;
+Console.WriteLine($"[harness] options defaultVersion={applied.DefaultVersion ?? ""} versionMatchStrategy={applied.VersionMatchStrategy} versionFailureStrategy={applied.VersionFailureStrategy}");
+// The extension tries port 17071 and falls back to a random one: the driver uses the one it really listens on.
+Console.WriteLine($"[harness] rpc {HostJson.LocalRpcUri(host.Services)}");
 Console.WriteLine("[harness] ready");
 var stopped = new TaskCompletionSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stopped.TrySetResult(); };
@@ -72,6 +84,48 @@ Console.WriteLine("[harness] stopped");
 
 namespace Conformance
 {
+    internal static class HostJson
+    {
+        /// <summary>host.json's extensions.durableTask, without what the harness sets itself (task hub, storage).</summary>
+        public static JObject DurableTaskSection(string path)
+        {
+            var root = JObject.Parse(File.ReadAllText(path));
+            var section = root.SelectToken("extensions.durableTask") as JObject
+                ?? throw new InvalidOperationException($"{path} has no extensions.durableTask section");
+            var copy = (JObject)section.DeepClone();
+            copy.Remove("hubName");
+            copy.Remove("storageProvider");
+            return copy;
+        }
+
+        /// <summary>The URI of the extension's local RPC endpoint, read from its listener (internal to the extension, two fields deep at most).</summary>
+        public static Uri LocalRpcUri(IServiceProvider services)
+        {
+            object extension = services.GetServices<IExtensionConfigProvider>().OfType<DurableTaskExtension>().Single();
+            object listener = FindField(extension, "LocalHttpListener", 2)
+                ?? throw new InvalidOperationException("the extension has no local HTTP listener");
+            return listener.GetType().GetProperty("InternalRpcUri")?.GetValue(listener) as Uri
+                ?? throw new InvalidOperationException("the local HTTP listener has no InternalRpcUri");
+        }
+
+        private static object? FindField(object owner, string typeName, int depth)
+        {
+            const BindingFlags Flags = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+            foreach (FieldInfo field in owner.GetType().GetFields(Flags))
+            {
+                object? value = field.GetValue(owner);
+                if (value is null) continue;
+                if (value.GetType().Name == typeName) return value;
+                if (depth > 1 && value.GetType().Namespace == typeof(DurableTaskExtension).Namespace)
+                {
+                    object? inner = FindField(value, typeName, depth - 1);
+                    if (inner is not null) return inner;
+                }
+            }
+            return null;
+        }
+    }
+
     /// <summary>The WebJobs SDK indexes only the functions in these types.</summary>
     internal sealed class FunctionTypes(params Type[] types) : ITypeLocator
     {
