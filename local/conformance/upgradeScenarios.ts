@@ -54,7 +54,7 @@ const upgradeInFlight: Scenario = {
       // A new experiment on 2.0 takes 2.0's steps and planning: the upgrade really runs other code. (This driver
       // plans with this build; without a plan in its input, the 2.0 orchestrator plans it with 2.0's code.)
       const fresh = ctx.experimentInput('conf-upgrade-new', [670]);
-      const unplanned = { ...fresh.input, plan: undefined };
+      const unplanned = { ...fresh.input, fixedPlan: undefined };
       await management.start('runExperiment', 'conf-upgrade-new', unplanned);
       const freshOut = await experimentOutput('conf-upgrade-new', 120_000);
       check(freshOut.status === 'Completed', `the 2.0 experiment: ${JSON.stringify(freshOut)}`);

@@ -6,7 +6,7 @@
 import type { DiagnoseFailureOutput } from './contracts';
 import type { PollingPolicy } from './polling';
 import type { Settings } from './settings';
-import type { ArmBody, ExperimentRequest, Plan } from './types';
+import type { ArmBody, ExperimentRequest } from './types';
 
 export type { ExperimentOptions, ExperimentRequest } from './types';
 
@@ -19,8 +19,17 @@ export interface RunExperimentInput {
   trigger: 'http' | 'schedule';
   /** Hash of the request body, to tell a reused Idempotency-Key with another body. */
   requestHash: string;
-  /** The plan, fixed when the experiment starts (src/core/fixedPlan.ts); absent in instances started before. */
-  plan?: Plan;
+  /**
+   * The plan, fixed when the experiment starts (src/core/fixedPlan.ts), gzipped: a plan is about 7 KB of JSON per
+   * pipeline, and an orchestration's input must stay far below the Durable Task Scheduler's 1 MiB message limit.
+   * Absent in instances started before.
+   */
+  fixedPlan?: FixedPlan;
+}
+
+/** A plan as JSON, gzipped, in base64. */
+export interface FixedPlan {
+  gzipBase64: string;
 }
 
 export type FinalPipelineStatus = 'Completed' | 'Failed' | 'Canceled';

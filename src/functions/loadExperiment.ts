@@ -2,6 +2,7 @@
  * Reads an experiment's state through the durable client and builds its read-only view: the orchestration's
  * status, its plan (recomputed from the orchestration input, pure), and the statuses of its started pipelines.
  */
+import { fixedPlanOf } from '../core/fixedPlan';
 import type * as df from 'durable-functions';
 import {
   decodePipelineStates,
@@ -50,7 +51,8 @@ const snapshot = (s: df.DurableOrchestrationStatus): OrchestrationSnapshot => ({
 /** Each pipeline's names: from the plan fixed at the start (a later version may name them otherwise), else planned. */
 const namesOf = (input: RunExperimentInput | undefined): { indexName: string; jobName: string }[] => {
   if (!input) return [];
-  if (input.plan) return input.plan.pipelines.map((p) => ({ indexName: p.indexName, jobName: p.jobName }));
+  const fixed = fixedPlanOf(input);
+  if (fixed) return fixed.pipelines.map((p) => ({ indexName: p.indexName, jobName: p.jobName }));
   return planNames(input.request.config, input.experimentId);
 };
 

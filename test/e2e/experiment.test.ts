@@ -2,6 +2,8 @@
  * End to end over real HTTP: the app in the local Functions host, Azure played by the emulator.
  * A multi-pipeline experiment, a failing one, idempotency, the plan endpoint, bad inputs and the secret canary.
  */
+import type { RunExperimentInput } from '../../src/core/experiment';
+import { fixedPlanOf } from '../../src/core/fixedPlan';
 import { assertTrafficMatchesSpecs } from '@rag-orchestrator/azure-emulator/src/specCheck';
 import { idempotentExperimentId } from '../../src/functions/experimentIds';
 import { body } from './configs';
@@ -78,7 +80,7 @@ describe('a multi-pipeline experiment', () => {
       'GET',
       `/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}?showInput=true`,
     );
-    const fixed = (instance.body as { input?: { plan?: { pipelines: { jobName: string }[] } } }).input?.plan;
+    const fixed = fixedPlanOf((instance.body as { input: RunExperimentInput }).input);
     expect(fixed?.pipelines.map((p) => p.jobName)).toEqual(jobs.map((j) => j.jobName));
 
     // The same key and body again: the same experiment, not a second one.
