@@ -11,7 +11,7 @@
  */
 import { armError, decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { IDS } from './ids';
-import { ML_API_VERSION } from './armMl';
+import { ML_API_VERSION } from './armMlVersions';
 import type { Capacity } from './contracts';
 
 export const defaultCapacity = (): Capacity => ({
