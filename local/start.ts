@@ -18,9 +18,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startAzureEmulator } from '@rag-orchestrator/azure-emulator';
+import { startAzureEmulator, blobFolderFor, epochResuming, readSavedEmulator } from '@rag-orchestrator/azure-emulator';
 import { createClock } from '@rag-orchestrator/virtual-clock';
-import { blobFolderFor, epochResuming, readSavedEmulator } from '@rag-orchestrator/azure-emulator/src/persist';
 import { hostBodyLimit } from './bodyLimit';
 
 const root = resolve(__dirname, '..');
@@ -160,7 +159,7 @@ async function main(): Promise<void> {
   const hostArgs = [
     '--import',
     'tsx',
-    require.resolve('@rag-orchestrator/functions-local-host/src/cli.ts'),
+    require.resolve('@rag-orchestrator/functions-local-host/cli'),
     '--app',
     root,
     '--port',

@@ -2,7 +2,7 @@
  * End to end over real HTTP: the app in the local Functions host, Azure played by the emulator.
  * A multi-pipeline experiment, a failing one, idempotency, the plan endpoint, bad inputs and the secret canary.
  */
-import { assertTrafficMatchesSpecs } from '@rag-orchestrator/azure-emulator/src/specCheck';
+import { assertTrafficMatchesSpecs } from '@rag-orchestrator/azure-emulator/spec-check';
 import { idempotentExperimentId } from '../../src/functions/experimentIds';
 import { body } from './configs';
 import { api, CANARY, startStack, waitFor, type ApiResponse, type Stack } from './stack';

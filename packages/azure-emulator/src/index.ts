@@ -27,7 +27,10 @@ import { startServer, type Service } from './server';
 import { ensureEmulatorCertificate, repoRoot } from './tls';
 import { createTokenIssuer } from './tokens';
 
-export type { AzureEmulator, AzureEmulatorOptions } from './contracts';
+export type { AzureEmulator, AzureEmulatorOptions, RecordedExchange, ScriptedCause } from './contracts';
+export { DEFAULT_METRICS } from './mlflow';
+export { TABLES } from './events';
+export { blobFolderFor, epochResuming, readSavedEmulator } from './persist';
 
 const ARM_AUDIENCES = ['https://management.azure.com', 'https://management.core.windows.net'];
 
