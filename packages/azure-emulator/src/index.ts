@@ -29,6 +29,7 @@ import { createTokenIssuer } from './tokens';
 
 export type { AzureEmulator, AzureEmulatorOptions, RecordedExchange, ScriptedCause } from './contracts';
 export { DEFAULT_METRICS } from './mlflow';
+export { startDevelopmentStorage, type DevelopmentStorage } from './azurite';
 export { TABLES } from './events';
 export { blobFolderFor, epochResuming, readSavedEmulator } from './persist';
 
