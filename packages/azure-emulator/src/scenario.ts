@@ -40,6 +40,7 @@ export interface ScenarioState extends ScenarioControl {
   keyVaultSecretsDenied(): boolean;
 }
 
+// eslint-disable-next-line max-lines-per-function -- over 80 lines, to split (issue 21)
 export function createScenarioState(): ScenarioState {
   let jobScenarios: { match: string | RegExp; scenario: JobScenario }[] = [];
   let defaultScenario: JobScenario = {};

@@ -61,6 +61,7 @@ const HOME_PAGE =
   '<!DOCTYPE html><html><head><title>Local Functions host</title></head><body>' +
   '<h1>Your Functions 4.0 app is up and running (local host)</h1></body></html>';
 
+// eslint-disable-next-line max-lines-per-function -- over 80 lines, to split (issue 21)
 export function createDispatcher(options: DispatcherOptions) {
   const routes = [...options.routes].sort((a, b) => comparePrecedence(a.route, b.route));
   const prefix = options.routePrefix ? `/${options.routePrefix.toLowerCase()}` : '';

@@ -109,6 +109,7 @@ export class Invoker {
     return model;
   }
 
+  // eslint-disable-next-line max-lines-per-function -- over 80 lines, to split (issue 21)
   async invoke(fn: LoadedFunction, request: InvokeRequest): Promise<InvokeResult> {
     const invocationId = request.invocationId ?? randomUUID();
     const fields = { functionName: fn.name, invocationId };
