@@ -633,7 +633,6 @@ export class DurableEngine {
   }
 
   /** Matches the orchestrator's actions against what it scheduled before and schedules the new ones. */
-  // eslint-disable-next-line max-lines-per-function -- over 80 lines, to split (issue 21)
   private applyActions(
     row: InstanceRow,
     st: ExecutionState,
@@ -655,6 +654,29 @@ export class DurableEngine {
       }
     }
     const flat = flattenActions(state.actions);
+    const replayed = this.replayProblem(row, st, flat, Boolean(state.isDone));
+    if (replayed) return replayed;
+    let continueAs: ActionJson | undefined;
+    for (let i = st.known.length; i < flat.length; i++) {
+      const a = flat[i] as ActionJson;
+      st.known.push(actionSignature(a));
+      const id = consumesSequenceNumber(a) ? st.nextId++ : -1;
+      if (a.actionType === ActionType.ContinueAsNew) continueAs = a;
+      const failed = this.scheduleAction(a, id, { row, st, started, batch, work, past });
+      if (failed) return failed;
+    }
+    if (state.isDone) return { continueAs };
+    this.driveFollowUps(followUps, { row, st, started, work });
+    return { continueAs };
+  }
+
+  /** The nondeterminism failure if the replay's actions differ from those scheduled before. */
+  private replayProblem(
+    row: InstanceRow,
+    st: ExecutionState,
+    flat: ActionJson[],
+    isDone: boolean,
+  ): { failure: { message: string; errorType: string } } | undefined {
     const nondeterminism = (detail: string): { failure: { message: string; errorType: string } } => ({
       failure: {
         message: `Orchestrator function '${row.name}' failed: Non-Deterministic workflow detected: ${detail} Was a change made to the orchestrator code after this instance had already started running?`,
@@ -670,131 +692,166 @@ export class DurableEngine {
         );
       }
     }
-    if (flat.length < st.known.length && !state.isDone) {
+    if (flat.length < st.known.length && !isDone) {
       const known = st.known[flat.length] as string;
       return nondeterminism(
         `A previous execution of this orchestration scheduled ${describeSignature(known)} as its action #${flat.length + 1}, but the current replay hasn't scheduled it.`,
       );
     }
-    let continueAs: ActionJson | undefined;
-    for (let i = st.known.length; i < flat.length; i++) {
-      const a = flat[i] as ActionJson;
-      st.known.push(actionSignature(a));
-      const id = consumesSequenceNumber(a) ? st.nextId++ : -1;
-      switch (a.actionType) {
-        case ActionType.CallActivity:
-        case ActionType.CallActivityWithRetry: {
-          const name = a.functionName ?? '';
-          const input = toJsonText(unwrapProcessedInput(a.input));
-          this.scheduleActivity(work, id, name, input, started.Timestamp);
-          if (a.actionType === ActionType.CallActivityWithRetry && a.retryOptions) {
-            (st.retried ??= []).push(id);
-            st.slots[String(id)] = {
-              kind: 'retry',
-              sub: false,
-              name,
-              input,
-              options: a.retryOptions,
-              attempt: 1,
-              phase: 'task',
-            };
-          }
-          break;
-        }
-        case ActionType.CallSubOrchestrator:
-        case ActionType.CallSubOrchestratorWithRetry: {
-          const name = a.functionName ?? '';
-          const input = toJsonText(a.input);
-          if (a.instanceId && this.runningChildren(past, batch, work).has(a.instanceId)) {
-            return {
-              failure: {
-                message:
-                  `Orchestrator function '${row.name}' failed: it scheduled sub-orchestration '${name}' with instance ID ` +
-                  `'${a.instanceId}' again while the earlier call with that ID is still running. A task that was already ` +
-                  'yielded was probably passed again to Task.any/Task.all: durable-functions sends such tasks to the ' +
-                  'extension again, which schedules them again (https://github.com/Azure/azure-functions-durable-js/issues/574). ' +
-                  'Pass only tasks that were never yielded to a new Task.any/Task.all.',
-                errorType: 'InvalidOperationException',
-              },
-            };
-          }
-          this.scheduleChild(work, row, id, name, a.instanceId || undefined, input, started.Timestamp);
-          if (a.actionType === ActionType.CallSubOrchestratorWithRetry && a.retryOptions) {
-            (st.retried ??= []).push(id);
-            st.slots[String(id)] = {
-              kind: 'retry',
-              sub: true,
-              name,
-              input,
-              ...(a.instanceId ? { instanceId: a.instanceId } : {}),
-              options: a.retryOptions,
-              attempt: 1,
-              phase: 'task',
-            };
-          }
-          break;
-        }
-        case ActionType.CreateTimer: {
-          const finalFireAt = Date.parse(String(a.fireAt));
-          let fireAt = finalFireAt;
-          if (finalFireAt - T > this.maximumShortTimerMs) {
-            fireAt = T + this.longRunningTimerIntervalMs;
-            st.slots[String(id)] = { kind: 'longtimer', finalFireAt };
-          }
-          this.scheduleTimer(work, id, fireAt, started.Timestamp);
-          break;
-        }
-        case ActionType.WaitForExternalEvent:
-          break;
-        case ActionType.ContinueAsNew:
-          continueAs = a;
-          break;
-        case ActionType.CallHttp:
-          return {
-            failure: {
-              message: `Orchestrator function '${row.name}' failed: callHttp is not supported by the local Durable Functions host; call HTTP endpoints from an activity instead.`,
-              errorType: 'NotSupportedException',
-            },
-          };
-        case ActionType.CallEntity:
-        case ActionType.SignalEntity: {
-          const target = String(a.instanceId ?? '');
-          const operation = String(a.operation ?? '');
-          const requestId = randomUUID();
-          const input = toJsonText(a.input);
-          const signal = a.actionType === ActionType.SignalEntity;
-          work.events.push({
-            EventType: EventType.EventSent,
-            EventId: id,
-            Timestamp: started.Timestamp,
-            Name: 'op',
-            InstanceId: target,
-            Input: requestMessage(requestId, operation, input, signal, row.instance_id),
-          });
-          work.entityOps.push({
-            target,
-            event: operationEvent(T, {
-              name: operation,
-              input,
-              requestId,
-              signal,
-              ...(signal ? {} : { parent: { instanceId: row.instance_id, executionId: row.execution_id } }),
-            }),
-          });
-          break;
-        }
-        default:
-          return {
-            failure: {
-              message: `Orchestrator function '${row.name}' failed: ${ActionType[a.actionType] ?? a.actionType} (entity locks, replay schema V4) is not supported by the local Durable Functions host.`,
-              errorType: 'NotSupportedException',
-            },
-          };
-      }
-    }
-    if (state.isDone) return { continueAs };
+    return undefined;
+  }
 
-    // The steps the extension drives, numbered after the new actions, in event order (see `continues`).
+  /** Schedules one new action; the failure if the local host cannot run it. */
+  private scheduleAction(
+    a: ActionJson,
+    id: number,
+    ctx: {
+      row: InstanceRow;
+      st: ExecutionState;
+      started: HistoryEvent;
+      batch: HistoryEvent[];
+      work: NewWork;
+      past: HistoryEvent[];
+    },
+  ): { failure: { message: string; errorType: string } } | undefined {
+    const { row, st, started, work } = ctx;
+    const T = Date.parse(started.Timestamp);
+    switch (a.actionType) {
+      case ActionType.CallActivity:
+      case ActionType.CallActivityWithRetry: {
+        const name = a.functionName ?? '';
+        const input = toJsonText(unwrapProcessedInput(a.input));
+        this.scheduleActivity(work, id, name, input, started.Timestamp);
+        if (a.actionType === ActionType.CallActivityWithRetry && a.retryOptions) {
+          (st.retried ??= []).push(id);
+          st.slots[String(id)] = {
+            kind: 'retry',
+            sub: false,
+            name,
+            input,
+            options: a.retryOptions,
+            attempt: 1,
+            phase: 'task',
+          };
+        }
+        return undefined;
+      }
+      case ActionType.CallSubOrchestrator:
+      case ActionType.CallSubOrchestratorWithRetry:
+        return this.scheduleSubOrchestration(a, id, ctx);
+      case ActionType.CreateTimer: {
+        const finalFireAt = Date.parse(String(a.fireAt));
+        let fireAt = finalFireAt;
+        if (finalFireAt - T > this.maximumShortTimerMs) {
+          fireAt = T + this.longRunningTimerIntervalMs;
+          st.slots[String(id)] = { kind: 'longtimer', finalFireAt };
+        }
+        this.scheduleTimer(work, id, fireAt, started.Timestamp);
+        return undefined;
+      }
+      case ActionType.WaitForExternalEvent:
+      case ActionType.ContinueAsNew:
+        return undefined;
+      case ActionType.CallHttp:
+        return {
+          failure: {
+            message: `Orchestrator function '${row.name}' failed: callHttp is not supported by the local Durable Functions host; call HTTP endpoints from an activity instead.`,
+            errorType: 'NotSupportedException',
+          },
+        };
+      case ActionType.CallEntity:
+      case ActionType.SignalEntity:
+        this.sendEntityOperation(a, id, row, started, work);
+        return undefined;
+      default:
+        return {
+          failure: {
+            message: `Orchestrator function '${row.name}' failed: ${ActionType[a.actionType] ?? a.actionType} (entity locks, replay schema V4) is not supported by the local Durable Functions host.`,
+            errorType: 'NotSupportedException',
+          },
+        };
+    }
+  }
+
+  private scheduleSubOrchestration(
+    a: ActionJson,
+    id: number,
+    ctx: {
+      row: InstanceRow;
+      st: ExecutionState;
+      started: HistoryEvent;
+      batch: HistoryEvent[];
+      work: NewWork;
+      past: HistoryEvent[];
+    },
+  ): { failure: { message: string; errorType: string } } | undefined {
+    const { row, st, started, batch, work, past } = ctx;
+    const name = a.functionName ?? '';
+    const input = toJsonText(a.input);
+    if (a.instanceId && this.runningChildren(past, batch, work).has(a.instanceId)) {
+      return {
+        failure: {
+          message:
+            `Orchestrator function '${row.name}' failed: it scheduled sub-orchestration '${name}' with instance ID ` +
+            `'${a.instanceId}' again while the earlier call with that ID is still running. A task that was already ` +
+            'yielded was probably passed again to Task.any/Task.all: durable-functions sends such tasks to the ' +
+            'extension again, which schedules them again (https://github.com/Azure/azure-functions-durable-js/issues/574). ' +
+            'Pass only tasks that were never yielded to a new Task.any/Task.all.',
+          errorType: 'InvalidOperationException',
+        },
+      };
+    }
+    this.scheduleChild(work, row, id, name, a.instanceId || undefined, input, started.Timestamp);
+    if (a.actionType === ActionType.CallSubOrchestratorWithRetry && a.retryOptions) {
+      (st.retried ??= []).push(id);
+      st.slots[String(id)] = {
+        kind: 'retry',
+        sub: true,
+        name,
+        input,
+        ...(a.instanceId ? { instanceId: a.instanceId } : {}),
+        options: a.retryOptions,
+        attempt: 1,
+        phase: 'task',
+      };
+    }
+    return undefined;
+  }
+
+  private sendEntityOperation(a: ActionJson, id: number, row: InstanceRow, started: HistoryEvent, work: NewWork): void {
+    const T = Date.parse(started.Timestamp);
+    const target = String(a.instanceId ?? '');
+    const operation = String(a.operation ?? '');
+    const requestId = randomUUID();
+    const input = toJsonText(a.input);
+    const signal = a.actionType === ActionType.SignalEntity;
+    work.events.push({
+      EventType: EventType.EventSent,
+      EventId: id,
+      Timestamp: started.Timestamp,
+      Name: 'op',
+      InstanceId: target,
+      Input: requestMessage(requestId, operation, input, signal, row.instance_id),
+    });
+    work.entityOps.push({
+      target,
+      event: operationEvent(T, {
+        name: operation,
+        input,
+        requestId,
+        signal,
+        ...(signal ? {} : { parent: { instanceId: row.instance_id, executionId: row.execution_id } }),
+      }),
+    });
+  }
+
+  /** The steps the extension drives, numbered after the new actions, in event order (see `continues`). */
+  private driveFollowUps(
+    followUps: HistoryEvent[],
+    ctx: { row: InstanceRow; st: ExecutionState; started: HistoryEvent; work: NewWork },
+  ): void {
+    const { row, st, started, work } = ctx;
+    const T = Date.parse(started.Timestamp);
     for (const e of followUps) {
       const key = this.slotKey(e) as string;
       const slot = st.slots[key] as Slot;
@@ -819,7 +876,6 @@ export class DurableEngine {
         st.slots[String(nid)] = { ...slot, phase: 'task' };
       }
     }
-    return { continueAs };
   }
 
   /** Explicit ids of sub-orchestrations this execution started and that have not reported back yet. */
