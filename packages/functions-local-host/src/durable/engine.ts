@@ -475,30 +475,31 @@ export class DurableEngine {
     return e.EventType === EventType.TimerFired && slot.attempt <= slot.options.maxNumberOfAttempts;
   }
 
-  // eslint-disable-next-line max-lines-per-function -- over 80 lines, to split (issue 21)
-  private async runEpisode(id: string): Promise<void> {
-    if (isEntityId(id)) return this.runEntity(id);
-    const now = this.clock.now();
-    const row = this.store.getInstance(id);
-    const messages = this.store.readyMessages(id, now);
-    if (messages.length === 0) return;
-    if (!row) {
-      this.store.transaction(() => messages.forEach((m) => this.store.deleteMessage(m.id)));
-      return;
-    }
-    if (isTerminal(row.status)) {
-      this.store.transaction(() => messages.forEach((m) => this.store.deleteMessage(m.id)));
-      return;
-    }
-    const cached = this.loadCachedHistory(row);
-    const st = parseExecutionState(row.state);
-
-    // Select this episode's batch: control messages first (one at a time), then every ready event, cut after an
-    // event that makes the extension schedule a follow-up step (so sequence numbers match the library's).
+  /**
+   * This episode's batch: control messages first (one at a time), then every ready event, cut after an event that
+   * makes the extension schedule a follow-up step (so sequence numbers match the library's). Undefined once a
+   * termination was committed.
+   */
+  private selectBatch(
+    row: InstanceRow,
+    messages: ReturnType<DurableStore['readyMessages']>,
+    cached: CachedHistory,
+    st: ExecutionState,
+    now: number,
+  ):
+    | {
+        consumed: number[];
+        batch: HistoryEvent[];
+        status: RuntimeStatus;
+        startEvent?: HistoryEvent;
+        hasStarted: boolean;
+      }
+    | undefined {
+    const id = row.instance_id;
+    const hasStarted = cached.events.length > 0;
     const consumed: number[] = [];
     const batch: HistoryEvent[] = [];
     let status: RuntimeStatus = row.status;
-    const hasStarted = cached.events.length > 0;
     let startEvent: HistoryEvent | undefined;
     let inSlotRun = false;
     for (const m of messages) {
@@ -516,7 +517,7 @@ export class DurableEngine {
       if (e.EventType === EventType.ExecutionTerminated) {
         if (batch.length > 0) break;
         this.commitTerminated(row, cached, consumed.concat(m.id), startEvent, e, now);
-        return;
+        return undefined;
       }
       if (e.EventType === EventType.ExecutionSuspended || e.EventType === EventType.ExecutionResumed) {
         if (batch.length > 0) break;
@@ -541,6 +542,69 @@ export class DurableEngine {
       batch.push(e);
       if (continues) inSlotRun = true;
     }
+    return { consumed, batch, status, ...(startEvent ? { startEvent } : {}), hasStarted };
+  }
+
+  /** Runs the orchestrator function over the history: its state (actions, output), or its failure. */
+  private async invokeOrchestrator(
+    row: InstanceRow,
+    history: HistoryEvent[],
+    isReplaying: boolean,
+  ): Promise<{ state?: OrchestratorStateJson; failure?: { message: string; errorType: string } }> {
+    const id = row.instance_id;
+    const payload = {
+      history,
+      input: fromJsonText(row.input),
+      instanceId: id,
+      isReplaying,
+      parentInstanceId: row.parent_instance_id ?? undefined,
+      upperSchemaVersion: 2,
+      upperSchemaVersionNew: 2,
+      longRunningTimerIntervalDuration: timeSpan(this.longRunningTimerIntervalMs),
+      maximumShortTimerDuration: timeSpan(this.maximumShortTimerMs),
+      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+    };
+
+    let state: OrchestratorStateJson | undefined;
+    let failure: { message: string; errorType: string } | undefined;
+    try {
+      if (!this.isFunction(row.name, 'orchestrationTrigger')) {
+        throw new Error(`The function '${row.name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+      }
+      state = normalizeResult(await this.invoker.invokeTrigger(row.name, payload)) as OrchestratorStateJson;
+      if (!state || typeof state !== 'object' || !Array.isArray(state.actions)) {
+        throw new Error(
+          `Orchestrator function '${row.name}' returned an unexpected result (is it registered with df.app.orchestration?).`,
+        );
+      }
+    } catch (err) {
+      const parsed = parseOrchestrationFailure(err);
+      state = parsed.state;
+      failure = { message: `Orchestrator function '${row.name}' failed: ${parsed.message}`, errorType: errorName(err) };
+    }
+    return { ...(state ? { state } : {}), ...(failure ? { failure } : {}) };
+  }
+
+  private async runEpisode(id: string): Promise<void> {
+    if (isEntityId(id)) return this.runEntity(id);
+    const now = this.clock.now();
+    const row = this.store.getInstance(id);
+    const messages = this.store.readyMessages(id, now);
+    if (messages.length === 0) return;
+    if (!row) {
+      this.store.transaction(() => messages.forEach((m) => this.store.deleteMessage(m.id)));
+      return;
+    }
+    if (isTerminal(row.status)) {
+      this.store.transaction(() => messages.forEach((m) => this.store.deleteMessage(m.id)));
+      return;
+    }
+    const cached = this.loadCachedHistory(row);
+    const st = parseExecutionState(row.state);
+
+    const selected = this.selectBatch(row, messages, cached, st, now);
+    if (!selected) return;
+    const { consumed, batch, startEvent, hasStarted, status } = selected;
     const eventsToRun = startEvent ? [startEvent, ...batch] : batch;
     const runnable = eventsToRun.some(
       (e) => e.EventType !== EventType.ExecutionSuspended && e.EventType !== EventType.ExecutionResumed,
@@ -573,36 +637,9 @@ export class DurableEngine {
         functionName: row.name,
       });
     }
-    const payload = {
-      history,
-      input: fromJsonText(row.input),
-      instanceId: id,
-      isReplaying: cached.events.length > 0,
-      parentInstanceId: row.parent_instance_id ?? undefined,
-      upperSchemaVersion: 2,
-      upperSchemaVersionNew: 2,
-      longRunningTimerIntervalDuration: timeSpan(this.longRunningTimerIntervalMs),
-      maximumShortTimerDuration: timeSpan(this.maximumShortTimerMs),
-      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
-    };
-
-    let state: OrchestratorStateJson | undefined;
-    let failure: { message: string; errorType: string } | undefined;
-    try {
-      if (!this.isFunction(row.name, 'orchestrationTrigger')) {
-        throw new Error(`The function '${row.name}' doesn't exist, is disabled, or is not an orchestrator function.`);
-      }
-      state = normalizeResult(await this.invoker.invokeTrigger(row.name, payload)) as OrchestratorStateJson;
-      if (!state || typeof state !== 'object' || !Array.isArray(state.actions)) {
-        throw new Error(
-          `Orchestrator function '${row.name}' returned an unexpected result (is it registered with df.app.orchestration?).`,
-        );
-      }
-    } catch (err) {
-      const parsed = parseOrchestrationFailure(err);
-      state = parsed.state;
-      failure = { message: `Orchestrator function '${row.name}' failed: ${parsed.message}`, errorType: errorName(err) };
-    }
+    const invoked = await this.invokeOrchestrator(row, history, cached.events.length > 0);
+    const { state } = invoked;
+    let { failure } = invoked;
     if (this.stopped || !this.running) return;
 
     const work: NewWork = { events: [], activities: [], timers: [], children: [], entityOps: [] };
