@@ -59,6 +59,25 @@ interface NewWork {
   entityOps: { target: string; event: HistoryEvent }[];
 }
 
+/** The episode's new history: its events, the work it scheduled (if still running), and how it ended. */
+function episodeEvents(newEvents: HistoryEvent[], work: NewWork, outcome: Outcome, now: number): HistoryEvent[] {
+  const all: HistoryEvent[] = [...newEvents];
+  if (outcome.kind === 'running') all.push(...work.events);
+  all.push(ev(EventType.OrchestratorCompleted, now));
+  if (outcome.kind === 'completed' || outcome.kind === 'failed') {
+    all.push(
+      ev(EventType.ExecutionCompleted, now, {
+        OrchestrationStatus: outcome.kind === 'completed' ? 'Completed' : 'Failed',
+        Result: outcome.output ?? null,
+        ...(outcome.failure
+          ? { FailureDetails: { ErrorType: outcome.failure.errorType, ErrorMessage: outcome.failure.message } }
+          : {}),
+      }),
+    );
+  }
+  return all;
+}
+
 export class DurableEngine {
   readonly store: DurableStore;
   private readonly maxActivities: number;
@@ -974,7 +993,63 @@ export class DurableEngine {
     this.store.updateInstance(next);
   }
 
-  // eslint-disable-next-line max-lines-per-function -- over 80 lines, to split (issue 21)
+  /** Inside the episode's transaction: the next execution starts with the new input (and any carried events). */
+  private continueAsNew(
+    row: InstanceRow,
+    cached: CachedHistory,
+    st: ExecutionState,
+    newEvents: HistoryEvent[],
+    continueAs: ActionJson | undefined,
+    customStatus: string | null,
+    now: number,
+  ): void {
+    const id = row.instance_id;
+    const newExecution = randomUUID().replace(/-/g, '');
+    const inputText = toJsonText(unwrapProcessedInput(continueAs?.input));
+    const carried = continueAs?.preserveUnprocessedEvents
+      ? this.unprocessedEvents(cached.events.concat(newEvents), st)
+      : [];
+    this.store.clearHistory(id);
+    this.store.dropPendingWorkOfExecution(id, row.execution_id);
+    for (const e of carried) this.store.addMessage(id, null, e, now);
+    this.store.addMessage(
+      id,
+      newExecution,
+      this.executionStarted(id, newExecution, row.name, inputText, this.parentOf(row), now),
+      now,
+    );
+    this.updateRow(row, {
+      execution_id: newExecution,
+      status: 'ContinuedAsNew',
+      input: inputText,
+      custom_status: customStatus,
+      state: newExecutionState(),
+    });
+  }
+
+  private logOutcome(row: InstanceRow, outcome: Outcome): void {
+    const id = row.instance_id;
+    if (outcome.kind === 'continued') {
+      this.logger.log('information', `Orchestration '${row.name}' (instance ${id}) continued as new.`, {
+        instanceId: id,
+      });
+    } else if (outcome.kind === 'completed') {
+      this.logger.log('information', `Orchestration '${row.name}' (instance ${id}) completed.`, {
+        instanceId: id,
+        functionName: row.name,
+      });
+    } else {
+      this.logger.log(
+        'error',
+        `Orchestration '${row.name}' (instance ${id}) failed: ${outcome.failure?.message ?? ''}`,
+        {
+          instanceId: id,
+          functionName: row.name,
+        },
+      );
+    }
+  }
+
   private commitEpisode(
     row: InstanceRow,
     cached: CachedHistory,
@@ -988,50 +1063,15 @@ export class DurableEngine {
     now: number,
   ): void {
     const id = row.instance_id;
-    const all: HistoryEvent[] = [...newEvents];
     const done = outcome.kind === 'completed' || outcome.kind === 'failed';
-    if (outcome.kind === 'running') all.push(...work.events);
-    all.push(ev(EventType.OrchestratorCompleted, now));
-    if (done) {
-      all.push(
-        ev(EventType.ExecutionCompleted, now, {
-          OrchestrationStatus: outcome.kind === 'completed' ? 'Completed' : 'Failed',
-          Result: outcome.output ?? null,
-          ...(outcome.failure
-            ? { FailureDetails: { ErrorType: outcome.failure.errorType, ErrorMessage: outcome.failure.message } }
-            : {}),
-        }),
-      );
-    }
+    const all = episodeEvents(newEvents, work, outcome, now);
     this.store.transaction(() => {
       consumed.forEach((mid) => this.store.deleteMessage(mid));
       if (outcome.kind !== 'failed') {
         for (const op of work.entityOps) this.store.addMessage(op.target, null, op.event, now);
       }
-      if (outcome.kind === 'continued') {
-        const newExecution = randomUUID().replace(/-/g, '');
-        const inputText = toJsonText(unwrapProcessedInput(continueAs?.input));
-        const carried = continueAs?.preserveUnprocessedEvents
-          ? this.unprocessedEvents(cached.events.concat(newEvents), st)
-          : [];
-        this.store.clearHistory(id);
-        this.store.dropPendingWorkOfExecution(id, row.execution_id);
-        for (const e of carried) this.store.addMessage(id, null, e, now);
-        this.store.addMessage(
-          id,
-          newExecution,
-          this.executionStarted(id, newExecution, row.name, inputText, this.parentOf(row), now),
-          now,
-        );
-        this.updateRow(row, {
-          execution_id: newExecution,
-          status: 'ContinuedAsNew',
-          input: inputText,
-          custom_status: customStatus,
-          state: newExecutionState(),
-        });
-        return;
-      }
+      if (outcome.kind === 'continued')
+        return this.continueAsNew(row, cached, st, newEvents, continueAs, customStatus, now);
       this.store.appendHistory(id, cached.events.length, all);
       if (done) {
         this.store.dropPendingWork(id);
@@ -1057,28 +1097,9 @@ export class DurableEngine {
       for (const c of work.children) this.startChild(row, c, now);
       this.updateRow(row, { status: 'Running', custom_status: customStatus, state: st });
     });
-    if (outcome.kind === 'continued') {
+    if (outcome.kind === 'continued' || done) {
       this.cache.delete(id);
-      this.logger.log('information', `Orchestration '${row.name}' (instance ${id}) continued as new.`, {
-        instanceId: id,
-      });
-    } else if (done) {
-      this.cache.delete(id);
-      if (outcome.kind === 'completed') {
-        this.logger.log('information', `Orchestration '${row.name}' (instance ${id}) completed.`, {
-          instanceId: id,
-          functionName: row.name,
-        });
-      } else {
-        this.logger.log(
-          'error',
-          `Orchestration '${row.name}' (instance ${id}) failed: ${outcome.failure?.message ?? ''}`,
-          {
-            instanceId: id,
-            functionName: row.name,
-          },
-        );
-      }
+      this.logOutcome(row, outcome);
     } else {
       for (const e of all) cached.events.push({ ...e, IsPlayed: true });
     }
