@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnLocalHost } from '@rag-orchestrator/functions-local-host/src/spawn';
+import { spawnLocalHost } from '@rag-orchestrator/functions-local-host';
 import { hostBodyLimit } from '../local/bodyLimit';
 
 const ROOT = join(__dirname, '..');

@@ -3,52 +3,23 @@
  * for a trivial function (the fixture app's `hello`), with invocation logging on (default level) and off (warning).
  * Each host runs in its own process, as in use.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { spawnLocalHost } from '@rag-orchestrator/functions-local-host';
 
 const ROOT = path.resolve(__dirname, '..');
 const REQUESTS = Number(process.argv[2] ?? 5000);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
 
 async function startHost(logLevel: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [
-      require.resolve('tsx/cli'),
-      require.resolve('@rag-orchestrator/functions-local-host/src/cli.ts'),
-      '--app',
-      path.join(ROOT, 'packages/functions-local-host/test/fixtures/host-app'),
-      '--port',
-      '0',
-      '--data-dir',
-      mkdtempSync(path.join(tmpdir(), 'bench-host-')),
-    ],
-    {
-      env: { ...process.env, TICK_SCHEDULE: '0 0 0 1 1 *', EMPTY_SCHEDULE: '', LOCAL_HOST_LOG_LEVEL: logLevel },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stderr?.resume();
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (out.length < 100_000) out += chunk.toString();
-      const m = /Host started: (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`host exited with ${code}: ${out}`)));
+  const host = await spawnLocalHost({
+    appDir: path.join(ROOT, 'packages/functions-local-host/test/fixtures/host-app'),
+    dataDir: mkdtempSync(path.join(tmpdir(), 'bench-host-')),
+    env: { ...process.env, TICK_SCHEDULE: '0 0 0 1 1 *', EMPTY_SCHEDULE: '', LOCAL_HOST_LOG_LEVEL: logLevel },
   });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { url: host.url, stop: () => host.stop() };
 }
 
 function get(agent: http.Agent, url: string): Promise<number> {

@@ -6,9 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startHost } from '@rag-orchestrator/functions-local-host/src/host';
-import { DurableStore } from '@rag-orchestrator/functions-local-host/src/durable/store';
-import { EventType, ev } from '@rag-orchestrator/functions-local-host/src/durable/history';
+import { startHost } from '@rag-orchestrator/functions-local-host';
+import { DurableStore, EventType, ev } from '@rag-orchestrator/functions-local-host/durable';
 
 const APP = path.resolve(__dirname, '../packages/functions-local-host/test/fixtures/durable-app');
 const DURABLE = '/runtime/webhooks/durabletask';

@@ -7,9 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { AzureEmulator } from '@rag-orchestrator/azure-emulator/src/contracts';
-import { startAzureEmulator } from '@rag-orchestrator/azure-emulator';
-import { spawnLocalHost, type SpawnedHost } from '@rag-orchestrator/functions-local-host/src/spawn';
+import { type AzureEmulator, startAzureEmulator } from '@rag-orchestrator/azure-emulator';
+import { spawnLocalHost, type SpawnedHost } from '@rag-orchestrator/functions-local-host';
 import { createClock, type Clock } from '@rag-orchestrator/virtual-clock';
 import { hostBodyLimit } from './bodyLimit';
 

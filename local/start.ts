@@ -15,12 +15,11 @@
  * function keys), --emulator (force the emulator even when Azure settings are present), --fresh (forget every
  * experiment and emulated resource), --state-dir DIR (where that state is kept; default .local).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startAzureEmulator } from '@rag-orchestrator/azure-emulator';
+import { startAzureEmulator, blobFolderFor, epochResuming, readSavedEmulator } from '@rag-orchestrator/azure-emulator';
+import { spawnHostProcess } from '@rag-orchestrator/functions-local-host';
 import { createClock } from '@rag-orchestrator/virtual-clock';
-import { blobFolderFor, epochResuming, readSavedEmulator } from '@rag-orchestrator/azure-emulator/src/persist';
 import { hostBodyLimit } from './bodyLimit';
 
 const root = resolve(__dirname, '..');
@@ -156,28 +155,24 @@ async function main(): Promise<void> {
   }
 
   env.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT = hostBodyLimit(env);
-  // `node --import tsx`, not the tsx CLI: one process, so the IPC channel below reaches the host itself.
-  const hostArgs = [
-    '--import',
-    'tsx',
-    require.resolve('@rag-orchestrator/functions-local-host/src/cli.ts'),
-    '--app',
-    root,
-    '--port',
-    String(args.port),
-    '--data-dir',
-    dataDir,
-  ];
+  await runHost({ args, env, dataDir, useEmulator, ...(stopEmulator ? { stopEmulator } : {}) });
+}
+
+/** Runs the host in the foreground until it exits, forwarding this process's stop signals once; then exits. */
+async function runHost(run: {
+  args: Args;
+  env: Record<string, string | undefined>;
+  dataDir: string;
+  useEmulator: boolean;
+  stopEmulator?: () => Promise<void>;
+}): Promise<void> {
+  const { args, env, dataDir, useEmulator, stopEmulator } = run;
+  const hostArgs = ['--app', root, '--port', String(args.port), '--data-dir', dataDir];
   if (args.keys) hostArgs.push('--keys');
-  // An IPC channel besides the terminal: if this process is killed (SIGKILL), the host sees it close and stops.
-  // Its own process group: Ctrl-C or a closed terminal signals this process only, which forwards the signal once
-  // (the host takes a second signal as "exit now", without its clean stop).
-  const child = spawn(process.execPath, hostArgs, {
-    detached: true,
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: env as NodeJS.ProcessEnv,
-    cwd: root,
-  });
+  // In the foreground: an IPC channel besides the terminal, so if this process is killed (SIGKILL), the host sees it
+  // close and stops. Its own process group: Ctrl-C or a closed terminal signals this process only, which forwards
+  // the signal once (the host takes a second signal as "exit now", without its clean stop).
+  const { child } = await spawnHostProcess({ args: hostArgs, env, cwd: root, foreground: true });
   let stopping = false;
   const forward = (signal: NodeJS.Signals): void => {
     stopping = true;

@@ -12,16 +12,16 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HostLogger, LogLevel } from '@rag-orchestrator/functions-local-host/src/contracts';
-import { installCoreApi } from '@rag-orchestrator/functions-local-host/src/core-api';
-import { indexFunctions } from '@rag-orchestrator/functions-local-host/src/functions';
+import type { HostLogger, LogLevel } from '@rag-orchestrator/functions-local-host';
 import {
+  installCoreApi,
+  indexFunctions,
   fromTypedData,
   Invoker,
   toTypedData,
   type LoadedFunction,
-} from '@rag-orchestrator/functions-local-host/src/invoke';
-import { resolveEntryFiles } from '@rag-orchestrator/functions-local-host/src/app-files';
+  resolveEntryFiles,
+} from '@rag-orchestrator/functions-local-host/embed';
 import { durableFunctionNames, type DurableFunctionNames } from './appFunctions';
 
 export interface Bridge {

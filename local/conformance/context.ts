@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AzureEmulator } from '@rag-orchestrator/azure-emulator/src/contracts';
+import type { AzureEmulator } from '@rag-orchestrator/azure-emulator';
 import type { RunExperimentInput } from '../../src/core/experiment';
 import { withFixedPlan } from '../../src/core/fixedPlan';
 import { planExperimentRequest } from '../../src/core/request';

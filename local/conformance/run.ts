@@ -9,10 +9,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startAzureEmulator } from '@rag-orchestrator/azure-emulator';
+import { startAzureEmulator, startDevelopmentStorage } from '@rag-orchestrator/azure-emulator';
 import { createClock } from '@rag-orchestrator/virtual-clock';
 import { ACCELERATOR_SETTINGS } from '../stack';
-import { startAzurite } from './azurite';
 import { startBridge } from './bridge';
 import { experimentInputFor, type Scenario, type ScenarioContext } from './context';
 import { buildHarness, startHarness, type HarnessProcess } from './harness';
@@ -37,7 +36,7 @@ async function main(): Promise<number> {
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
   const started = Date.now();
 
-  const azurite = await startAzurite(ROOT);
+  const azurite = await startDevelopmentStorage();
   // Real time: the real engine's timers run on the wall clock, so the emulated jobs do too (scripted short).
   const emulator = await startAzureEmulator({
     clock: createClock({ speed: 1 }),

@@ -3,7 +3,7 @@
  * Analytics and the steps' own logs in the workspace storage; partial sources are reported as partial.
  */
 import { createClock } from '@rag-orchestrator/virtual-clock';
-import type { ScriptedCause } from '@rag-orchestrator/azure-emulator/src/contracts';
+import type { ScriptedCause } from '@rag-orchestrator/azure-emulator';
 import { diagnoseFailure, ensureCompute, getPipelineStatus, submitPipeline } from '../../src/activities/handlers';
 import type { DiagnoseFailureOutput } from '../../src/core/contracts';
 import type { PipelinePlan } from '../../src/core/types';

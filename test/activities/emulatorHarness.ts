@@ -3,7 +3,7 @@
  * activities' deps from the real client factory. Logs are recorded (a fake logger is not an SDK mock).
  */
 import { startAzureEmulator, type AzureEmulator, type AzureEmulatorOptions } from '@rag-orchestrator/azure-emulator';
-import { assertTrafficMatchesSpecs } from '@rag-orchestrator/azure-emulator/src/specCheck';
+import { assertTrafficMatchesSpecs } from '@rag-orchestrator/azure-emulator/spec-check';
 import { ACCELERATOR_FIELDS, envNameOf } from '../../src/core/settings';
 import type { ActivityDeps } from '../../src/activities/deps';
 import { getClients, resetClientsForTests } from '../../src/azure/clients';

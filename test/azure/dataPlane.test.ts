@@ -5,7 +5,7 @@
  */
 import type { AzureBlobDatastore } from '@azure/arm-machinelearning';
 import { createClock } from '@rag-orchestrator/virtual-clock';
-import type { ScriptedCause } from '@rag-orchestrator/azure-emulator/src/contracts';
+import type { ScriptedCause } from '@rag-orchestrator/azure-emulator';
 import {
   diagnoseFailure,
   ensureCompute,

@@ -4,7 +4,7 @@
  */
 import type { RunExperimentInput } from '../../src/core/experiment';
 import { fixedPlanOf } from '../../src/core/fixedPlan';
-import { assertTrafficMatchesSpecs } from '@rag-orchestrator/azure-emulator/src/specCheck';
+import { assertTrafficMatchesSpecs } from '@rag-orchestrator/azure-emulator/spec-check';
 import { idempotentExperimentId } from '../../src/functions/experimentIds';
 import { body } from './configs';
 import { api, CANARY, startStack, waitFor, type ApiResponse, type Stack } from './stack';

@@ -5,11 +5,14 @@
  * groups, continue-as-new) nor the custom status and outputs. Each story's transcript (`transcript.ts`: one line per
  * action) is inline below: a change there is a change of behaviour for running instances, to be made on purpose only.
  */
-import { ActionType, type OrchestratorStateJson } from '@rag-orchestrator/functions-local-host/src/durable/actions';
+import {
+  ActionType,
+  type OrchestratorStateJson,
+  type HistoryEvent,
+} from '@rag-orchestrator/functions-local-host/durable';
 import type { MonitorPipelineInput, PipelineResult, RunExperimentInput } from '../../src/core/experiment';
 import { monitorPipeline } from '../../src/orchestrators/monitorPipeline';
 import { runExperiment } from '../../src/orchestrators/runExperiment';
-import type { HistoryEvent } from '@rag-orchestrator/functions-local-host/src/durable/history';
 import { experimentInput, monitorInput, SETUP } from './inputs';
 import { Replay, type Scheduled } from './replay';
 import { transcript, type Step } from './transcript';

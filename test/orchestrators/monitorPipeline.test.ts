@@ -2,7 +2,7 @@
  * monitorPipeline's decisions, replayed through durable-functions' own Orchestrator: how it watches a job and what
  * it tells its experiment, failures included.
  */
-import { ActionType } from '@rag-orchestrator/functions-local-host/src/durable/actions';
+import { ActionType } from '@rag-orchestrator/functions-local-host/durable';
 import type { MonitorPipelineInput } from '../../src/core/experiment';
 import { monitorPipeline } from '../../src/orchestrators/monitorPipeline';
 import { monitorInput } from './inputs';

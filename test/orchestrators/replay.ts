@@ -13,8 +13,9 @@ import {
   flattenActions,
   type ActionJson,
   type OrchestratorStateJson,
-} from '@rag-orchestrator/functions-local-host/src/durable/actions';
-import { EventType, type HistoryEvent } from '@rag-orchestrator/functions-local-host/src/durable/history';
+  EventType,
+  type HistoryEvent,
+} from '@rag-orchestrator/functions-local-host/durable';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createOrchestrator } = require('durable-functions/lib/src/util/testingUtils') as {

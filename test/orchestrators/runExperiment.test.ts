@@ -2,7 +2,7 @@
  * runExperiment's decisions, replayed through durable-functions' own Orchestrator: set-up, the sliding window of
  * pipelines, and how it learns that a pipeline ended.
  */
-import { ActionType } from '@rag-orchestrator/functions-local-host/src/durable/actions';
+import { ActionType } from '@rag-orchestrator/functions-local-host/durable';
 import type { PipelineResult } from '../../src/core/experiment';
 import { runExperiment, safetyWakeUpMs } from '../../src/orchestrators/runExperiment';
 import { experimentInput, SETUP } from './inputs';

@@ -1,5 +1,5 @@
 /** The transcript format is strict: a change anywhere in an action, even deep in an input, changes its line. */
-import { ActionType, type ActionJson } from '@rag-orchestrator/functions-local-host/src/durable/actions';
+import { ActionType, type ActionJson } from '@rag-orchestrator/functions-local-host/durable';
 import { actionLine, brief, transcript } from './transcript';
 
 const deep = (value: number) => ({ jobs: { index: { inputs: { chunk: { value } }, command: 'y'.repeat(80) } } });

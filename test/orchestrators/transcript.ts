@@ -6,7 +6,7 @@
  * its first line, the custom status prints as what changed (`status ~ polls:1,step:"query"`).
  */
 import { createHash } from 'node:crypto';
-import { ActionType, type ActionJson } from '@rag-orchestrator/functions-local-host/src/durable/actions';
+import { ActionType, type ActionJson } from '@rag-orchestrator/functions-local-host/durable';
 import { stableJson } from '../../src/core/stableJson';
 
 /** What one episode decided: the actions added since the previous one, the custom status, the end. */

@@ -4,8 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_METRICS } from '@rag-orchestrator/azure-emulator/src/mlflow';
-import { TABLES } from '@rag-orchestrator/azure-emulator/src/events';
+import { DEFAULT_METRICS, TABLES } from '@rag-orchestrator/azure-emulator';
 
 const doc = readFileSync(join(__dirname, '..', '..', 'packages', 'azure-emulator', 'README.md'), 'utf8');
 const section = (title: string): string => {

@@ -13,7 +13,7 @@
  * order) is refused with 400 rather than ignored. A name with no versions lists nothing.
  */
 import { containerView, KINDS, versionsOf, view, type AssetVersion, type Guarded, type Kind } from './armAssets';
-import { rx, systemData } from './armMl';
+import { rx, systemData } from './armMlShared';
 import { armError, decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { IDS, workspaceId } from './ids';
 

@@ -12,7 +12,7 @@
 import type { Clock } from '@rag-orchestrator/virtual-clock';
 import { armError, decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { IDS, workspaceId } from './ids';
-import { canonical, rx, systemData } from './armMl';
+import { canonical, rx, systemData } from './armMlShared';
 
 export interface AssetVersion {
   body: Record<string, unknown>;

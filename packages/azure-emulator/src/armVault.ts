@@ -33,34 +33,107 @@ export const createVaultState = (): VaultState => ({ accessPolicies: [], roleAss
 
 const SUB = '([^/]+)';
 
-export function vaultRoutes(deps: {
+const vaultRx = (tail: string): RegExp =>
+  new RegExp(
+    `^/subscriptions/${SUB}/resourceGroups/${SUB}/providers/Microsoft\\.KeyVault/vaults/${SUB}${tail}/?$`,
+    'i',
+  );
+
+const checkVault = (m: RegExpMatchArray): EmuResponse | undefined => {
+  if (
+    decode(m[1]).toLowerCase() !== IDS.subscriptionId ||
+    decode(m[2]).toLowerCase() !== IDS.resourceGroup.toLowerCase() ||
+    decode(m[3]).toLowerCase() !== IDS.vaultName.toLowerCase()
+  ) {
+    return armError(
+      404,
+      'ResourceNotFound',
+      `The Resource 'Microsoft.KeyVault/vaults/${decode(m[3])}' under resource group '${decode(m[2])}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
+  }
+  return undefined;
+};
+
+const RA = /^(.*)\/providers\/Microsoft\.Authorization\/roleAssignments(?:\/([^/]+))?\/?$/i;
+const view = (a: RoleAssignment): Record<string, unknown> => ({
+  id: a.id,
+  name: a.name,
+  type: 'Microsoft.Authorization/roleAssignments',
+  properties: {
+    roleDefinitionId: a.roleDefinitionId,
+    principalId: a.principalId,
+    principalType: a.principalType,
+    scope: a.scope,
+    createdOn: a.createdOn,
+    updatedOn: a.createdOn,
+    createdBy: IDS.appPrincipalId,
+    updatedBy: IDS.appPrincipalId,
+  },
+});
+const roleOf = (id: string): string => id.split('/').pop()?.toLowerCase() ?? id.toLowerCase();
+
+function putAssignment(state: VaultState, req: EmuRequest, m: RegExpMatchArray): EmuResponse {
+  const scope = decode(m[1]);
+  const name = decode(m[2]);
+  const props = (req.body as { properties?: Record<string, string> } | undefined)?.properties;
+  if (!props?.roleDefinitionId || !props.principalId) {
+    return armError(
+      400,
+      'InvalidRoleAssignmentRequest',
+      'properties.roleDefinitionId and properties.principalId are required.',
+    );
+  }
+  const key = `${scope.toLowerCase()}|${name.toLowerCase()}`;
+  const same = [...state.roleAssignments.values()].find(
+    (a) =>
+      a.scope.toLowerCase() === scope.toLowerCase() &&
+      a.principalId === props.principalId &&
+      roleOf(a.roleDefinitionId) === roleOf(props.roleDefinitionId!),
+  );
+  const existing = state.roleAssignments.get(key);
+  if (same && same.name.toLowerCase() !== name.toLowerCase()) {
+    return armError(
+      409,
+      'RoleAssignmentExists',
+      `The role assignment already exists. The ID of the existing role assignment is ${same.name}.`,
+    );
+  }
+  if (existing) {
+    if (
+      existing.principalId !== props.principalId ||
+      roleOf(existing.roleDefinitionId) !== roleOf(props.roleDefinitionId)
+    ) {
+      return armError(
+        400,
+        'RoleAssignmentUpdateNotPermitted',
+        'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.',
+      );
+    }
+    return json(201, view(existing));
+  }
+  const assignment: RoleAssignment = {
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    name,
+    scope,
+    roleDefinitionId: props.roleDefinitionId,
+    principalId: props.principalId,
+    principalType: props.principalType ?? 'ServicePrincipal',
+    createdOn: new Date().toISOString(),
+  };
+  state.roleAssignments.set(key, assignment);
+  return json(201, view(assignment));
+}
+
+type VaultDeps = {
   state: VaultState;
   scenario: ScenarioState;
   url: () => string;
   clock: Clock;
-}): Route[] {
+};
+
+/** The vault resource and its access policies. */
+function vaultResourceRoutes(deps: VaultDeps): Route[] {
   const { state, scenario } = deps;
-  const vaultRx = (tail: string): RegExp =>
-    new RegExp(
-      `^/subscriptions/${SUB}/resourceGroups/${SUB}/providers/Microsoft\\.KeyVault/vaults/${SUB}${tail}/?$`,
-      'i',
-    );
-
-  const checkVault = (m: RegExpMatchArray): EmuResponse | undefined => {
-    if (
-      decode(m[1]).toLowerCase() !== IDS.subscriptionId ||
-      decode(m[2]).toLowerCase() !== IDS.resourceGroup.toLowerCase() ||
-      decode(m[3]).toLowerCase() !== IDS.vaultName.toLowerCase()
-    ) {
-      return armError(
-        404,
-        'ResourceNotFound',
-        `The Resource 'Microsoft.KeyVault/vaults/${decode(m[3])}' under resource group '${decode(m[2])}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-      );
-    }
-    return undefined;
-  };
-
   const vault = (): Record<string, unknown> => ({
     id: vaultId(),
     name: IDS.vaultName,
@@ -124,77 +197,14 @@ export function vaultRoutes(deps: {
     });
   };
 
-  // --- role assignments -----------------------------------------------------------------------------------------
-  const RA = /^(.*)\/providers\/Microsoft\.Authorization\/roleAssignments(?:\/([^/]+))?\/?$/i;
-  const view = (a: RoleAssignment): Record<string, unknown> => ({
-    id: a.id,
-    name: a.name,
-    type: 'Microsoft.Authorization/roleAssignments',
-    properties: {
-      roleDefinitionId: a.roleDefinitionId,
-      principalId: a.principalId,
-      principalType: a.principalType,
-      scope: a.scope,
-      createdOn: a.createdOn,
-      updatedOn: a.createdOn,
-      createdBy: IDS.appPrincipalId,
-      updatedBy: IDS.appPrincipalId,
-    },
-  });
-  const roleOf = (id: string): string => id.split('/').pop()?.toLowerCase() ?? id.toLowerCase();
+  return [
+    { method: 'GET', pattern: vaultRx(''), handler: (_req, m) => checkVault(m) ?? json(200, vault()) },
+    { method: 'PUT', pattern: vaultRx('/accessPolicies/([^/]+)'), handler: updatePolicies },
+  ];
+}
 
-  const putAssignment = (req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
-    const scope = decode(m[1]);
-    const name = decode(m[2]);
-    const props = (req.body as { properties?: Record<string, string> } | undefined)?.properties;
-    if (!props?.roleDefinitionId || !props.principalId) {
-      return armError(
-        400,
-        'InvalidRoleAssignmentRequest',
-        'properties.roleDefinitionId and properties.principalId are required.',
-      );
-    }
-    const key = `${scope.toLowerCase()}|${name.toLowerCase()}`;
-    const same = [...state.roleAssignments.values()].find(
-      (a) =>
-        a.scope.toLowerCase() === scope.toLowerCase() &&
-        a.principalId === props.principalId &&
-        roleOf(a.roleDefinitionId) === roleOf(props.roleDefinitionId!),
-    );
-    const existing = state.roleAssignments.get(key);
-    if (same && same.name.toLowerCase() !== name.toLowerCase()) {
-      return armError(
-        409,
-        'RoleAssignmentExists',
-        `The role assignment already exists. The ID of the existing role assignment is ${same.name}.`,
-      );
-    }
-    if (existing) {
-      if (
-        existing.principalId !== props.principalId ||
-        roleOf(existing.roleDefinitionId) !== roleOf(props.roleDefinitionId)
-      ) {
-        return armError(
-          400,
-          'RoleAssignmentUpdateNotPermitted',
-          'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.',
-        );
-      }
-      return json(201, view(existing));
-    }
-    const assignment: RoleAssignment = {
-      id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
-      name,
-      scope,
-      roleDefinitionId: props.roleDefinitionId,
-      principalId: props.principalId,
-      principalType: props.principalType ?? 'ServicePrincipal',
-      createdOn: new Date().toISOString(),
-    };
-    state.roleAssignments.set(key, assignment);
-    return json(201, view(assignment));
-  };
-
+/** Role assignments at any scope (authorization, 2022-04-01). */
+function roleAssignmentRoutes(state: VaultState): Route[] {
   const listAssignments = (req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
     const scope = decode(m[1]).toLowerCase();
     const filter = req.url.searchParams.get('$filter') ?? '';
@@ -211,13 +221,11 @@ export function vaultRoutes(deps: {
   };
 
   return [
-    { method: 'GET', pattern: vaultRx(''), handler: (_req, m) => checkVault(m) ?? json(200, vault()) },
-    { method: 'PUT', pattern: vaultRx('/accessPolicies/([^/]+)'), handler: updatePolicies },
     {
       method: 'PUT',
       pattern: RA,
       handler: (req, m) =>
-        m[2] ? putAssignment(req, m) : armError(405, 'MethodNotAllowed', 'PUT needs a role assignment name.'),
+        m[2] ? putAssignment(state, req, m) : armError(405, 'MethodNotAllowed', 'PUT needs a role assignment name.'),
     },
     {
       method: 'GET',
@@ -242,6 +250,10 @@ export function vaultRoutes(deps: {
       },
     },
   ];
+}
+
+export function vaultRoutes(deps: VaultDeps): Route[] {
+  return [...vaultResourceRoutes(deps), ...roleAssignmentRoutes(deps.state)];
 }
 
 export const KEY_VAULT_SECRETS_USER_ROLE = '4633458b-17de-408a-b874-0445c86b69e6';

@@ -11,7 +11,7 @@
  */
 import { armError, decode, json, type EmuRequest, type EmuResponse, type Route } from './http';
 import { IDS } from './ids';
-import { ML_API_VERSION } from './armMl';
+import { ML_API_VERSION } from './armMlVersions';
 import type { Capacity } from './contracts';
 
 export const defaultCapacity = (): Capacity => ({
@@ -65,37 +65,34 @@ function armChecks(req: EmuRequest, subscription: string, apiVersion: string): E
 const locationCheck = (location: string): EmuResponse | undefined =>
   decode(location).toLowerCase() === IDS.region ? undefined : json(200, { value: [] });
 
-/** ARM routes: AzureML usages and VM sizes, Cognitive Services accounts and deployments. */
-export function capacityArmRoutes(capacity: () => Capacity, url: () => string): Route[] {
-  const mlLocation = (tail: string) =>
-    new RegExp(
-      `^/subscriptions/${SUB}/providers/Microsoft\\.MachineLearningServices/locations/([^/]+)/${tail}/?$`,
-      'i',
-    );
-  const accountId = `/subscriptions/${IDS.subscriptionId}/resourceGroups/${IDS.resourceGroup}/providers/Microsoft.CognitiveServices/accounts/${OPENAI_ACCOUNT}`;
-  const usages = () => {
-    const c = capacity();
-    const entry = (name: string, label: string, limit: number, current = 0) => ({
-      id: `/subscriptions/${IDS.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${IDS.region}/usages/${name}`,
-      type: 'Microsoft.MachineLearningServices/totalCores/usages',
-      unit: 'Count',
-      currentValue: current,
-      limit,
-      name: { value: name, localizedValue: label },
-    });
-    return [
-      entry(
-        'TotalDedicatedCores',
-        'Total Cluster Dedicated Regional vCPUs',
-        c.regionalVcpus.limit,
-        c.regionalVcpus.current,
-      ),
-      ...Object.entries(c.vcpus).map(([family, q]) => ({
-        ...entry(family, FAMILY_LABELS[family] ?? `${family} Cluster Dedicated vCPUs`, q.limit, q.current),
-        type: 'Microsoft.MachineLearningServices/vmFamily/usages',
-      })),
-    ];
-  };
+const mlLocation = (tail: string) =>
+  new RegExp(`^/subscriptions/${SUB}/providers/Microsoft\\.MachineLearningServices/locations/([^/]+)/${tail}/?$`, 'i');
+const accountId = `/subscriptions/${IDS.subscriptionId}/resourceGroups/${IDS.resourceGroup}/providers/Microsoft.CognitiveServices/accounts/${OPENAI_ACCOUNT}`;
+const usages = (c: Capacity) => {
+  const entry = (name: string, label: string, limit: number, current = 0) => ({
+    id: `/subscriptions/${IDS.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${IDS.region}/usages/${name}`,
+    type: 'Microsoft.MachineLearningServices/totalCores/usages',
+    unit: 'Count',
+    currentValue: current,
+    limit,
+    name: { value: name, localizedValue: label },
+  });
+  return [
+    entry(
+      'TotalDedicatedCores',
+      'Total Cluster Dedicated Regional vCPUs',
+      c.regionalVcpus.limit,
+      c.regionalVcpus.current,
+    ),
+    ...Object.entries(c.vcpus).map(([family, q]) => ({
+      ...entry(family, FAMILY_LABELS[family] ?? `${family} Cluster Dedicated vCPUs`, q.limit, q.current),
+      type: 'Microsoft.MachineLearningServices/vmFamily/usages',
+    })),
+  ];
+};
+
+/** ARM routes for AzureML capacity: the caller's permissions, usages and VM sizes. */
+function mlCapacityRoutes(capacity: () => Capacity): Route[] {
   return [
     {
       // Permissions_ListForResource / _ListForResourceGroup (authorization, 2022-04-01): the caller's actions.
@@ -111,7 +108,7 @@ export function capacityArmRoutes(capacity: () => Capacity, url: () => string): 
       method: 'GET',
       pattern: mlLocation('usages'),
       handler: (req, m) =>
-        armChecks(req, m[1]!, ML_API_VERSION) ?? locationCheck(m[2]!) ?? json(200, { value: usages() }),
+        armChecks(req, m[1]!, ML_API_VERSION) ?? locationCheck(m[2]!) ?? json(200, { value: usages(capacity()) }),
     },
     {
       method: 'GET',
@@ -130,6 +127,12 @@ export function capacityArmRoutes(capacity: () => Capacity, url: () => string): 
           })),
         }),
     },
+  ];
+}
+
+/** ARM routes for Azure OpenAI: the Cognitive Services account and its deployments. */
+function cognitiveRoutes(capacity: () => Capacity, url: () => string): Route[] {
+  return [
     {
       method: 'GET',
       pattern: new RegExp(`^/subscriptions/${SUB}/providers/Microsoft\\.CognitiveServices/accounts/?$`, 'i'),
@@ -184,6 +187,11 @@ export function capacityArmRoutes(capacity: () => Capacity, url: () => string): 
       },
     },
   ];
+}
+
+/** ARM routes: AzureML usages and VM sizes, Cognitive Services accounts and deployments. */
+export function capacityArmRoutes(capacity: () => Capacity, url: () => string): Route[] {
+  return [...mlCapacityRoutes(capacity), ...cognitiveRoutes(capacity, url)];
 }
 
 export const SEARCH_API_VERSION = '2023-11-01';

@@ -5,9 +5,9 @@
  * `MicrosoftDocs/azure-reference-other`, `azure-monitor-ref/tables/<table>.md`): a subset of them, never one of
  * our own. AmlComputeClusterEvent has no message column: a cluster error is its `ClusterErrorCodes`.
  */
-import { causeText } from './causes';
+import { causeText, type CauseText } from './causes';
 import { guidFrom, IDS } from './ids';
-import { INDEX_NODES, timeline, type JobRecord } from './jobs';
+import { INDEX_NODES, timeline, type JobRecord, type StepTimeline } from './jobs';
 
 export type ColumnType = 'datetime' | 'string' | 'int' | 'long' | 'real' | 'bool' | 'guid' | 'dynamic';
 export type Row = Record<string, string | number | boolean | null>;
@@ -61,6 +61,42 @@ function clusterOf(job: JobRecord): string {
   const props = (job.body.properties ?? {}) as { computeId?: string; settings?: { defaultCompute?: string } };
   const id = props.computeId ?? props.settings?.defaultCompute ?? IDS.computeName;
   return (id.split('/').pop() ?? id).replace(/^azureml:/, '');
+}
+
+/** A step's compute job events, per node (the scripted failure's own nodes and logs, if any). */
+function computeJobRows(job: JobRecord, step: StepTimeline, cause: CauseText | undefined, clusterName: string): Row[] {
+  const rows: Row[] = [];
+  const startTime = step.startTime!;
+  const nodes = step.name === 'index' ? INDEX_NODES : [INDEX_NODES[0]!];
+  const custom = step.cause ? job.scenario.failAt?.nodeLogs : undefined;
+  for (const ip of custom ? Object.keys(custom) : nodes) {
+    const common = {
+      JobName: step.runId,
+      JobId: guidFrom('compute-job', step.runId),
+      NodeId: nodeId(ip),
+      ClusterName: clusterName,
+      Type: 'AmlComputeJobEvent',
+    };
+    rows.push({
+      TimeGenerated: iso(startTime),
+      EventType: 'JobRunning',
+      JobErrorMessage: '',
+      ErrorDetails: '',
+      ...common,
+    });
+    if (step.endTime === undefined || step.status === 'Running') continue;
+    const eventType =
+      step.status === 'Failed' ? 'JobFailed' : step.status === 'Canceled' ? 'JobCanceled' : 'JobSucceeded';
+    const details = cause ? (custom?.[ip] ?? cause.traceback).join('\n') : '';
+    rows.push({
+      TimeGenerated: iso(step.endTime),
+      EventType: eventType,
+      JobErrorMessage: cause ? `${cause.code}: ${cause.message}` : '',
+      ErrorDetails: details,
+      ...common,
+    });
+  }
+  return rows;
 }
 
 /** All events that happened by `now`. */
@@ -132,35 +168,7 @@ export function eventRows(
         CurrentNodeCount: step.name === 'index' ? INDEX_NODES.length : 1,
         Type: 'AmlComputeClusterEvent',
       });
-      const nodes = step.name === 'index' ? INDEX_NODES : [INDEX_NODES[0]!];
-      const custom = step.cause ? job.scenario.failAt?.nodeLogs : undefined;
-      for (const ip of custom ? Object.keys(custom) : nodes) {
-        const common = {
-          JobName: step.runId,
-          JobId: guidFrom('compute-job', step.runId),
-          NodeId: nodeId(ip),
-          ClusterName: clusterName,
-          Type: 'AmlComputeJobEvent',
-        };
-        computeJob.push({
-          TimeGenerated: iso(step.startTime),
-          EventType: 'JobRunning',
-          JobErrorMessage: '',
-          ErrorDetails: '',
-          ...common,
-        });
-        if (step.endTime === undefined || step.status === 'Running') continue;
-        const eventType =
-          step.status === 'Failed' ? 'JobFailed' : step.status === 'Canceled' ? 'JobCanceled' : 'JobSucceeded';
-        const details = cause ? (custom?.[ip] ?? cause.traceback).join('\n') : '';
-        computeJob.push({
-          TimeGenerated: iso(step.endTime),
-          EventType: eventType,
-          JobErrorMessage: cause ? `${cause.code}: ${cause.message}` : '',
-          ErrorDetails: details,
-          ...common,
-        });
-      }
+      computeJob.push(...computeJobRows(job, step, cause, clusterName));
     }
   }
   return { AmlRunStatusChangedEvent: run, AmlComputeJobEvent: computeJob, AmlComputeClusterEvent: cluster };

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { clockFromEnv } from '@rag-orchestrator/virtual-clock';
+import { clockFromEnv, type Clock } from '@rag-orchestrator/virtual-clock';
 import { BlobWriter, startAzuriteBlob } from './azurite';
 import type { AzureEmulator, AzureEmulatorOptions } from './contracts';
 import { mlRoutes, createMlState } from './armMl';
@@ -27,7 +27,11 @@ import { startServer, type Service } from './server';
 import { ensureEmulatorCertificate, repoRoot } from './tls';
 import { createTokenIssuer } from './tokens';
 
-export type { AzureEmulator, AzureEmulatorOptions } from './contracts';
+export type { AzureEmulator, AzureEmulatorOptions, RecordedExchange, ScriptedCause } from './contracts';
+export { DEFAULT_METRICS } from './mlflow';
+export { startDevelopmentStorage, type DevelopmentStorage } from './azurite';
+export { TABLES } from './events';
+export { blobFolderFor, epochResuming, readSavedEmulator } from './persist';
 
 const ARM_AUDIENCES = ['https://management.azure.com', 'https://management.core.windows.net'];
 
@@ -59,59 +63,16 @@ function seedAcceleratorAssets(ml: ReturnType<typeof createMlState>, blobAccount
   }
 }
 
-export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Promise<AzureEmulator> {
-  const clock = options.clock ?? clockFromEnv();
-  const dataDir = path.resolve(options.dataDir ?? path.join(repoRoot(), '.local', 'emulator'));
-  const { certPath, keyPath } = ensureEmulatorCertificate();
-  const issuer = createTokenIssuer({
-    tenantId: IDS.tenantId,
-    principalId: IDS.appPrincipalId,
-    clientId: IDS.appClientId,
-  });
-  const identityHeader = randomBytes(16).toString('hex');
-  const scenario = createScenarioState();
-  const secrets = new SecretStore();
-  for (const [name, value] of Object.entries(options.seedSecrets ?? {})) secrets.set(name, value);
-
-  // With a state file (`npm start`) Azurite keeps its blobs on disk beside it, so staged configs, job logs and
-  // published accelerator snapshots survive a restart with the rest; otherwise (tests) it runs in memory.
-  const blobsDir = options.stateFile ? blobFolderFor(options.stateFile) : undefined;
-  const azurite = await startAzuriteBlob({
-    certPath,
-    keyPath,
-    location: blobsDir ?? dataDir,
-    inMemory: blobsDir === undefined,
-    port: options.blobPort ?? 0,
-  });
-  const blobs = new BlobWriter(azurite.accountUrl, certPath, issuer);
-  // The workspace's storage account has its default datastore container and the run-logs container, as in Azure.
-  try {
-    await Promise.all([blobs.ensureContainer(IDS.datastoreContainer), blobs.ensureContainer(LOG_CONTAINER)]);
-  } catch (err) {
-    await azurite.stop();
-    throw err;
-  }
-  let url = '';
-  const baseUrl = (): string => url;
-  const ml = createMlState();
-  const vault = createVaultState();
-  const clusterEvents: ClusterEvent[] = [];
-  const parts: EmulatorParts = { ml, vault, secrets, clusterEvents };
-  const saved = options.stateFile ? readSavedEmulator(options.stateFile) : undefined;
-  if (saved) restoreEmulator(saved, parts);
-  seedAcceleratorAssets(ml, azurite.accountUrl);
-  const logWriter = new JobLogWriter(blobs);
-  // Best effort: a job read never fails because Azurite did; the problem is reported on stderr (once per job).
-  const logFailuresReported = new Set<string>();
-  const materialize = (job: Parameters<JobLogWriter['materialize']>[0], now = clock.now()): Promise<void> =>
-    logWriter.materialize(job, now).catch((err: unknown) => {
-      if (logFailuresReported.has(job.name)) return;
-      logFailuresReported.add(job.name);
-      console.error(`Azure emulator: could not write the logs of job ${job.name} to Azurite: ${String(err)}`);
-    });
-  const allRows = () => eventRows(ml.jobs.values(), clusterEvents, clock.now());
-
-  const services: Service[] = [
+/** The managed-identity endpoint, the workspace's discovery document and Key Vault's secrets. */
+function tokenlessAndVaultServices(ctx: {
+  issuer: ReturnType<typeof createTokenIssuer>;
+  identityHeader: string;
+  baseUrl: () => string;
+  secrets: SecretStore;
+  scenario: ReturnType<typeof createScenarioState>;
+}): Service[] {
+  const { issuer, identityHeader, baseUrl, secrets, scenario } = ctx;
+  return [
     {
       name: 'identity',
       prefix: /^\/msi\//,
@@ -128,15 +89,15 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
           pattern: /^\/discovery\/?$/,
           handler: () =>
             json(200, {
-              api: url,
-              catalog: url,
-              experimentation: url,
-              gallery: url,
-              history: url,
-              hyperdrive: url,
-              labeling: url,
-              modelmanagement: url,
-              pipelines: url,
+              api: baseUrl(),
+              catalog: baseUrl(),
+              experimentation: baseUrl(),
+              gallery: baseUrl(),
+              history: baseUrl(),
+              hyperdrive: baseUrl(),
+              labeling: baseUrl(),
+              modelmanagement: baseUrl(),
+              pipelines: baseUrl(),
               studio: 'https://ml.azure.com',
             }),
         },
@@ -155,6 +116,22 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       notFound: (req) =>
         json(400, { error: { code: 'BadParameter', message: `Unsupported request ${req.method} ${req.path}.` } }),
     },
+  ];
+}
+
+/** ARM (AzureML, Key Vault, capacity), Search, Log Analytics, MLflow and run history. */
+function resourceServices(ctx: {
+  ml: ReturnType<typeof createMlState>;
+  vault: ReturnType<typeof createVaultState>;
+  clock: Clock;
+  scenario: ReturnType<typeof createScenarioState>;
+  baseUrl: () => string;
+  blobAccountUrl: string;
+  materialize: (job: Parameters<JobLogWriter['materialize']>[0], now?: number) => Promise<void>;
+  clusterEvents: ClusterEvent[];
+}): Service[] {
+  const { ml, vault, clock, scenario, baseUrl, materialize, clusterEvents } = ctx;
+  return [
     {
       name: 'arm',
       prefix: /^\/(subscriptions|providers)\//i,
@@ -165,7 +142,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
           clock,
           scenario,
           url: baseUrl,
-          blobAccountUrl: azurite.accountUrl,
+          blobAccountUrl: ctx.blobAccountUrl,
           materialize,
           onComputeEvent: (e) => clusterEvents.push({ time: clock.now(), ...e }),
         }),
@@ -187,7 +164,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       audiences: ['https://api.loganalytics.io'],
       routes: logAnalyticsRoutes({
         now: () => clock.now(),
-        rows: allRows,
+        rows: () => eventRows(ml.jobs.values(), clusterEvents, clock.now()),
         partialError: () => scenario.logAnalyticsPartialError(),
       }),
       notFound: (req) =>
@@ -209,61 +186,11 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       notFound: (req) => json(404, { error: { code: 'UserError', message: `No run history endpoint at ${req.path}` } }),
     },
   ];
+}
 
-  // Write-through (set once the saver exists below): every change is on disk before its answer leaves.
-  let afterChange: (() => void) | undefined;
-  let server;
-  try {
-    server = await startServer({
-      afterChange: () => afterChange?.(),
-      port: options.port ?? 0,
-      certPath,
-      keyPath,
-      services,
-      issuer,
-      scenario,
-      // Recorded by default under jest (for the spec check), not in long-running `npm start` sessions.
-      record: options.recordTraffic ?? process.env.JEST_WORKER_ID !== undefined,
-    });
-  } catch (err) {
-    await azurite.stop();
-    throw err;
-  }
-  url = server.url;
-  // Logs of steps that ended are written even when nobody reads the job (e.g. the diagnosis reads blobs first).
-  let ticking = false;
-  const ticker = setInterval(() => {
-    if (ticking) return;
-    ticking = true;
-    void Promise.all([...ml.jobs.values()].map((job) => materialize(job))).finally(() => {
-      ticking = false;
-    });
-  }, 250);
-  ticker.unref();
-  const blobPort = Number(new URL(azurite.accountUrl).port);
-  const save = (previous?: string): string | undefined =>
-    options.stateFile
-      ? saveEmulator(
-          options.stateFile,
-          parts,
-          { virtualNow: clock.now(), port: Number(new URL(url).port), blobPort },
-          previous,
-        )
-      : undefined;
-  let savedText = save();
-  const saveNow = (): void => {
-    try {
-      savedText = save(savedText);
-    } catch (err) {
-      console.error(`Azure emulator: could not save its state to ${options.stateFile}: ${String(err)}`);
-    }
-  };
-  if (options.stateFile) afterChange = saveNow;
-  // Also now and then, so the virtual time saved stays close to the clock's (changes are written through above).
-  const saver = options.stateFile ? setInterval(saveNow, 2000) : undefined;
-  saver?.unref();
-
-  const settings: Record<string, string> = {
+/** The app settings that point the app at this emulator. */
+function appSettings(url: string, blobAccountUrl: string, identityHeader: string): Record<string, string> {
+  return {
     AZURE_RESOURCE_MANAGER_ENDPOINT: url,
     // Tokens for ARM name Azure's public audience (a loopback URL is no audience), and the vault's token challenge
     // names vault.azure.net, not this host: the app is told so by configuration.
@@ -271,7 +198,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     AZURE_KEY_VAULT_ENDPOINT: url,
     AZURE_KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: 'true',
     AZURE_LOG_ANALYTICS_ENDPOINT: url,
-    AZURE_STORAGE_BLOB_ENDPOINT: azurite.accountUrl,
+    AZURE_STORAGE_BLOB_ENDPOINT: blobAccountUrl,
     AML_SUBSCRIPTION_ID: IDS.subscriptionId,
     AML_RESOURCE_GROUP_NAME: IDS.resourceGroup,
     AML_WORKSPACE_NAME: IDS.workspaceName,
@@ -286,39 +213,214 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     IDENTITY_ENDPOINT: `${url}/msi/token`,
     IDENTITY_HEADER: identityHeader,
   };
+}
+
+/** What tests and `npm start` read of the emulator's state. */
+function stateView(
+  ml: ReturnType<typeof createMlState>,
+  secrets: SecretStore,
+  clock: Clock,
+  armRequestCount: () => number,
+): AzureEmulator['state'] {
+  return {
+    jobs: () =>
+      [...ml.jobs.values()].map((job) => ({
+        name: job.name,
+        status: timeline(job, clock.now()).status,
+        createdCount: job.createdCount,
+        tags: ((job.body.properties ?? {}) as { tags?: Record<string, string> }).tags ?? {},
+      })),
+    secrets: () => secrets.summary(),
+    computes: () =>
+      [...ml.computes.values()].map((c) => {
+        const inner =
+          (c.body.properties as { properties?: { scaleSettings?: { maxNodeCount?: number } } } | undefined)
+            ?.properties ?? {};
+        return {
+          name: c.name,
+          maxNodes: inner.scaleSettings?.maxNodeCount ?? 1,
+          ...(c.principalId ? { identityPrincipalId: c.principalId } : {}),
+        };
+      }),
+    armRequestCount,
+  };
+}
+
+/**
+ * Azurite's blob service with the workspace's two containers. With a state file (`npm start`) Azurite keeps its
+ * blobs on disk beside it, so staged configs, job logs and published accelerator snapshots survive a restart with
+ * the rest; otherwise (tests) it runs in memory.
+ */
+async function startBlobStorage(
+  options: AzureEmulatorOptions,
+  dataDir: string,
+  tls: { certPath: string; keyPath: string },
+  issuer: ReturnType<typeof createTokenIssuer>,
+): Promise<{ azurite: Awaited<ReturnType<typeof startAzuriteBlob>>; blobs: BlobWriter }> {
+  const { certPath, keyPath } = tls;
+  const blobsDir = options.stateFile ? blobFolderFor(options.stateFile) : undefined;
+  const azurite = await startAzuriteBlob({
+    certPath,
+    keyPath,
+    location: blobsDir ?? dataDir,
+    inMemory: blobsDir === undefined,
+    port: options.blobPort ?? 0,
+  });
+  const blobs = new BlobWriter(azurite.accountUrl, certPath, issuer);
+  // The workspace's storage account has its default datastore container and the run-logs container, as in Azure.
+  try {
+    await Promise.all([blobs.ensureContainer(IDS.datastoreContainer), blobs.ensureContainer(LOG_CONTAINER)]);
+  } catch (err) {
+    await azurite.stop();
+    throw err;
+  }
+  return { azurite, blobs };
+}
+
+/** Logs of steps that ended are written even when nobody reads the job (e.g. the diagnosis reads blobs first). */
+function startLogTicker(
+  jobs: () => Iterable<Parameters<JobLogWriter['materialize']>[0]>,
+  materialize: (job: Parameters<JobLogWriter['materialize']>[0]) => Promise<void>,
+): NodeJS.Timeout {
+  let ticking = false;
+  const ticker = setInterval(() => {
+    if (ticking) return;
+    ticking = true;
+    void Promise.all([...jobs()].map((job) => materialize(job))).finally(() => {
+      ticking = false;
+    });
+  }, 250);
+  ticker.unref();
+  return ticker;
+}
+
+/** Write-through saving of the emulator's state (`npm start`): now, after every change, every 2 s and at stop. */
+function startSaving(
+  stateFile: string | undefined,
+  snapshot: () => { parts: EmulatorParts; meta: Parameters<typeof saveEmulator>[2] },
+): { save?: () => void; saver?: NodeJS.Timeout; saveFinal: () => void } {
+  if (!stateFile) return { saveFinal: () => undefined };
+  const write = (previous?: string): string | undefined => {
+    const { parts, meta } = snapshot();
+    return saveEmulator(stateFile, parts, meta, previous);
+  };
+  let savedText = write();
+  const save = (): void => {
+    try {
+      savedText = write(savedText);
+    } catch (err) {
+      console.error(`Azure emulator: could not save its state to ${stateFile}: ${String(err)}`);
+    }
+  };
+  // Also now and then, so the virtual time saved stays close to the clock's (changes are written through).
+  const saver = setInterval(save, 2000);
+  saver.unref();
+  return { save, saver, saveFinal: () => void write() };
+}
+
+type LoggedJob = Parameters<JobLogWriter['materialize']>[0];
+
+/**
+ * Writes a job's step logs due by `now` (default: the clock's now). Best effort: a job read never fails because
+ * Azurite did; the problem is reported on stderr (once per job).
+ */
+function logMaterializer(logWriter: JobLogWriter, clock: Clock): (job: LoggedJob, now?: number) => Promise<void> {
+  const logFailuresReported = new Set<string>();
+  return (job, now = clock.now()) =>
+    logWriter.materialize(job, now).catch((err: unknown) => {
+      if (logFailuresReported.has(job.name)) return;
+      logFailuresReported.add(job.name);
+      console.error(`Azure emulator: could not write the logs of job ${job.name} to Azurite: ${String(err)}`);
+    });
+}
+
+function seededSecrets(seed: Record<string, string> = {}): SecretStore {
+  const secrets = new SecretStore();
+  for (const [name, value] of Object.entries(seed)) secrets.set(name, value);
+  return secrets;
+}
+
+export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Promise<AzureEmulator> {
+  const clock = options.clock ?? clockFromEnv();
+  const dataDir = path.resolve(options.dataDir ?? path.join(repoRoot(), '.local', 'emulator'));
+  const { certPath, keyPath } = ensureEmulatorCertificate();
+  const issuer = createTokenIssuer({
+    tenantId: IDS.tenantId,
+    principalId: IDS.appPrincipalId,
+    clientId: IDS.appClientId,
+  });
+  const identityHeader = randomBytes(16).toString('hex');
+  const scenario = createScenarioState();
+  const secrets = seededSecrets(options.seedSecrets);
+
+  const { azurite, blobs } = await startBlobStorage(options, dataDir, { certPath, keyPath }, issuer);
+  let url = '';
+  const baseUrl = (): string => url;
+  const ml = createMlState();
+  const vault = createVaultState();
+  const clusterEvents: ClusterEvent[] = [];
+  const parts: EmulatorParts = { ml, vault, secrets, clusterEvents };
+  const saved = options.stateFile ? readSavedEmulator(options.stateFile) : undefined;
+  if (saved) restoreEmulator(saved, parts);
+  seedAcceleratorAssets(ml, azurite.accountUrl);
+  const materialize = logMaterializer(new JobLogWriter(blobs), clock);
+
+  const services = [
+    ...tokenlessAndVaultServices({ issuer, identityHeader, baseUrl, secrets, scenario }),
+    ...resourceServices({
+      ml,
+      vault,
+      clock,
+      scenario,
+      baseUrl,
+      blobAccountUrl: azurite.accountUrl,
+      materialize,
+      clusterEvents,
+    }),
+  ];
+
+  // Write-through (set once the saver exists below): every change is on disk before its answer leaves.
+  const writeThrough: { save?: () => void } = {};
+  let server;
+  try {
+    server = await startServer({
+      afterChange: () => writeThrough.save?.(),
+      port: options.port ?? 0,
+      certPath,
+      keyPath,
+      services,
+      issuer,
+      scenario,
+      // Recorded by default under jest (for the spec check), not in long-running `npm start` sessions.
+      record: options.recordTraffic ?? process.env.JEST_WORKER_ID !== undefined,
+    });
+  } catch (err) {
+    await azurite.stop();
+    throw err;
+  }
+  url = server.url;
+  const ticker = startLogTicker(() => ml.jobs.values(), materialize);
+  const { save, saver, saveFinal } = startSaving(options.stateFile, () => ({
+    parts,
+    meta: {
+      virtualNow: clock.now(),
+      port: Number(new URL(url).port),
+      blobPort: Number(new URL(azurite.accountUrl).port),
+    },
+  }));
+  writeThrough.save = save;
 
   return {
     url,
-    settings,
+    settings: appSettings(url, azurite.accountUrl, identityHeader),
     caCertPath: certPath,
     scenario,
-    state: {
-      jobs: () =>
-        [...ml.jobs.values()].map((job) => ({
-          name: job.name,
-          status: timeline(job, clock.now()).status,
-          createdCount: job.createdCount,
-          tags: ((job.body.properties ?? {}) as { tags?: Record<string, string> }).tags ?? {},
-        })),
-      secrets: () => secrets.summary(),
-      computes: () =>
-        [...ml.computes.values()].map((c) => {
-          const inner =
-            (c.body.properties as { properties?: { scaleSettings?: { maxNodeCount?: number } } } | undefined)
-              ?.properties ?? {};
-          return {
-            name: c.name,
-            maxNodes: inner.scaleSettings?.maxNodeCount ?? 1,
-            ...(c.principalId ? { identityPrincipalId: c.principalId } : {}),
-          };
-        }),
-      armRequestCount: () => server.armRequests,
-    },
+    state: stateView(ml, secrets, clock, () => server.armRequests),
     traffic: () => [...server.traffic],
     async stop() {
       clearInterval(ticker);
       if (saver) clearInterval(saver);
-      save();
+      saveFinal();
       await server.close();
       await azurite.stop();
     },

@@ -92,6 +92,33 @@ export function stepNodeOf(job: JobRecord, step: string): StepNode {
 /** Nodes of the parallel index step (IPs as AzureML names node log folders). */
 export const INDEX_NODES = ['10.0.0.4', '10.0.0.5'];
 
+/** Each step's state at `now`, given the cancel point `cut` (Infinity without one) and the failing step. */
+function stepStatesAt(steps: StepTimeline[], now: number, cut: number, failure: JobTimeline['failure']): void {
+  for (const step of steps) {
+    const start = step.startTime!;
+    const end = step.endTime!;
+    const isFailing = failure?.step === step.name;
+    if (start >= cut || start > now) {
+      step.status = 'NotStarted';
+      delete step.startTime;
+      delete step.endTime;
+      continue;
+    }
+    if (end > cut && now >= cut) {
+      step.status = 'Canceled';
+      step.endTime = cut;
+      continue;
+    }
+    if (now < end) {
+      step.status = 'Running';
+      delete step.endTime;
+      continue;
+    }
+    step.status = isFailing ? 'Failed' : 'Completed';
+    if (isFailing) step.cause = failure!.cause;
+  }
+}
+
 export function timeline(job: JobRecord, now: number): JobTimeline {
   const q = (job.scenario.queueSeconds ?? DEFAULT_QUEUE_SECONDS) * 1000;
   const t0 = job.createdAt;
@@ -147,29 +174,7 @@ export function timeline(job: JobRecord, now: number): JobTimeline {
   const endTime = ended ? current.time : undefined;
   // Step states at `now` (and at the cancel point).
   const cut = cancelAt !== undefined && cancelAt < final.time ? landedAt! : Infinity;
-  for (const step of steps) {
-    const start = step.startTime!;
-    const end = step.endTime!;
-    const isFailing = failure?.step === step.name;
-    if (start >= cut || start > now) {
-      step.status = 'NotStarted';
-      delete step.startTime;
-      delete step.endTime;
-      continue;
-    }
-    if (end > cut && now >= cut) {
-      step.status = 'Canceled';
-      step.endTime = cut;
-      continue;
-    }
-    if (now < end) {
-      step.status = 'Running';
-      delete step.endTime;
-      continue;
-    }
-    step.status = isFailing ? 'Failed' : 'Completed';
-    if (isFailing) step.cause = failure!.cause;
-  }
+  stepStatesAt(steps, now, cut, failure);
   const started = transitions.find((p) => p.status === 'Running');
   return {
     status: current.status,

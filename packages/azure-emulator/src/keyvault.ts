@@ -86,14 +86,28 @@ const notFound = (name: string): EmuResponse =>
 
 const badParameter = (message: string): EmuResponse => json(400, { error: { code: 'BadParameter', message } });
 
+const attributes = (v: SecretVersion): Record<string, unknown> => ({
+  enabled: v.enabled,
+  created: v.created,
+  updated: v.updated,
+  recoveryLevel: 'Recoverable+Purgeable',
+  recoverableDays: 90,
+});
+
+const item = (id: string, v: SecretVersion): Record<string, unknown> => ({
+  id,
+  attributes: attributes(v),
+  ...(v.contentType !== undefined ? { contentType: v.contentType } : {}),
+  ...(v.tags !== undefined ? { tags: v.tags } : {}),
+});
+const checkName = (name: string): EmuResponse | undefined =>
+  SECRET_NAME.test(name)
+    ? undefined
+    : badParameter(
+        `The request URI contains an invalid name: ${name}. Follow this link for more information on naming rules: https://aka.ms/kvsecretnames`,
+      );
+
 export function keyVaultRoutes(store: SecretStore, vaultUrl: () => string): Route[] {
-  const attributes = (v: SecretVersion): Record<string, unknown> => ({
-    enabled: v.enabled,
-    created: v.created,
-    updated: v.updated,
-    recoveryLevel: 'Recoverable+Purgeable',
-    recoverableDays: 90,
-  });
   const bundle = (name: string, v: SecretVersion): Record<string, unknown> => ({
     value: v.value,
     id: `${vaultUrl()}/secrets/${name}/${v.version}`,
@@ -101,18 +115,6 @@ export function keyVaultRoutes(store: SecretStore, vaultUrl: () => string): Rout
     ...(v.contentType !== undefined ? { contentType: v.contentType } : {}),
     ...(v.tags !== undefined ? { tags: v.tags } : {}),
   });
-  const item = (id: string, v: SecretVersion): Record<string, unknown> => ({
-    id,
-    attributes: attributes(v),
-    ...(v.contentType !== undefined ? { contentType: v.contentType } : {}),
-    ...(v.tags !== undefined ? { tags: v.tags } : {}),
-  });
-  const checkName = (name: string): EmuResponse | undefined =>
-    SECRET_NAME.test(name)
-      ? undefined
-      : badParameter(
-          `The request URI contains an invalid name: ${name}. Follow this link for more information on naming rules: https://aka.ms/kvsecretnames`,
-        );
 
   return [
     {

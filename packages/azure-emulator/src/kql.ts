@@ -92,308 +92,344 @@ export interface Table {
   rows: Row[];
 }
 
-export function runKql(query: string, tables: Record<string, Table>, now: number): Table {
-  const toks = tokenize(query);
-  let p = 0;
-  const peek = (): Tok | undefined => toks[p];
-  const isId = (v: string): boolean => {
-    const t = peek();
-    return t?.k === 'id' && t.v.toLowerCase() === v.toLowerCase();
-  };
-  const isOp = (v: string): boolean => {
-    const t = peek();
-    return t?.k === 'op' && t.v === v;
-  };
-  const expectOp = (v: string): void => {
-    if (!isOp(v))
-      throw new KqlError(
-        `Expected '${v}' near token ${p + 1}${peek() ? ` ('${String(peek()!.v)}')` : ' (end of query)'}.`,
-      );
-    p++;
-  };
-  const ident = (): string => {
-    const t = peek();
-    if (t?.k !== 'id') throw new KqlError(`Expected a name near token ${p + 1}.`);
-    p++;
-    return t.v;
-  };
+/** Numbers as numbers, ISO dates as instants, anything else as text. */
+function cmp(a: Value, b: Value): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const da = typeof a === 'string' ? Date.parse(a) : NaN;
+  const db = typeof b === 'string' ? Date.parse(b) : NaN;
+  if (!Number.isNaN(da) && !Number.isNaN(db) && /^\d{4}-/.test(String(a)) && /^\d{4}-/.test(String(b))) return da - db;
+  return String(a ?? '').localeCompare(String(b ?? ''));
+}
 
-  // Source.
-  let columns: { name: string; type: ColumnType }[];
-  let rows: Row[];
-  const table = (name: string): Table => {
-    const t = tables[name];
-    if (!t) throw new KqlError(`Failed to resolve table or column expression named '${name}'`, 'SEM0100');
-    return t;
-  };
-  if (isId('union')) {
-    p++;
-    const names = [ident()];
-    while (isOp(',')) {
-      p++;
-      names.push(ident());
-    }
-    columns = [];
-    rows = [];
-    for (const name of names) {
-      const t = table(name);
-      for (const col of t.columns) if (!columns.some((c) => c.name === col.name)) columns.push(col);
-      rows.push(...t.rows);
-    }
-  } else {
-    const t = table(ident());
-    columns = [...t.columns];
-    rows = [...t.rows];
+const str = (v: Value): string => (v === null ? '' : String(v));
+
+/** KQL's `has`: the term as a whole word (bounded by non-alphanumerics), case-insensitive. */
+function hasTerm(hay: string, term: string): boolean {
+  const h = hay.toLowerCase();
+  const t = term.toLowerCase();
+  let from = 0;
+  for (;;) {
+    const at = h.indexOf(t, from);
+    if (at < 0) return false;
+    const before = at === 0 ? '' : h[at - 1]!;
+    const after = h[at + t.length] ?? '';
+    if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after)) return true;
+    from = at + 1;
+  }
+}
+
+/** A comparison operator applied to a column's value and a literal. */
+function compare(op: string, a: Value, v: Value): boolean {
+  switch (op) {
+    case '==':
+      return cmp(a, v) === 0 && str(a) === str(v);
+    case '!=':
+      return str(a) !== str(v);
+    case '=~':
+      return str(a).toLowerCase() === str(v).toLowerCase();
+    case '!~':
+      return str(a).toLowerCase() !== str(v).toLowerCase();
+    case '>':
+      return cmp(a, v) > 0;
+    case '>=':
+      return cmp(a, v) >= 0;
+    case '<':
+      return cmp(a, v) < 0;
+    default:
+      return cmp(a, v) <= 0;
+  }
+}
+
+const COMPARISONS = new Set(['==', '!=', '=~', '!~', '>', '>=', '<', '<=']);
+
+/** The parser's cursor over the tokens: what is next, and taking it. */
+class Cursor {
+  p = 0;
+
+  constructor(readonly toks: Tok[]) {}
+
+  peek(): Tok | undefined {
+    return this.toks[this.p];
   }
 
-  const column = (name: string): string => {
-    if (!columns.some((c) => c.name === name)) {
+  isId(v: string): boolean {
+    const t = this.peek();
+    return t?.k === 'id' && t.v.toLowerCase() === v.toLowerCase();
+  }
+
+  isOp(v: string): boolean {
+    const t = this.peek();
+    return t?.k === 'op' && t.v === v;
+  }
+
+  expectOp(v: string): void {
+    if (!this.isOp(v)) {
+      const t = this.peek();
+      throw new KqlError(`Expected '${v}' near token ${this.p + 1}${t ? ` ('${String(t.v)}')` : ' (end of query)'}.`);
+    }
+    this.p++;
+  }
+
+  ident(): string {
+    const t = this.peek();
+    if (t?.k !== 'id') throw new KqlError(`Expected a name near token ${this.p + 1}.`);
+    this.p++;
+    return t.v;
+  }
+
+  /** `name(` next? */
+  isCall(name: string): boolean {
+    return this.isId(name) && this.toks[this.p + 1]?.k === 'op' && this.toks[this.p + 1]?.v === '(';
+  }
+}
+
+/** One query's evaluation: the source table, then each `| operator` in turn. */
+class Query extends Cursor {
+  columns: { name: string; type: ColumnType }[] = [];
+  rows: Row[] = [];
+
+  constructor(
+    toks: Tok[],
+    private readonly tables: Record<string, Table>,
+    private readonly now: number,
+  ) {
+    super(toks);
+  }
+
+  run(): Table {
+    this.source();
+    while (this.p < this.toks.length) {
+      this.expectOp('|');
+      this.operator(this.ident().toLowerCase());
+    }
+    return { columns: this.columns, rows: this.rows };
+  }
+
+  private table(name: string): Table {
+    const t = this.tables[name];
+    if (!t) throw new KqlError(`Failed to resolve table or column expression named '${name}'`, 'SEM0100');
+    return t;
+  }
+
+  /** `T` or `union T1, T2, …`. */
+  private source(): void {
+    if (!this.isId('union')) {
+      const t = this.table(this.ident());
+      this.columns = [...t.columns];
+      this.rows = [...t.rows];
+      return;
+    }
+    this.p++;
+    const names = [this.ident()];
+    while (this.isOp(',')) {
+      this.p++;
+      names.push(this.ident());
+    }
+    for (const name of names) {
+      const t = this.table(name);
+      for (const col of t.columns) if (!this.columns.some((c) => c.name === col.name)) this.columns.push(col);
+      this.rows.push(...t.rows);
+    }
+  }
+
+  private column(name: string): string {
+    if (!this.columns.some((c) => c.name === name)) {
       throw new KqlError(`Failed to resolve scalar expression named '${name}'`, 'SEM0100');
     }
     return name;
-  };
-
-  const value = (): Value => {
-    const t = peek();
-    if (!t) throw new KqlError('Expected a value at the end of the query.');
-    if (t.k === 'str' || t.k === 'num') {
-      p++;
-      return t.v;
-    }
-    if (t.k === 'id') {
-      const name = t.v.toLowerCase();
-      if (name === 'true' || name === 'false') {
-        p++;
-        return name === 'true';
-      }
-      if (name === 'ago') {
-        p++;
-        expectOp('(');
-        const span = peek();
-        if (span?.k !== 'span') throw new KqlError('ago() needs a timespan such as 7d, 12h or 30m.');
-        p++;
-        expectOp(')');
-        return new Date(now - span.v).toISOString();
-      }
-      if (name === 'now') {
-        p++;
-        expectOp('(');
-        expectOp(')');
-        return new Date(now).toISOString();
-      }
-      if (name === 'datetime') {
-        p++;
-        expectOp('(');
-        const raw = peek();
-        if (raw?.k !== 'raw') throw new KqlError('datetime() needs a date.');
-        p++;
-        expectOp(')');
-        const ms = Date.parse(raw.v.replace(/^['"]|['"]$/g, ''));
-        if (Number.isNaN(ms)) throw new KqlError(`Invalid datetime '${raw.v}'.`);
-        return new Date(ms).toISOString();
-      }
-    }
-    throw new KqlError(`Expected a value near token ${p + 1} ('${String(t.v)}').`);
-  };
-
-  const cmp = (a: Value, b: Value): number => {
-    if (typeof a === 'number' && typeof b === 'number') return a - b;
-    const da = typeof a === 'string' ? Date.parse(a) : NaN;
-    const db = typeof b === 'string' ? Date.parse(b) : NaN;
-    if (!Number.isNaN(da) && !Number.isNaN(db) && /^\d{4}-/.test(String(a)) && /^\d{4}-/.test(String(b)))
-      return da - db;
-    return String(a ?? '').localeCompare(String(b ?? ''));
-  };
-  const str = (v: Value): string => (v === null ? '' : String(v));
-  const hasTerm = (hay: string, term: string): boolean => {
-    const h = hay.toLowerCase();
-    const t = term.toLowerCase();
-    let from = 0;
-    for (;;) {
-      const at = h.indexOf(t, from);
-      if (at < 0) return false;
-      const before = at === 0 ? '' : h[at - 1]!;
-      const after = h[at + t.length] ?? '';
-      if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after)) return true;
-      from = at + 1;
-    }
-  };
-
-  const primary = (): Expr => {
-    if (isOp('(')) {
-      p++;
-      const e = orExpr();
-      expectOp(')');
-      return e;
-    }
-    if (isId('not') && toks[p + 1]?.k === 'op' && toks[p + 1]?.v === '(') {
-      p += 2;
-      const e = orExpr();
-      expectOp(')');
-      return (row) => !e(row);
-    }
-    if ((isId('isnotempty') || isId('isempty') || isId('isnotnull') || isId('isnull')) && toks[p + 1]?.v === '(') {
-      const fn = ident().toLowerCase();
-      expectOp('(');
-      const col = column(ident());
-      expectOp(')');
-      const empty = (row: Row): boolean => row[col] === null || row[col] === undefined || row[col] === '';
-      return fn === 'isnotempty' || fn === 'isnotnull' ? (row) => !empty(row) : empty;
-    }
-    const col = column(ident());
-    const t = peek();
-    if (!t) throw new KqlError(`Expected an operator after '${col}'.`);
-    let negate = false;
-    if (t.k === 'op' && t.v === '!' && toks[p + 1]?.k === 'id') {
-      negate = true;
-      p++;
-    }
-    const opTok = peek()!;
-    p++;
-    const op = opTok.k === 'op' ? opTok.v : opTok.k === 'id' ? opTok.v.toLowerCase() : '';
-    const wrap = (e: Expr): Expr => (negate ? (row) => !e(row) : e);
-    switch (op) {
-      case '==':
-      case '!=':
-      case '=~':
-      case '!~':
-      case '>':
-      case '>=':
-      case '<':
-      case '<=': {
-        const v = value();
-        return (row) => {
-          const a = row[col] ?? null;
-          switch (op) {
-            case '==':
-              return cmp(a, v) === 0 && str(a) === str(v);
-            case '!=':
-              return str(a) !== str(v);
-            case '=~':
-              return str(a).toLowerCase() === str(v).toLowerCase();
-            case '!~':
-              return str(a).toLowerCase() !== str(v).toLowerCase();
-            case '>':
-              return cmp(a, v) > 0;
-            case '>=':
-              return cmp(a, v) >= 0;
-            case '<':
-              return cmp(a, v) < 0;
-            default:
-              return cmp(a, v) <= 0;
-          }
-        };
-      }
-      case 'in': {
-        expectOp('(');
-        const values: Value[] = [value()];
-        while (isOp(',')) {
-          p++;
-          values.push(value());
-        }
-        expectOp(')');
-        return wrap((row) => values.some((v) => str(row[col] ?? null) === str(v)));
-      }
-      case 'has': {
-        const v = str(value());
-        return wrap((row) => hasTerm(str(row[col] ?? null), v));
-      }
-      case 'contains': {
-        const v = str(value()).toLowerCase();
-        return wrap((row) =>
-          str(row[col] ?? null)
-            .toLowerCase()
-            .includes(v),
-        );
-      }
-      case 'startswith': {
-        const v = str(value()).toLowerCase();
-        return wrap((row) =>
-          str(row[col] ?? null)
-            .toLowerCase()
-            .startsWith(v),
-        );
-      }
-      case 'between': {
-        expectOp('(');
-        const lo = value();
-        expectOp('..');
-        const hi = value();
-        expectOp(')');
-        return wrap((row) => cmp(row[col] ?? null, lo) >= 0 && cmp(row[col] ?? null, hi) <= 0);
-      }
-      default:
-        throw new KqlError(`Unsupported operator '${String(opTok.v)}' after '${col}'.`);
-    }
-  };
-  const andExpr = (): Expr => {
-    let e = primary();
-    while (isId('and')) {
-      p++;
-      const l = e;
-      const r = primary();
-      e = (row) => l(row) && r(row);
-    }
-    return e;
-  };
-  function orExpr(): Expr {
-    let e = andExpr();
-    while (isId('or')) {
-      p++;
-      const l = e;
-      const r = andExpr();
-      e = (row) => l(row) || r(row);
-    }
-    return e;
   }
 
-  while (p < toks.length) {
-    expectOp('|');
-    const op = ident().toLowerCase();
-    if (op === 'where') {
-      const e = orExpr();
-      rows = rows.filter(e);
-    } else if (op === 'project') {
-      const names = [column(ident())];
-      while (isOp(',')) {
-        p++;
-        names.push(column(ident()));
-      }
-      columns = names.map((n) => columns.find((c) => c.name === n)!);
-      rows = rows.map((r) => Object.fromEntries(names.map((n) => [n, r[n] ?? null])));
-    } else if (op === 'order' || op === 'sort') {
-      if (!isId('by')) throw new KqlError(`Expected 'by' after '${op}'.`);
-      p++;
-      const keys: { col: string; dir: number }[] = [];
-      do {
-        if (isOp(',')) p++;
-        const col = column(ident());
-        let dir = -1; // KQL sorts descending by default
-        if (isId('asc')) {
-          dir = 1;
-          p++;
-        } else if (isId('desc')) {
-          p++;
-        }
-        keys.push({ col, dir });
-      } while (isOp(','));
-      rows = [...rows].sort((a, b) => {
-        for (const k of keys) {
-          const c = cmp(a[k.col] ?? null, b[k.col] ?? null);
-          if (c !== 0) return c * k.dir;
-        }
-        return 0;
-      });
-    } else if (op === 'take' || op === 'limit') {
-      const t = peek();
+  private operator(op: string): void {
+    if (op === 'where') this.rows = this.rows.filter(this.orExpr());
+    else if (op === 'project') this.project();
+    else if (op === 'order' || op === 'sort') this.order(op);
+    else if (op === 'take' || op === 'limit') {
+      const t = this.peek();
       if (t?.k !== 'num') throw new KqlError(`'${op}' needs a number.`);
-      p++;
-      rows = rows.slice(0, t.v);
+      this.p++;
+      this.rows = this.rows.slice(0, t.v);
     } else {
       throw new KqlError(
         `The emulator's KQL subset has no '${op}' operator (supported: where, project, order by, sort by, take, limit).`,
       );
     }
   }
-  return { columns, rows };
+
+  private project(): void {
+    const names = [this.column(this.ident())];
+    while (this.isOp(',')) {
+      this.p++;
+      names.push(this.column(this.ident()));
+    }
+    this.columns = names.map((n) => this.columns.find((c) => c.name === n)!);
+    this.rows = this.rows.map((r) => Object.fromEntries(names.map((n) => [n, r[n] ?? null])));
+  }
+
+  private order(op: string): void {
+    if (!this.isId('by')) throw new KqlError(`Expected 'by' after '${op}'.`);
+    this.p++;
+    const keys: { col: string; dir: number }[] = [];
+    do {
+      if (this.isOp(',')) this.p++;
+      const col = this.column(this.ident());
+      let dir = -1; // KQL sorts descending by default
+      if (this.isId('asc')) {
+        dir = 1;
+        this.p++;
+      } else if (this.isId('desc')) {
+        this.p++;
+      }
+      keys.push({ col, dir });
+    } while (this.isOp(','));
+    this.rows = [...this.rows].sort((a, b) => {
+      for (const k of keys) {
+        const c = cmp(a[k.col] ?? null, b[k.col] ?? null);
+        if (c !== 0) return c * k.dir;
+      }
+      return 0;
+    });
+  }
+
+  /** A literal: string, number, true/false, ago(span), now(), datetime(…). */
+  private value(): Value {
+    const t = this.peek();
+    if (!t) throw new KqlError('Expected a value at the end of the query.');
+    if (t.k === 'str' || t.k === 'num') {
+      this.p++;
+      return t.v;
+    }
+    const name = t.k === 'id' ? t.v.toLowerCase() : '';
+    if (name === 'true' || name === 'false') {
+      this.p++;
+      return name === 'true';
+    }
+    if (name === 'ago' || name === 'now' || name === 'datetime') {
+      this.p++;
+      this.expectOp('(');
+      const instant = name === 'ago' ? this.ago() : name === 'now' ? this.now : this.datetime();
+      this.expectOp(')');
+      return new Date(instant).toISOString();
+    }
+    throw new KqlError(`Expected a value near token ${this.p + 1} ('${String(t.v)}').`);
+  }
+
+  private ago(): number {
+    const span = this.peek();
+    if (span?.k !== 'span') throw new KqlError('ago() needs a timespan such as 7d, 12h or 30m.');
+    this.p++;
+    return this.now - span.v;
+  }
+
+  private datetime(): number {
+    const raw = this.peek();
+    if (raw?.k !== 'raw') throw new KqlError('datetime() needs a date.');
+    this.p++;
+    const ms = Date.parse(raw.v.replace(/^['"]|['"]$/g, ''));
+    if (Number.isNaN(ms)) throw new KqlError(`Invalid datetime '${raw.v}'.`);
+    return ms;
+  }
+
+  private orExpr(): Expr {
+    let e = this.andExpr();
+    while (this.isId('or')) {
+      this.p++;
+      const l = e;
+      const r = this.andExpr();
+      e = (row) => l(row) || r(row);
+    }
+    return e;
+  }
+
+  private andExpr(): Expr {
+    let e = this.primary();
+    while (this.isId('and')) {
+      this.p++;
+      const l = e;
+      const r = this.primary();
+      e = (row) => l(row) && r(row);
+    }
+    return e;
+  }
+
+  /** `( … )`, `not( … )`, `isempty(c)` and its kin, or `column <operator> …`. */
+  private primary(): Expr {
+    if (this.isOp('(') || this.isCall('not')) {
+      const not = this.isId('not');
+      this.p += not ? 2 : 1;
+      const e = this.orExpr();
+      this.expectOp(')');
+      return not ? (row) => !e(row) : e;
+    }
+    if (
+      ['isnotempty', 'isempty', 'isnotnull', 'isnull'].some((fn) => this.isId(fn)) &&
+      this.toks[this.p + 1]?.v === '('
+    ) {
+      const fn = this.ident().toLowerCase();
+      this.expectOp('(');
+      const col = this.column(this.ident());
+      this.expectOp(')');
+      const empty = (row: Row): boolean => row[col] === null || row[col] === undefined || row[col] === '';
+      return fn === 'isnotempty' || fn === 'isnotnull' ? (row) => !empty(row) : empty;
+    }
+    const col = this.column(this.ident());
+    const t = this.peek();
+    if (!t) throw new KqlError(`Expected an operator after '${col}'.`);
+    let negate = false;
+    if (t.k === 'op' && t.v === '!' && this.toks[this.p + 1]?.k === 'id') {
+      negate = true;
+      this.p++;
+    }
+    const opTok = this.peek()!;
+    this.p++;
+    const op = opTok.k === 'op' ? opTok.v : opTok.k === 'id' ? opTok.v.toLowerCase() : '';
+    if (COMPARISONS.has(op)) {
+      const v = this.value();
+      return (row) => compare(op, row[col] ?? null, v);
+    }
+    const e = this.predicate(op, col, opTok);
+    return negate ? (row) => !e(row) : e;
+  }
+
+  /** in (…), has, contains, startswith, between (… .. …). */
+  private predicate(op: string, col: string, opTok: Tok): Expr {
+    const cell = (row: Row): Value => row[col] ?? null;
+    switch (op) {
+      case 'in': {
+        this.expectOp('(');
+        const values: Value[] = [this.value()];
+        while (this.isOp(',')) {
+          this.p++;
+          values.push(this.value());
+        }
+        this.expectOp(')');
+        return (row) => values.some((v) => str(cell(row)) === str(v));
+      }
+      case 'has': {
+        const v = str(this.value());
+        return (row) => hasTerm(str(cell(row)), v);
+      }
+      case 'contains': {
+        const v = str(this.value()).toLowerCase();
+        return (row) => str(cell(row)).toLowerCase().includes(v);
+      }
+      case 'startswith': {
+        const v = str(this.value()).toLowerCase();
+        return (row) => str(cell(row)).toLowerCase().startsWith(v);
+      }
+      case 'between': {
+        this.expectOp('(');
+        const lo = this.value();
+        this.expectOp('..');
+        const hi = this.value();
+        this.expectOp(')');
+        return (row) => cmp(cell(row), lo) >= 0 && cmp(cell(row), hi) <= 0;
+      }
+      default:
+        throw new KqlError(`Unsupported operator '${String(opTok.v)}' after '${col}'.`);
+    }
+  }
+}
+
+export function runKql(query: string, tables: Record<string, Table>, now: number): Table {
+  return new Query(tokenize(query), tables, now).run();
 }

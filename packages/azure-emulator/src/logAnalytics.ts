@@ -43,6 +43,57 @@ const badArgument = (inner: { code: string; message: string; innerCode: string; 
     },
   });
 
+const workspaceNotFound = (workspace: string): EmuResponse =>
+  json(404, {
+    error: {
+      message: `The workspace could not be found`,
+      code: 'WorkspaceNotFoundError',
+      correlationId: randomUUID(),
+      innererror: { code: 'WorkspaceNotFoundError', message: `Workspace '${workspace}' was not found.` },
+    },
+  });
+
+/** The tables, with only the rows of the query's time window if it has one. */
+function tablesWithin(all: Record<string, Row[]>, window: [number, number] | undefined): Record<string, Table> {
+  const tables: Record<string, Table> = {};
+  for (const [name, columns] of Object.entries(TABLES)) {
+    const rows = (all[name] ?? []).filter((r) => {
+      if (!window) return true;
+      const t = Date.parse(String(r.TimeGenerated));
+      return t >= window[0] && t <= window[1];
+    });
+    tables[name] = { columns, rows };
+  }
+  return tables;
+}
+
+/** The query API's answer: one PrimaryResult table, plus the scripted partial error if any. */
+function answer(result: Table, partial: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    tables: [
+      {
+        name: 'PrimaryResult',
+        columns: result.columns,
+        rows: result.rows.map((r) => result.columns.map((c) => r[c.name] ?? null)),
+      },
+    ],
+  };
+  if (partial !== undefined) {
+    out.error = {
+      code: 'PartialError',
+      message: 'There were some errors when processing your query.',
+      details: [
+        {
+          code: 'EngineError',
+          message: 'Something went wrong processing your query on the server.',
+          innererror: { code: '-2133196788', message: partial, severity: 2, severityName: 'Error' },
+        },
+      ],
+    };
+  }
+  return out;
+}
+
 export function logAnalyticsRoutes(deps: {
   now: () => number;
   rows: () => Record<string, Row[]>;
@@ -51,14 +102,7 @@ export function logAnalyticsRoutes(deps: {
   const query = (req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
     const workspace = decode(m[1]);
     if (workspace.toLowerCase() !== IDS.logAnalyticsWorkspaceId) {
-      return json(404, {
-        error: {
-          message: `The workspace could not be found`,
-          code: 'WorkspaceNotFoundError',
-          correlationId: randomUUID(),
-          innererror: { code: 'WorkspaceNotFoundError', message: `Workspace '${workspace}' was not found.` },
-        },
-      });
+      return workspaceNotFound(workspace);
     }
     const body = (
       req.method === 'GET'
@@ -87,15 +131,7 @@ export function logAnalyticsRoutes(deps: {
         });
       }
     }
-    const tables: Record<string, Table> = {};
-    for (const [name, columns] of Object.entries(TABLES)) {
-      const rows = (all[name] ?? []).filter((r) => {
-        if (!window) return true;
-        const t = Date.parse(String(r.TimeGenerated));
-        return t >= window[0] && t <= window[1];
-      });
-      tables[name] = { columns, rows };
-    }
+    const tables = tablesWithin(all, window);
     let result: Table;
     try {
       result = runKql(body.query, tables, now);
@@ -109,30 +145,7 @@ export function logAnalyticsRoutes(deps: {
         innerMessage: err.message,
       });
     }
-    const out: Record<string, unknown> = {
-      tables: [
-        {
-          name: 'PrimaryResult',
-          columns: result.columns,
-          rows: result.rows.map((r) => result.columns.map((c) => r[c.name] ?? null)),
-        },
-      ],
-    };
-    const partial = deps.partialError();
-    if (partial !== undefined) {
-      out.error = {
-        code: 'PartialError',
-        message: 'There were some errors when processing your query.',
-        details: [
-          {
-            code: 'EngineError',
-            message: 'Something went wrong processing your query on the server.',
-            innererror: { code: '-2133196788', message: partial, severity: 2, severityName: 'Error' },
-          },
-        ],
-      };
-    }
-    return json(200, out);
+    return json(200, answer(result, deps.partialError()));
   };
   return [
     { method: 'POST', pattern: /^\/v1\/workspaces\/([^/]+)\/query\/?$/, handler: query },

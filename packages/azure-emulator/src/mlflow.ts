@@ -64,178 +64,181 @@ const PIPELINE_STATUS: Record<string, string> = {
 const notFound = (message: string): EmuResponse => json(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message });
 const invalid = (message: string): EmuResponse => json(400, { error_code: 'INVALID_PARAMETER_VALUE', message });
 
-export function mlflowRoutes(deps: { jobs: () => Iterable<JobRecord>; clock: Clock }): Route[] {
-  const experimentOf = (job: JobRecord): string =>
-    ((job.body.properties ?? {}) as { experimentName?: string }).experimentName ?? 'Default';
-  const experimentId = (name: string): string => guidFrom('experiment', name);
+const experimentOf = (job: JobRecord): string =>
+  ((job.body.properties ?? {}) as { experimentName?: string }).experimentName ?? 'Default';
+const experimentId = (name: string): string => guidFrom('experiment', name);
 
-  const runs = (): MlflowRun[] => {
-    const now = deps.clock.now();
-    const out: MlflowRun[] = [];
-    for (const job of deps.jobs()) {
-      const t = timeline(job, now);
-      const expId = experimentId(experimentOf(job));
-      const props = (job.body.properties ?? {}) as { displayName?: string; tags?: Record<string, string> };
-      out.push({
-        info: {
-          run_id: job.name,
-          run_uuid: job.name,
-          run_name: props.displayName ?? job.name,
-          experiment_id: expId,
-          user_id: IDS.appPrincipalId,
-          status: PIPELINE_STATUS[t.status] ?? 'RUNNING',
-          start_time: job.createdAt,
-          ...(t.endTime !== undefined ? { end_time: t.endTime } : {}),
-          artifact_uri: `azureml://experiments/${experimentOf(job)}/runs/${job.name}/artifacts`,
-          lifecycle_stage: 'active',
-        },
-        data: {
-          metrics: [],
-          params: [],
-          tags: [
-            { key: 'mlflow.runName', value: props.displayName ?? job.name },
-            { key: 'mlflow.rootRunId', value: job.name },
-            { key: 'azureml.runsource', value: 'azureml.PipelineRun' },
-            ...Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value: String(value) })),
-          ],
-        },
-      });
-      const final = ['Completed', 'Failed', 'Canceled'].includes(t.status);
-      for (const step of t.steps) {
-        out.push(stepRun(job, step, expId, t.status, final));
-        const reused = reusedRunIdOf(job, step.name);
-        // The earlier run a reused step points at holds what it logged; the reused step run logs nothing.
-        if (reused) {
-          const finished = { ...step, status: 'Completed' as const, endTime: job.createdAt - 3_000_000 };
-          out.push(earlierRun(job, step, expId, reused, metricsOf(job, finished, 'Completed')));
-        }
+/** Every pipeline job as an MLflow run, with a run per step (and the earlier run a reused step points at). */
+const runsAt = (jobs: Iterable<JobRecord>, now: number): MlflowRun[] => {
+  const out: MlflowRun[] = [];
+  for (const job of jobs) {
+    const t = timeline(job, now);
+    const expId = experimentId(experimentOf(job));
+    const props = (job.body.properties ?? {}) as { displayName?: string; tags?: Record<string, string> };
+    out.push({
+      info: {
+        run_id: job.name,
+        run_uuid: job.name,
+        run_name: props.displayName ?? job.name,
+        experiment_id: expId,
+        user_id: IDS.appPrincipalId,
+        status: PIPELINE_STATUS[t.status] ?? 'RUNNING',
+        start_time: job.createdAt,
+        ...(t.endTime !== undefined ? { end_time: t.endTime } : {}),
+        artifact_uri: `azureml://experiments/${experimentOf(job)}/runs/${job.name}/artifacts`,
+        lifecycle_stage: 'active',
+      },
+      data: {
+        metrics: [],
+        params: [],
+        tags: [
+          { key: 'mlflow.runName', value: props.displayName ?? job.name },
+          { key: 'mlflow.rootRunId', value: job.name },
+          { key: 'azureml.runsource', value: 'azureml.PipelineRun' },
+          ...Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value: String(value) })),
+        ],
+      },
+    });
+    const final = ['Completed', 'Failed', 'Canceled'].includes(t.status);
+    for (const step of t.steps) {
+      out.push(stepRun(job, step, expId, t.status, final, now));
+      const reused = reusedRunIdOf(job, step.name);
+      // The earlier run a reused step points at holds what it logged; the reused step run logs nothing.
+      if (reused) {
+        const finished = { ...step, status: 'Completed' as const, endTime: job.createdAt - 3_000_000 };
+        out.push(earlierRun(job, step, expId, reused, metricsOf(job, finished, 'Completed', now)));
       }
     }
-    return out;
+  }
+  return out;
+};
+
+const stepRun = (
+  job: JobRecord,
+  step: StepTimeline,
+  expId: string,
+  jobStatus: string,
+  jobFinal: boolean,
+  now: number,
+): MlflowRun => {
+  const status =
+    step.status === 'Running'
+      ? 'RUNNING'
+      : step.status === 'Completed'
+        ? 'FINISHED'
+        : step.status === 'Failed'
+          ? 'FAILED'
+          : step.status === 'Canceled' || jobFinal
+            ? 'KILLED'
+            : 'SCHEDULED';
+  const metrics = reusedRunIdOf(job, step.name) ? [] : metricsOf(job, step, jobStatus, now);
+  const node = stepNodeOf(job, step.name);
+  return {
+    info: {
+      run_id: step.runId,
+      run_uuid: step.runId,
+      run_name: node.displayName,
+      experiment_id: expId,
+      user_id: IDS.appPrincipalId,
+      status,
+      ...(step.startTime !== undefined ? { start_time: step.startTime } : {}),
+      ...(step.endTime !== undefined && step.status !== 'Running' ? { end_time: step.endTime } : {}),
+      artifact_uri: `azureml://experiments/${experimentOf(job)}/runs/${step.runId}/artifacts`,
+      lifecycle_stage: 'active',
+    },
+    data: {
+      metrics,
+      params: [],
+      tags: [
+        { key: 'mlflow.runName', value: node.displayName },
+        { key: 'mlflow.parentRunId', value: job.name },
+        { key: 'mlflow.rootRunId', value: job.name },
+        { key: 'azureml.nodeid', value: node.nodeId },
+        { key: 'azureml.pipeline', value: job.name },
+      ],
+    },
   };
+};
 
-  const stepRun = (
-    job: JobRecord,
-    step: StepTimeline,
-    expId: string,
-    jobStatus: string,
-    jobFinal: boolean,
-  ): MlflowRun => {
-    const status =
-      step.status === 'Running'
-        ? 'RUNNING'
-        : step.status === 'Completed'
-          ? 'FINISHED'
-          : step.status === 'Failed'
-            ? 'FAILED'
-            : step.status === 'Canceled' || jobFinal
-              ? 'KILLED'
-              : 'SCHEDULED';
-    const metrics = reusedRunIdOf(job, step.name) ? [] : metricsOf(job, step, jobStatus);
-    const node = stepNodeOf(job, step.name);
-    return {
-      info: {
-        run_id: step.runId,
-        run_uuid: step.runId,
-        run_name: node.displayName,
-        experiment_id: expId,
-        user_id: IDS.appPrincipalId,
-        status,
-        ...(step.startTime !== undefined ? { start_time: step.startTime } : {}),
-        ...(step.endTime !== undefined && step.status !== 'Running' ? { end_time: step.endTime } : {}),
-        artifact_uri: `azureml://experiments/${experimentOf(job)}/runs/${step.runId}/artifacts`,
-        lifecycle_stage: 'active',
-      },
-      data: {
-        metrics,
-        params: [],
-        tags: [
-          { key: 'mlflow.runName', value: node.displayName },
-          { key: 'mlflow.parentRunId', value: job.name },
-          { key: 'mlflow.rootRunId', value: job.name },
-          { key: 'azureml.nodeid', value: node.nodeId },
-          { key: 'azureml.pipeline', value: job.name },
-        ],
-      },
-    };
+const metricsOf = (job: JobRecord, step: StepTimeline, jobStatus: string, now: number): MlflowRun['data']['metrics'] =>
+  step.name === 'eval' && step.status === 'Completed' && jobStatus === 'Completed'
+    ? Object.entries(job.scenario.metrics ?? defaultMetricsFor(job.name)).map(([key, value]) => ({
+        key,
+        value,
+        timestamp: step.endTime ?? now,
+        step: 0,
+      }))
+    : [];
+
+/** The earlier (finished) run a reused step reuses, in an earlier pipeline run. */
+const earlierRun = (
+  job: JobRecord,
+  step: StepTimeline,
+  expId: string,
+  runId: string,
+  metrics: MlflowRun['data']['metrics'],
+): MlflowRun => {
+  const node = stepNodeOf(job, step.name);
+  const earlierPipeline = guidFrom('earlier-pipeline', job.name);
+  return {
+    info: {
+      run_id: runId,
+      run_uuid: runId,
+      run_name: node.displayName,
+      experiment_id: expId,
+      user_id: IDS.appPrincipalId,
+      status: 'FINISHED',
+      start_time: job.createdAt - 3_600_000,
+      end_time: job.createdAt - 3_000_000,
+      artifact_uri: `azureml://experiments/${experimentOf(job)}/runs/${runId}/artifacts`,
+      lifecycle_stage: 'active',
+    },
+    data: {
+      metrics,
+      params: [],
+      tags: [
+        { key: 'mlflow.runName', value: node.displayName },
+        { key: 'mlflow.parentRunId', value: earlierPipeline },
+        { key: 'mlflow.rootRunId', value: earlierPipeline },
+      ],
+    },
   };
+};
 
-  const metricsOf = (job: JobRecord, step: StepTimeline, jobStatus: string): MlflowRun['data']['metrics'] =>
-    step.name === 'eval' && step.status === 'Completed' && jobStatus === 'Completed'
-      ? Object.entries(job.scenario.metrics ?? defaultMetricsFor(job.name)).map(([key, value]) => ({
-          key,
-          value,
-          timestamp: step.endTime ?? deps.clock.now(),
-          step: 0,
-        }))
-      : [];
+const tag = (run: MlflowRun, key: string): string | undefined => run.data.tags.find((t) => t.key === key)?.value;
 
-  /** The earlier (finished) run a reused step reuses, in an earlier pipeline run. */
-  const earlierRun = (
-    job: JobRecord,
-    step: StepTimeline,
-    expId: string,
-    runId: string,
-    metrics: MlflowRun['data']['metrics'],
-  ): MlflowRun => {
-    const node = stepNodeOf(job, step.name);
-    const earlierPipeline = guidFrom('earlier-pipeline', job.name);
-    return {
-      info: {
-        run_id: runId,
-        run_uuid: runId,
-        run_name: node.displayName,
-        experiment_id: expId,
-        user_id: IDS.appPrincipalId,
-        status: 'FINISHED',
-        start_time: job.createdAt - 3_600_000,
-        end_time: job.createdAt - 3_000_000,
-        artifact_uri: `azureml://experiments/${experimentOf(job)}/runs/${runId}/artifacts`,
-        lifecycle_stage: 'active',
-      },
-      data: {
-        metrics,
-        params: [],
-        tags: [
-          { key: 'mlflow.runName', value: node.displayName },
-          { key: 'mlflow.parentRunId', value: earlierPipeline },
-          { key: 'mlflow.rootRunId', value: earlierPipeline },
-        ],
-      },
-    };
-  };
+/** Supports `tags.<key> = '<value>'` clauses joined by `and` (also `tags."key"` and `attributes.status`). */
+const parseFilter = (filter: string): ((run: MlflowRun) => boolean) | string => {
+  if (!filter.trim()) return () => true;
+  const clauses = filter.split(/\s+and\s+/i);
+  const tests: ((run: MlflowRun) => boolean)[] = [];
+  for (const clause of clauses) {
+    const m = /^\s*(tags|attributes|attribute)\.(?:"([^"]+)"|`([^`]+)`|([\w.]+))\s*(=|!=)\s*'([^']*)'\s*$/i.exec(
+      clause,
+    );
+    if (!m)
+      return `Unsupported filter clause: "${clause.trim()}". The emulator supports tags.<key> = '<value>' and attributes.status = '<value>' joined by 'and'.`;
+    const key = m[2] ?? m[3] ?? m[4]!;
+    const negate = m[5] === '!=';
+    const value = m[6]!;
+    if (m[1]!.toLowerCase() === 'tags') tests.push((r) => (tag(r, key) === value) !== negate);
+    else tests.push((r) => (String(r.info[key === 'run_id' ? 'run_id' : key] ?? '') === value) !== negate);
+  }
+  return (run) => tests.every((t) => t(run));
+};
 
-  const tag = (run: MlflowRun, key: string): string | undefined => run.data.tags.find((t) => t.key === key)?.value;
+const base =
+  '^/mlflow/v1\\.0/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.MachineLearningServices/workspaces/([^/]+)/api/2\\.0/mlflow';
+const rx = (tail: string): RegExp => new RegExp(`${base}${tail}/?$`, 'i');
+const checkWs = (m: RegExpMatchArray): EmuResponse | undefined =>
+  decode(m[1]).toLowerCase() === IDS.subscriptionId &&
+  decode(m[2]).toLowerCase() === IDS.resourceGroup.toLowerCase() &&
+  decode(m[3]).toLowerCase() === IDS.workspaceName.toLowerCase()
+    ? undefined
+    : notFound(`Workspace ${decode(m[1])}/${decode(m[2])}/${decode(m[3])} was not found.`);
 
-  /** Supports `tags.<key> = '<value>'` clauses joined by `and` (also `tags."key"` and `attributes.status`). */
-  const parseFilter = (filter: string): ((run: MlflowRun) => boolean) | string => {
-    if (!filter.trim()) return () => true;
-    const clauses = filter.split(/\s+and\s+/i);
-    const tests: ((run: MlflowRun) => boolean)[] = [];
-    for (const clause of clauses) {
-      const m = /^\s*(tags|attributes|attribute)\.(?:"([^"]+)"|`([^`]+)`|([\w.]+))\s*(=|!=)\s*'([^']*)'\s*$/i.exec(
-        clause,
-      );
-      if (!m)
-        return `Unsupported filter clause: "${clause.trim()}". The emulator supports tags.<key> = '<value>' and attributes.status = '<value>' joined by 'and'.`;
-      const key = m[2] ?? m[3] ?? m[4]!;
-      const negate = m[5] === '!=';
-      const value = m[6]!;
-      if (m[1]!.toLowerCase() === 'tags') tests.push((r) => (tag(r, key) === value) !== negate);
-      else tests.push((r) => (String(r.info[key === 'run_id' ? 'run_id' : key] ?? '') === value) !== negate);
-    }
-    return (run) => tests.every((t) => t(run));
-  };
-
-  const base =
-    '^/mlflow/v1\\.0/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.MachineLearningServices/workspaces/([^/]+)/api/2\\.0/mlflow';
-  const rx = (tail: string): RegExp => new RegExp(`${base}${tail}/?$`, 'i');
-  const checkWs = (m: RegExpMatchArray): EmuResponse | undefined =>
-    decode(m[1]).toLowerCase() === IDS.subscriptionId &&
-    decode(m[2]).toLowerCase() === IDS.resourceGroup.toLowerCase() &&
-    decode(m[3]).toLowerCase() === IDS.workspaceName.toLowerCase()
-      ? undefined
-      : notFound(`Workspace ${decode(m[1])}/${decode(m[2])}/${decode(m[3])} was not found.`);
+export function mlflowRoutes(deps: { jobs: () => Iterable<JobRecord>; clock: Clock }): Route[] {
+  const runs = (): MlflowRun[] => runsAt(deps.jobs(), deps.clock.now());
 
   const search = (req: EmuRequest, m: RegExpMatchArray): EmuResponse => {
     const denied = checkWs(m);

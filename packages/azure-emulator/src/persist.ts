@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { AssetVersion } from './armAssets';
-import type { ComputeRecord, MlState, Operation } from './armMl';
+import type { ComputeRecord, MlState, Operation } from './armMlState';
 import type { VaultState } from './armVault';
 import type { ClusterEvent } from './events';
 import type { JobRecord } from './jobs';

@@ -40,6 +40,29 @@ export interface ScenarioState extends ScenarioControl {
   keyVaultSecretsDenied(): boolean;
 }
 
+const matches = (pattern: string | RegExp, value: string): boolean =>
+  typeof pattern === 'string' ? value.includes(pattern) : pattern.test(value);
+
+type RandomDraw = { spec: RandomFaults; next: () => number; turn: number };
+
+/** The next random fault for a request to `service`, if the dice say so (advances the draw). */
+function drawRandomFault(
+  random: RandomDraw,
+  service: Parameters<ScenarioState['takeRandomFault']>[0],
+  method: string,
+): ReturnType<ScenarioState['takeRandomFault']> {
+  if (random.spec.statuses.length === 0) return undefined;
+  if (!(random.spec.services ?? DEFAULT_FAULT_SERVICES).includes(service)) return undefined;
+  if (random.next() >= random.spec.rate) return undefined;
+  const status = random.spec.statuses[random.turn++ % random.spec.statuses.length]!;
+  const write = method !== 'GET' && method !== 'HEAD';
+  return {
+    status,
+    ...(random.spec.retryAfterSeconds !== undefined ? { retryAfterSeconds: random.spec.retryAfterSeconds } : {}),
+    afterEffect: write && random.next() < (random.spec.afterEffectShare ?? 0.5),
+  };
+}
+
 export function createScenarioState(): ScenarioState {
   let jobScenarios: { match: string | RegExp; scenario: JobScenario }[] = [];
   let defaultScenario: JobScenario = {};
@@ -47,13 +70,10 @@ export function createScenarioState(): ScenarioState {
   let computeFailure: string | undefined;
   let kvModel: 'accessPolicy' | 'rbac' = 'accessPolicy';
   let partialError: string | undefined;
-  let random: { spec: RandomFaults; next: () => number; turn: number } | undefined;
+  let random: RandomDraw | undefined;
   let randomCount = 0;
   let capacity = defaultCapacity();
   let secretsDenied = false;
-
-  const matches = (pattern: string | RegExp, value: string): boolean =>
-    typeof pattern === 'string' ? value.includes(pattern) : pattern.test(value);
 
   return {
     setJobScenario(match, scenario) {
@@ -79,17 +99,9 @@ export function createScenarioState(): ScenarioState {
     },
     randomFaultCount: () => randomCount,
     takeRandomFault(service, method) {
-      if (!random || random.spec.statuses.length === 0) return undefined;
-      if (!(random.spec.services ?? DEFAULT_FAULT_SERVICES).includes(service)) return undefined;
-      if (random.next() >= random.spec.rate) return undefined;
-      const status = random.spec.statuses[random.turn++ % random.spec.statuses.length]!;
-      const write = method !== 'GET' && method !== 'HEAD';
-      randomCount += 1;
-      return {
-        status,
-        ...(random.spec.retryAfterSeconds !== undefined ? { retryAfterSeconds: random.spec.retryAfterSeconds } : {}),
-        afterEffect: write && random.next() < (random.spec.afterEffectShare ?? 0.5),
-      };
+      const fault = random && drawRandomFault(random, service, method);
+      if (fault) randomCount += 1;
+      return fault;
     },
     setCapacity(changes) {
       capacity = { ...capacity, ...changes };
@@ -110,11 +122,8 @@ export function createScenarioState(): ScenarioState {
       partialError = undefined;
     },
     scenarioFor(jobName) {
-      for (let i = jobScenarios.length - 1; i >= 0; i--) {
-        const entry = jobScenarios[i]!;
-        if (matches(entry.match, jobName)) return entry.scenario;
-      }
-      return defaultScenario;
+      // The latest scenario set for a matching name wins.
+      return jobScenarios.findLast((entry) => matches(entry.match, jobName))?.scenario ?? defaultScenario;
     },
     takeFault(method, path) {
       const fault = faults.find(

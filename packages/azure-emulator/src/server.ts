@@ -48,6 +48,92 @@ function faultResponse(status: number, retryAfterSeconds: number | undefined): E
 /** Key Vault's challenge, exactly as recorded. */
 const kvChallenge = `Bearer authorization="https://login.microsoftonline.com/${IDS.tenantId}", resource="https://vault.azure.net"`;
 
+/** The bearer token check of a service that wants one: an error answer, or undefined when the token is good. */
+function authorize(issuer: TokenIssuer, service: Service, req: EmuRequest): EmuResponse | undefined {
+  if (!service.audiences) return undefined;
+  const header = req.headers['authorization'] ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) {
+    if (service.challenge) {
+      return {
+        status: 401,
+        headers: {
+          'WWW-Authenticate': kvChallenge,
+        },
+        body: errorBody('Unauthorized', 'AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token.'),
+      };
+    }
+    return {
+      status: 401,
+      headers: { 'WWW-Authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/${IDS.tenantId}"` },
+      body: errorBody('AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."),
+    };
+  }
+  const verified = issuer.verify(match[1]!);
+  if ('reason' in verified) {
+    return {
+      status: 401,
+      ...(service.challenge ? { headers: { 'WWW-Authenticate': kvChallenge } } : {}),
+      body: errorBody(
+        service.challenge ? 'Unauthorized' : 'InvalidAuthenticationToken',
+        `The access token is invalid: ${verified.reason}.`,
+      ),
+    };
+  }
+  if (!service.audiences.some((aud) => audienceMatches(verified.claims.aud, aud))) {
+    return {
+      status: 401,
+      body: errorBody(
+        'InvalidAuthenticationTokenAudience',
+        `The access token has an invalid audience '${verified.claims.aud}'; this API (${service.name}) expects ${service.audiences.join(' or ')}.`,
+      ),
+    };
+  }
+  return undefined;
+}
+
+/** The answer's headers (request ids, content type and length) and its payload text. */
+function wireAnswer(req: EmuRequest, response: EmuResponse): { headers: Record<string, string>; payload: string } {
+  const headers: Record<string, string> = {
+    'x-ms-request-id': randomUUID(),
+    ...(req.headers['x-ms-client-request-id']
+      ? { 'x-ms-client-request-id': req.headers['x-ms-client-request-id'] }
+      : {}),
+    ...(response.headers ?? {}),
+  };
+  let payload = '';
+  if (response.body !== undefined) {
+    payload = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+      headers['Content-Type'] =
+        typeof response.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
+    }
+  }
+  headers['Content-Length'] = String(Buffer.byteLength(payload));
+  return { headers, payload };
+}
+
+/** One exchange as recorded, its bearer token redacted. */
+function recorded(
+  req: EmuRequest,
+  response: EmuResponse,
+  headers: Record<string, string>,
+  service: string,
+): RecordedExchange {
+  const requestHeaders = { ...req.headers };
+  if (requestHeaders['authorization']) requestHeaders['authorization'] = 'Bearer <redacted>';
+  return {
+    method: req.method,
+    url: req.url.toString(),
+    requestHeaders,
+    requestBody: req.body,
+    status: response.status,
+    responseHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+    responseBody: response.body,
+    service,
+  };
+}
+
 export async function startServer(options: {
   port: number;
   certPath: string;
@@ -64,49 +150,6 @@ export async function startServer(options: {
 }): Promise<EmulatorServer> {
   const { services, issuer, scenario } = options;
   const state: EmulatorServer = { url: '', traffic: [], armRequests: 0, close: async () => undefined };
-
-  const authorize = (service: Service, req: EmuRequest): EmuResponse | undefined => {
-    if (!service.audiences) return undefined;
-    const header = req.headers['authorization'] ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) {
-      if (service.challenge) {
-        return {
-          status: 401,
-          headers: {
-            'WWW-Authenticate': kvChallenge,
-          },
-          body: errorBody('Unauthorized', 'AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token.'),
-        };
-      }
-      return {
-        status: 401,
-        headers: { 'WWW-Authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/${IDS.tenantId}"` },
-        body: errorBody('AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."),
-      };
-    }
-    const verified = issuer.verify(match[1]!);
-    if ('reason' in verified) {
-      return {
-        status: 401,
-        ...(service.challenge ? { headers: { 'WWW-Authenticate': kvChallenge } } : {}),
-        body: errorBody(
-          service.challenge ? 'Unauthorized' : 'InvalidAuthenticationToken',
-          `The access token is invalid: ${verified.reason}.`,
-        ),
-      };
-    }
-    if (!service.audiences.some((aud) => audienceMatches(verified.claims.aud, aud))) {
-      return {
-        status: 401,
-        body: errorBody(
-          'InvalidAuthenticationTokenAudience',
-          `The access token has an invalid audience '${verified.claims.aud}'; this API (${service.name}) expects ${service.audiences.join(' or ')}.`,
-        ),
-      };
-    }
-    return undefined;
-  };
 
   const handle = async (req: EmuRequest): Promise<{ service: string; response: EmuResponse }> => {
     const service = services.find((s) => s.prefix.test(req.path));
@@ -127,7 +170,7 @@ export async function startServer(options: {
     if (chaos && !chaos.afterEffect) {
       return { service: service.name, response: faultResponse(chaos.status, chaos.retryAfterSeconds) };
     }
-    const denied = authorize(service, req);
+    const denied = authorize(issuer, service, req);
     if (denied) return { service: service.name, response: denied };
     const found = findRoute(service.routes, req);
     if (!found) return { service: service.name, response: service.notFound(req) };
@@ -151,35 +194,9 @@ export async function startServer(options: {
         const { service, response } = await handle(req);
         if (service === 'arm') state.armRequests += 1;
         if (req.method !== 'GET' && req.method !== 'HEAD') options.afterChange?.();
-        const headers: Record<string, string> = {
-          'x-ms-request-id': randomUUID(),
-          ...(req.headers['x-ms-client-request-id']
-            ? { 'x-ms-client-request-id': req.headers['x-ms-client-request-id'] }
-            : {}),
-          ...(response.headers ?? {}),
-        };
-        let payload = '';
-        if (response.body !== undefined) {
-          payload = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
-          if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-            headers['Content-Type'] =
-              typeof response.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
-          }
-        }
-        headers['Content-Length'] = String(Buffer.byteLength(payload));
+        const { headers, payload } = wireAnswer(req, response);
         if (options.record && service !== 'unknown') {
-          const requestHeaders = { ...req.headers };
-          if (requestHeaders['authorization']) requestHeaders['authorization'] = 'Bearer <redacted>';
-          state.traffic.push({
-            method: req.method,
-            url: req.url.toString(),
-            requestHeaders,
-            requestBody: req.body,
-            status: response.status,
-            responseHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
-            responseBody: response.body,
-            service,
-          });
+          state.traffic.push(recorded(req, response, headers, service));
         }
         res.writeHead(response.status, headers);
         res.end(payload);

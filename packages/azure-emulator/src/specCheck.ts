@@ -148,19 +148,66 @@ function route(e: RecordedExchange): { url: string; forceOperation?: string } | 
 const asObject = (body: unknown): Record<string, unknown> | undefined =>
   body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
 
+const skippedReport = (dir: string): SpecCheckReport => ({
+  skipped: `Azure REST specs not found at ${dir} (set AZURE_SPECS_DIR or put shared/ beside the repository): spec validation of the emulator traffic was skipped.`,
+  checked: 0,
+  notCovered: {},
+  tolerated: {},
+  violations: [],
+  initMs: 0,
+});
+
+/** The operation a route names outright (where oav would otherwise pick another for the same URL), if the spec has it. */
+function forcedOperation(validator: Validator, validationRequest: any, operationId: string): any {
+  const potential = validator.operationSearcher.getPotentialOperations(validationRequest);
+  const match = (potential.matches as any[]).find((m) => m.operation.operationId === operationId);
+  return match
+    ? { apiVersion: potential.apiVersion, operationId, validationRequest, operationMatch: match }
+    : undefined;
+}
+
+/** The request's and response's spec errors as violations; a known spec gap is counted in `tolerated` instead. */
+function issuesOf(
+  e: RecordedExchange,
+  req: any,
+  res: any,
+  base: Pick<SpecViolation, 'method' | 'url' | 'status' | 'service'>,
+  operationId: string | undefined,
+  tolerated: Record<string, number>,
+): SpecViolation[] {
+  const found: SpecViolation[] = [];
+  for (const [where, result] of [
+    ['request', req],
+    ['response', res],
+  ] as const) {
+    for (const issue of result.errors as { code: string; message: string; pathsInPayload?: string[] }[]) {
+      const gap = KNOWN_SPEC_GAPS.find(
+        (g) =>
+          g.service === e.service && g.code === issue.code && (issue.pathsInPayload ?? []).some((p) => g.path.test(p)),
+      );
+      if (gap) {
+        tolerated[gap.why] = (tolerated[gap.why] ?? 0) + 1;
+        continue;
+      }
+      found.push({
+        ...base,
+        ...(operationId ? { operationId } : {}),
+        where,
+        code: issue.code,
+        message: issue.message,
+        ...(issue.pathsInPayload?.length ? { paths: issue.pathsInPayload } : {}),
+      });
+    }
+  }
+  return found;
+}
+
 /** Validates every covered exchange; see SpecCheckReport. */
 export async function checkTrafficAgainstSpecs(exchanges: RecordedExchange[]): Promise<SpecCheckReport> {
   const dir = specsDir();
   const notCovered: Record<string, number> = {};
   if (!SPEC_FILES.every((f) => existsSync(path.join(dir, f)))) {
-    return {
-      skipped: `Azure REST specs not found at ${dir} (set AZURE_SPECS_DIR or put shared/ beside the repository): spec validation of the emulator traffic was skipped.`,
-      checked: 0,
-      notCovered,
-      tolerated: {},
-      violations: [],
-      initMs: 0,
-    };
+    return skippedReport(dir);
   }
   const { validator, initMs } = await loadValidator(dir);
   const reportedInit = initReported ? 0 : initMs;
@@ -191,20 +238,13 @@ export async function checkTrafficAgainstSpecs(exchanges: RecordedExchange[]): P
       headers: e.responseHeaders,
       ...(e.responseBody !== undefined ? { body: e.responseBody as Record<string, unknown> } : {}),
     };
-    let info: any;
-    if (target.forceOperation) {
-      const validationRequest = parseValidationRequest(target.url, liveRequest.method, headers);
-      const potential = validator.operationSearcher.getPotentialOperations(validationRequest);
-      const match = (potential.matches as any[]).find((m) => m.operation.operationId === target.forceOperation);
-      if (match) {
-        info = {
-          apiVersion: potential.apiVersion,
-          operationId: target.forceOperation,
-          validationRequest,
-          operationMatch: match,
-        };
-      }
-    }
+    const info = target.forceOperation
+      ? forcedOperation(
+          validator,
+          parseValidationRequest(target.url, liveRequest.method, headers),
+          target.forceOperation,
+        )
+      : undefined;
     const base = { method: e.method, url: e.url, status: e.status, service: e.service };
     // Key Vault's challenge probe: the SDK first sends the request without token and without body (as recorded), so
     // only the response to it is checked.
@@ -223,31 +263,7 @@ export async function checkTrafficAgainstSpecs(exchanges: RecordedExchange[]): P
       violations.push({ ...base, where: 'operation', code: exception.code, message: exception.message });
       continue;
     }
-    for (const [where, result] of [
-      ['request', req],
-      ['response', res],
-    ] as const) {
-      for (const issue of result.errors as { code: string; message: string; pathsInPayload?: string[] }[]) {
-        const gap = KNOWN_SPEC_GAPS.find(
-          (g) =>
-            g.service === e.service &&
-            g.code === issue.code &&
-            (issue.pathsInPayload ?? []).some((p) => g.path.test(p)),
-        );
-        if (gap) {
-          tolerated[gap.why] = (tolerated[gap.why] ?? 0) + 1;
-          continue;
-        }
-        violations.push({
-          ...base,
-          ...(operationId ? { operationId } : {}),
-          where,
-          code: issue.code,
-          message: issue.message,
-          ...(issue.pathsInPayload?.length ? { paths: issue.pathsInPayload } : {}),
-        });
-      }
-    }
+    violations.push(...issuesOf(e, req, res, base, operationId, tolerated));
   }
   return { checked, notCovered, tolerated, violations, initMs: reportedInit };
 }

@@ -128,28 +128,100 @@ function loadApp(appDir: string, logger: HostLogger): void {
   }
 }
 
-export async function startHost(options: StartHostOptions): Promise<RunningHost> {
-  if (started) {
-    throw new Error(
-      'The local host runs one app per process: start another host in a child process (src/cli.ts, or spawnLocalHost).',
-    );
-  }
-  started = true;
-  const appDir = path.resolve(options.appDir);
-  const env = process.env;
-  for (const [k, v] of Object.entries(options.env ?? {})) env[k] = v;
-  applyLocalSettings(appDir, env);
-  const logger = options.logger ?? createConsoleLogger();
-  const clock = options.clock ?? clockFromEnv(env);
-  const dataDir = path.resolve(options.dataDir ?? path.join(appDir, '.local', 'host'));
-  mkdirSync(dataDir, { recursive: true });
-  const { routePrefix } = readHostJson(appDir);
-  const keySet: KeySet | undefined = resolveKeys(options.keys, env);
-  const keys = createHostKeys(keySet);
-  const bodyLimit = maxBodyBytes();
-  // the worker runs in the app's folder (paths relative to the app root work as in Azure)
-  process.chdir(appDir);
+/** The host's clean stop: no new requests, those in flight finish (for a while), then timers, extensions, hooks. */
+function stopper(parts: {
+  server: http.Server;
+  inFlight: Set<Promise<void>>;
+  timers: TimerScheduler;
+  extensions: () => HostExtension[];
+  invoker: Invoker;
+  appHookData: Record<string, unknown>;
+  logger: HostLogger;
+}): () => Promise<void> {
+  const { server, inFlight, invoker, appHookData, logger } = parts;
+  let stopped = false;
+  return async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    // stop taking requests, let those in flight finish (for a while), then the timers and extensions
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    let drainTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...inFlight]),
+      new Promise<void>((resolve) => (drainTimer = setTimeout(resolve, DRAIN_MS))),
+    ]);
+    clearTimeout(drainTimer);
+    server.closeAllConnections();
+    await closed;
+    await parts.timers.stop();
+    for (const ext of [...parts.extensions()].reverse()) {
+      try {
+        await ext.stop();
+      } catch (err) {
+        logger.log('error', `Extension ${ext.routePrefix} failed to stop: ${describeError(err)}`);
+      }
+    }
+    await invoker.runHooks('appTerminate', { hookData: appHookData, appHookData }).catch((err: unknown) => {
+      logger.log('error', `appTerminate hook failed: ${describeError(err)}`);
+    });
+  };
+}
 
+/** The HTTP server: each request waits until the host is ready, and is tracked until answered. */
+function requestServer(
+  ready: Promise<void>,
+  dispatch: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>,
+  inFlight: Set<Promise<void>>,
+  logger: HostLogger,
+): http.Server {
+  const server = http.createServer((req, res) => {
+    const handling = ready
+      .then(() => dispatch(req, res))
+      .catch((err: unknown) => {
+        logger.log('error', `Request ${req.method} ${req.url} failed in the host: ${describeError(err)}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-length': '0' });
+        res.end();
+      })
+      .finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
+  });
+  server.requestTimeout = 0;
+  return server;
+}
+
+/** Routes HTTP requests to the app's HTTP functions, the extensions' APIs and the host's admin API. */
+function httpDispatcher(parts: {
+  routePrefix: string;
+  functions: LoadedFunction[];
+  extensions: () => HostExtension[];
+  keys: ReturnType<typeof createHostKeys>;
+  logger: HostLogger;
+  bodyLimit: number;
+  invoker: Invoker;
+  timers: TimerScheduler;
+}): ReturnType<typeof createDispatcher> {
+  const { routePrefix, functions, extensions, keys, logger, bodyLimit, invoker, timers } = parts;
+  return createDispatcher({
+    routePrefix,
+    routes: functions.filter((fn) => fn.triggerType.toLowerCase() === 'httptrigger').map(httpRouteOf),
+    extensions,
+    keys,
+    logger,
+    maxBodyBytes: bodyLimit,
+    invoke: (fn, httpData) =>
+      invoker.invoke(fn, {
+        triggerData: { http: httpData },
+        triggerMetadata: httpTriggerMetadata(httpData),
+        reason: 'This function was programmatically called via the host APIs.',
+      }),
+    invokeAdmin: (name) => timers.runNow(name),
+    hostStatus: () => ({ state: 'Running', version: '4.x-local', processUptime: Math.round(process.uptime() * 1000) }),
+  });
+}
+
+/** Loads the app's entry files into a fresh `@azure/functions-core` registry; refuses what the host cannot run. */
+async function loadProgrammingModel(appDir: string, logger: HostLogger): Promise<ReturnType<typeof installCoreApi>> {
   const registry = installCoreApi();
   registry.systemLog = (level, _category, message) => {
     const mapped = level === 'critical' ? 'error' : level === 'none' ? undefined : level;
@@ -172,6 +244,103 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
       );
     }
   }
+  return registry;
+}
+
+/** The app's functions as extensions call them (a trigger value in, the function's return value out). */
+function functionInvokerOf(functions: LoadedFunction[], invoker: Invoker): FunctionInvoker {
+  const byName = (name: string): LoadedFunction | undefined =>
+    functions.find((fn) => fn.name.toLowerCase() === name.toLowerCase());
+  return {
+    functions: () =>
+      functions.map(({ name, triggerType, trigger, bindings }) => ({ name, triggerType, trigger, bindings })),
+    async invokeTrigger(functionName, triggerValue, invokeOptions) {
+      const fn = byName(functionName);
+      if (!fn) throw new Error(`The function '${functionName}' does not exist (or is disabled) in this app.`);
+      const { response } = await invoker.invoke(fn, {
+        // as the worker receives it: JSON typed data (a string stays a string, not re-parsed)
+        triggerData: triggerValue === undefined ? undefined : { json: JSON.stringify(triggerValue) },
+        reason: '(null)',
+        invocationId: invokeOptions?.invocationId,
+      });
+      return fromTypedData(response.returnValue);
+    },
+  };
+}
+
+function listen(server: http.Server, port: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new AppLoadError(`Port ${port} is in use: stop the other host or pass --port / PORT.`)
+          : err,
+      ),
+    );
+    server.listen(port, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Says which triggers and input bindings the host and its extensions cannot serve (those functions still load). */
+function warnUnsupported(
+  functions: LoadedFunction[],
+  extensionFor: (type: string, list: 'inputBindingTypes' | 'triggerTypes') => HostExtension | undefined,
+  logger: HostLogger,
+): void {
+  for (const fn of functions) {
+    const type = fn.triggerType.toLowerCase();
+    if (type === 'httptrigger' || type === 'timertrigger' || extensionFor(fn.triggerType, 'triggerTypes')) continue;
+    logger.log(
+      'warning',
+      `Function '${fn.name}': trigger type '${fn.triggerType}' is not supported by the local host; it will not run.`,
+      {
+        functionName: fn.name,
+      },
+    );
+  }
+  for (const fn of functions) {
+    for (const [name, b] of Object.entries(fn.bindings)) {
+      if (b.direction !== 'in' || name === fn.trigger.name || extensionFor(String(b.type), 'inputBindingTypes'))
+        continue;
+      logger.log(
+        'warning',
+        `Function '${fn.name}': input binding '${name}' of type '${String(b.type)}' is not supported locally; it gets no value.`,
+        {
+          functionName: fn.name,
+        },
+      );
+    }
+  }
+}
+
+/** One host per process: the app's registrations and the process's folder are its own. */
+function claimProcess(): void {
+  if (started) {
+    throw new Error(
+      'The local host runs one app per process: start another host in a child process (src/cli.ts, or spawnLocalHost).',
+    );
+  }
+  started = true;
+}
+
+export async function startHost(options: StartHostOptions): Promise<RunningHost> {
+  claimProcess();
+  const appDir = path.resolve(options.appDir);
+  const env = process.env;
+  for (const [k, v] of Object.entries(options.env ?? {})) env[k] = v;
+  applyLocalSettings(appDir, env);
+  const logger = options.logger ?? createConsoleLogger();
+  const clock = options.clock ?? clockFromEnv(env);
+  const dataDir = path.resolve(options.dataDir ?? path.join(appDir, '.local', 'host'));
+  mkdirSync(dataDir, { recursive: true });
+  const { routePrefix } = readHostJson(appDir);
+  const keySet: KeySet | undefined = resolveKeys(options.keys, env);
+  const keys = createHostKeys(keySet);
+  const bodyLimit = maxBodyBytes();
+  // the worker runs in the app's folder (paths relative to the app root work as in Azure)
+  process.chdir(appDir);
+
+  const registry = await loadProgrammingModel(appDir, logger);
 
   const functions = indexFunctions(registry.registrations, env, logger);
   const factories = options.extensions ?? (usesDurable(functions) ? [loadDurableExtension()] : []);
@@ -189,23 +358,7 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
     },
     appHookData,
   );
-  const byName = (name: string): LoadedFunction | undefined =>
-    functions.find((fn) => fn.name.toLowerCase() === name.toLowerCase());
-  const functionInvoker: FunctionInvoker = {
-    functions: () =>
-      functions.map(({ name, triggerType, trigger, bindings }) => ({ name, triggerType, trigger, bindings })),
-    async invokeTrigger(functionName, triggerValue, invokeOptions) {
-      const fn = byName(functionName);
-      if (!fn) throw new Error(`The function '${functionName}' does not exist (or is disabled) in this app.`);
-      const { response } = await invoker.invoke(fn, {
-        // as the worker receives it: JSON typed data (a string stays a string, not re-parsed)
-        triggerData: triggerValue === undefined ? undefined : { json: JSON.stringify(triggerValue) },
-        reason: '(null)',
-        invocationId: invokeOptions?.invocationId,
-      });
-      return fromTypedData(response.returnValue);
-    },
-  };
+  const functionInvoker = functionInvokerOf(functions, invoker);
 
   await invoker.runHooks('appStart', { hookData: appHookData, appHookData, functionAppDirectory: appDir });
 
@@ -215,108 +368,32 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
     dataDir,
     invoke: (fn, request) => invoker.invoke(fn, request),
   });
-  const httpFunctions = functions.filter((fn) => fn.triggerType.toLowerCase() === 'httptrigger');
-  const dispatch = createDispatcher({
+  const dispatch = httpDispatcher({
     routePrefix,
-    routes: httpFunctions.map(httpRouteOf),
+    functions,
     extensions: () => extensions,
     keys,
     logger,
-    maxBodyBytes: bodyLimit,
-    invoke: (fn, httpData) =>
-      invoker.invoke(fn, {
-        triggerData: { http: httpData },
-        triggerMetadata: httpTriggerMetadata(httpData),
-        reason: 'This function was programmatically called via the host APIs.',
-      }),
-    invokeAdmin: (name) => timers.runNow(name),
-    hostStatus: () => ({ state: 'Running', version: '4.x-local', processUptime: Math.round(process.uptime() * 1000) }),
+    bodyLimit,
+    invoker,
+    timers,
   });
 
   let resolveReady!: () => void;
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
   let baseUrl = '';
   const inFlight = new Set<Promise<void>>();
-  const server = http.createServer((req, res) => {
-    const handling = ready
-      .then(() => dispatch(req, res, baseUrl))
-      .catch((err: unknown) => {
-        logger.log('error', `Request ${req.method} ${req.url} failed in the host: ${describeError(err)}`);
-        if (!res.headersSent) res.writeHead(500, { 'content-length': '0' });
-        res.end();
-      })
-      .finally(() => inFlight.delete(handling));
-    inFlight.add(handling);
-  });
-  server.requestTimeout = 0;
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new AppLoadError(`Port ${portFrom(options)} is in use: stop the other host or pass --port / PORT.`)
-          : err,
-      ),
-    );
-    server.listen(portFrom(options), () => resolve((server.address() as AddressInfo).port));
-  });
+  const server = requestServer(ready, (req, res) => dispatch(req, res, baseUrl), inFlight, logger);
+  const port = await listen(server, portFrom(options));
   baseUrl = `http://localhost:${port}`;
 
   const context: ExtensionContext = { invoker: functionInvoker, clock, logger, keys, baseUrl, dataDir };
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    // stop taking requests, let those in flight finish (for a while), then the timers and extensions
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    let drainTimer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...inFlight]),
-      new Promise<void>((resolve) => (drainTimer = setTimeout(resolve, DRAIN_MS))),
-    ]);
-    clearTimeout(drainTimer);
-    server.closeAllConnections();
-    await closed;
-    await timers.stop();
-    for (const ext of [...extensions].reverse()) {
-      try {
-        await ext.stop();
-      } catch (err) {
-        logger.log('error', `Extension ${ext.routePrefix} failed to stop: ${describeError(err)}`);
-      }
-    }
-    await invoker.runHooks('appTerminate', { hookData: appHookData, appHookData }).catch((err: unknown) => {
-      logger.log('error', `appTerminate hook failed: ${describeError(err)}`);
-    });
-  };
+  const stop = stopper({ server, inFlight, timers, extensions: () => extensions, invoker, appHookData, logger });
 
   try {
     extensions = factories.map((factory) => factory(context));
     for (const ext of extensions) await ext.start();
-    for (const fn of functions) {
-      const type = fn.triggerType.toLowerCase();
-      if (type === 'httptrigger' || type === 'timertrigger' || extensionFor(fn.triggerType, 'triggerTypes')) continue;
-      logger.log(
-        'warning',
-        `Function '${fn.name}': trigger type '${fn.triggerType}' is not supported by the local host; it will not run.`,
-        {
-          functionName: fn.name,
-        },
-      );
-    }
-    for (const fn of functions) {
-      for (const [name, b] of Object.entries(fn.bindings)) {
-        if (b.direction !== 'in' || name === fn.trigger.name || extensionFor(String(b.type), 'inputBindingTypes'))
-          continue;
-        logger.log(
-          'warning',
-          `Function '${fn.name}': input binding '${name}' of type '${String(b.type)}' is not supported locally; it gets no value.`,
-          {
-            functionName: fn.name,
-          },
-        );
-      }
-    }
+    warnUnsupported(functions, extensionFor, logger);
     printBanner(logger, { baseUrl, routePrefix, functions, keys: keySet, dataDir, env, clock });
     resolveReady();
     timers.start(functions.filter((fn) => fn.triggerType.toLowerCase() === 'timertrigger'));

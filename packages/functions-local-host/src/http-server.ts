@@ -61,6 +61,33 @@ const HOME_PAGE =
   '<!DOCTYPE html><html><head><title>Local Functions host</title></head><body>' +
   '<h1>Your Functions 4.0 app is up and running (local host)</h1></body></html>';
 
+function requestUrl(req: IncomingMessage, baseUrl: string): URL {
+  try {
+    return new URL(req.url ?? '/', req.headers.host ? `http://${req.headers.host}` : baseUrl);
+  } catch {
+    return new URL(req.url ?? '/', baseUrl);
+  }
+}
+
+/** `POST /admin/functions/<name>` with `{"input": …}`: runs a non-HTTP function now (202), as the host's admin API. */
+async function adminInvoke(
+  options: DispatcherOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  name: string,
+): Promise<void> {
+  if (!options.keys.authorize(req, url, 'admin')) return send(res, 401);
+  let input: unknown;
+  try {
+    const text = (await readBody(req, options.maxBodyBytes)).toString('utf8');
+    input = text ? (JSON.parse(text) as { input?: unknown }).input : undefined;
+  } catch {
+    return send(res, 400, 'the body must be JSON like {"input": …}');
+  }
+  return send(res, options.invokeAdmin(name, input) ? 202 : 404);
+}
+
 export function createDispatcher(options: DispatcherOptions) {
   const routes = [...options.routes].sort((a, b) => comparePrecedence(a.route, b.route));
   const prefix = options.routePrefix ? `/${options.routePrefix.toLowerCase()}` : '';
@@ -76,12 +103,7 @@ export function createDispatcher(options: DispatcherOptions) {
 
   return async function dispatch(req: IncomingMessage, res: ServerResponse, baseUrl: string): Promise<void> {
     // like the Functions host, the request URL the app sees carries the Host header the client used
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', req.headers.host ? `http://${req.headers.host}` : baseUrl);
-    } catch {
-      url = new URL(req.url ?? '/', baseUrl);
-    }
+    const url = requestUrl(req, baseUrl);
     const path = url.pathname;
     const lower = path.toLowerCase();
     const method = (req.method ?? 'GET').toUpperCase();
@@ -102,15 +124,7 @@ export function createDispatcher(options: DispatcherOptions) {
 
     const admin = /^\/admin\/functions\/([^/]+)$/i.exec(path);
     if (admin && method === 'POST') {
-      if (!options.keys.authorize(req, url, 'admin')) return send(res, 401);
-      let input: unknown;
-      try {
-        const text = (await readBody(req, options.maxBodyBytes)).toString('utf8');
-        input = text ? (JSON.parse(text) as { input?: unknown }).input : undefined;
-      } catch {
-        return send(res, 400, 'the body must be JSON like {"input": …}');
-      }
-      return send(res, options.invokeAdmin(decodeURIComponent(admin[1] as string), input) ? 202 : 404);
+      return adminInvoke(options, req, res, url, decodeURIComponent(admin[1] as string));
     }
 
     let rest: string;

@@ -109,17 +109,23 @@ export class Invoker {
     return model;
   }
 
-  async invoke(fn: LoadedFunction, request: InvokeRequest): Promise<InvokeResult> {
-    const invocationId = request.invocationId ?? randomUUID();
-    const fields = { functionName: fn.name, invocationId };
-    const started = performance.now();
-    let invocationContext: unknown;
+  /** The trigger's data, then each input binding's value. */
+  private inputData(fn: LoadedFunction, request: InvokeRequest): RpcParameterBinding[] {
     const inputData: RpcParameterBinding[] = [{ name: fn.trigger.name, data: request.triggerData ?? null }];
     for (const [name, binding] of Object.entries(fn.bindings)) {
       if (binding.direction !== 'in' || name === fn.trigger.name) continue;
       const data = this.inputValue(binding, fn);
       if (data !== undefined) inputData.push({ name, data });
     }
+    return inputData;
+  }
+
+  async invoke(fn: LoadedFunction, request: InvokeRequest): Promise<InvokeResult> {
+    const invocationId = request.invocationId ?? randomUUID();
+    const fields = { functionName: fn.name, invocationId };
+    const started = performance.now();
+    let invocationContext: unknown;
+    const inputData = this.inputData(fn, request);
     const coreCtx: CoreInvocationContext = {
       invocationId,
       metadata: fn.metadata,

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAzureEmulator, type AzureEmulator } from '@rag-orchestrator/azure-emulator';
-import { checkTrafficAgainstSpecs, formatViolations } from '@rag-orchestrator/azure-emulator/src/specCheck';
+import { checkTrafficAgainstSpecs, formatViolations } from '@rag-orchestrator/azure-emulator/spec-check';
 import { createClock } from '@rag-orchestrator/virtual-clock';
 import type { AppSubmission } from './appSubmits';
 

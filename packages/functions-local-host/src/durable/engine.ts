@@ -59,6 +59,25 @@ interface NewWork {
   entityOps: { target: string; event: HistoryEvent }[];
 }
 
+/** The episode's new history: its events, the work it scheduled (if still running), and how it ended. */
+function episodeEvents(newEvents: HistoryEvent[], work: NewWork, outcome: Outcome, now: number): HistoryEvent[] {
+  const all: HistoryEvent[] = [...newEvents];
+  if (outcome.kind === 'running') all.push(...work.events);
+  all.push(ev(EventType.OrchestratorCompleted, now));
+  if (outcome.kind === 'completed' || outcome.kind === 'failed') {
+    all.push(
+      ev(EventType.ExecutionCompleted, now, {
+        OrchestrationStatus: outcome.kind === 'completed' ? 'Completed' : 'Failed',
+        Result: outcome.output ?? null,
+        ...(outcome.failure
+          ? { FailureDetails: { ErrorType: outcome.failure.errorType, ErrorMessage: outcome.failure.message } }
+          : {}),
+      }),
+    );
+  }
+  return all;
+}
+
 export class DurableEngine {
   readonly store: DurableStore;
   private readonly maxActivities: number;
@@ -475,29 +494,31 @@ export class DurableEngine {
     return e.EventType === EventType.TimerFired && slot.attempt <= slot.options.maxNumberOfAttempts;
   }
 
-  private async runEpisode(id: string): Promise<void> {
-    if (isEntityId(id)) return this.runEntity(id);
-    const now = this.clock.now();
-    const row = this.store.getInstance(id);
-    const messages = this.store.readyMessages(id, now);
-    if (messages.length === 0) return;
-    if (!row) {
-      this.store.transaction(() => messages.forEach((m) => this.store.deleteMessage(m.id)));
-      return;
-    }
-    if (isTerminal(row.status)) {
-      this.store.transaction(() => messages.forEach((m) => this.store.deleteMessage(m.id)));
-      return;
-    }
-    const cached = this.loadCachedHistory(row);
-    const st = parseExecutionState(row.state);
-
-    // Select this episode's batch: control messages first (one at a time), then every ready event, cut after an
-    // event that makes the extension schedule a follow-up step (so sequence numbers match the library's).
+  /**
+   * This episode's batch: control messages first (one at a time), then every ready event, cut after an event that
+   * makes the extension schedule a follow-up step (so sequence numbers match the library's). Undefined once a
+   * termination was committed.
+   */
+  private selectBatch(
+    row: InstanceRow,
+    messages: ReturnType<DurableStore['readyMessages']>,
+    cached: CachedHistory,
+    st: ExecutionState,
+    now: number,
+  ):
+    | {
+        consumed: number[];
+        batch: HistoryEvent[];
+        status: RuntimeStatus;
+        startEvent?: HistoryEvent;
+        hasStarted: boolean;
+      }
+    | undefined {
+    const id = row.instance_id;
+    const hasStarted = cached.events.length > 0;
     const consumed: number[] = [];
     const batch: HistoryEvent[] = [];
     let status: RuntimeStatus = row.status;
-    const hasStarted = cached.events.length > 0;
     let startEvent: HistoryEvent | undefined;
     let inSlotRun = false;
     for (const m of messages) {
@@ -515,7 +536,7 @@ export class DurableEngine {
       if (e.EventType === EventType.ExecutionTerminated) {
         if (batch.length > 0) break;
         this.commitTerminated(row, cached, consumed.concat(m.id), startEvent, e, now);
-        return;
+        return undefined;
       }
       if (e.EventType === EventType.ExecutionSuspended || e.EventType === EventType.ExecutionResumed) {
         if (batch.length > 0) break;
@@ -540,6 +561,69 @@ export class DurableEngine {
       batch.push(e);
       if (continues) inSlotRun = true;
     }
+    return { consumed, batch, status, ...(startEvent ? { startEvent } : {}), hasStarted };
+  }
+
+  /** Runs the orchestrator function over the history: its state (actions, output), or its failure. */
+  private async invokeOrchestrator(
+    row: InstanceRow,
+    history: HistoryEvent[],
+    isReplaying: boolean,
+  ): Promise<{ state?: OrchestratorStateJson; failure?: { message: string; errorType: string } }> {
+    const id = row.instance_id;
+    const payload = {
+      history,
+      input: fromJsonText(row.input),
+      instanceId: id,
+      isReplaying,
+      parentInstanceId: row.parent_instance_id ?? undefined,
+      upperSchemaVersion: 2,
+      upperSchemaVersionNew: 2,
+      longRunningTimerIntervalDuration: timeSpan(this.longRunningTimerIntervalMs),
+      maximumShortTimerDuration: timeSpan(this.maximumShortTimerMs),
+      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+    };
+
+    let state: OrchestratorStateJson | undefined;
+    let failure: { message: string; errorType: string } | undefined;
+    try {
+      if (!this.isFunction(row.name, 'orchestrationTrigger')) {
+        throw new Error(`The function '${row.name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+      }
+      state = normalizeResult(await this.invoker.invokeTrigger(row.name, payload)) as OrchestratorStateJson;
+      if (!state || typeof state !== 'object' || !Array.isArray(state.actions)) {
+        throw new Error(
+          `Orchestrator function '${row.name}' returned an unexpected result (is it registered with df.app.orchestration?).`,
+        );
+      }
+    } catch (err) {
+      const parsed = parseOrchestrationFailure(err);
+      state = parsed.state;
+      failure = { message: `Orchestrator function '${row.name}' failed: ${parsed.message}`, errorType: errorName(err) };
+    }
+    return { ...(state ? { state } : {}), ...(failure ? { failure } : {}) };
+  }
+
+  private async runEpisode(id: string): Promise<void> {
+    if (isEntityId(id)) return this.runEntity(id);
+    const now = this.clock.now();
+    const row = this.store.getInstance(id);
+    const messages = this.store.readyMessages(id, now);
+    if (messages.length === 0) return;
+    if (!row) {
+      this.store.transaction(() => messages.forEach((m) => this.store.deleteMessage(m.id)));
+      return;
+    }
+    if (isTerminal(row.status)) {
+      this.store.transaction(() => messages.forEach((m) => this.store.deleteMessage(m.id)));
+      return;
+    }
+    const cached = this.loadCachedHistory(row);
+    const st = parseExecutionState(row.state);
+
+    const selected = this.selectBatch(row, messages, cached, st, now);
+    if (!selected) return;
+    const { consumed, batch, startEvent, hasStarted, status } = selected;
     const eventsToRun = startEvent ? [startEvent, ...batch] : batch;
     const runnable = eventsToRun.some(
       (e) => e.EventType !== EventType.ExecutionSuspended && e.EventType !== EventType.ExecutionResumed,
@@ -572,36 +656,9 @@ export class DurableEngine {
         functionName: row.name,
       });
     }
-    const payload = {
-      history,
-      input: fromJsonText(row.input),
-      instanceId: id,
-      isReplaying: cached.events.length > 0,
-      parentInstanceId: row.parent_instance_id ?? undefined,
-      upperSchemaVersion: 2,
-      upperSchemaVersionNew: 2,
-      longRunningTimerIntervalDuration: timeSpan(this.longRunningTimerIntervalMs),
-      maximumShortTimerDuration: timeSpan(this.maximumShortTimerMs),
-      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
-    };
-
-    let state: OrchestratorStateJson | undefined;
-    let failure: { message: string; errorType: string } | undefined;
-    try {
-      if (!this.isFunction(row.name, 'orchestrationTrigger')) {
-        throw new Error(`The function '${row.name}' doesn't exist, is disabled, or is not an orchestrator function.`);
-      }
-      state = normalizeResult(await this.invoker.invokeTrigger(row.name, payload)) as OrchestratorStateJson;
-      if (!state || typeof state !== 'object' || !Array.isArray(state.actions)) {
-        throw new Error(
-          `Orchestrator function '${row.name}' returned an unexpected result (is it registered with df.app.orchestration?).`,
-        );
-      }
-    } catch (err) {
-      const parsed = parseOrchestrationFailure(err);
-      state = parsed.state;
-      failure = { message: `Orchestrator function '${row.name}' failed: ${parsed.message}`, errorType: errorName(err) };
-    }
+    const invoked = await this.invokeOrchestrator(row, history, cached.events.length > 0);
+    const { state } = invoked;
+    let { failure } = invoked;
     if (this.stopped || !this.running) return;
 
     const work: NewWork = { events: [], activities: [], timers: [], children: [], entityOps: [] };
@@ -653,6 +710,29 @@ export class DurableEngine {
       }
     }
     const flat = flattenActions(state.actions);
+    const replayed = this.replayProblem(row, st, flat, Boolean(state.isDone));
+    if (replayed) return replayed;
+    let continueAs: ActionJson | undefined;
+    for (let i = st.known.length; i < flat.length; i++) {
+      const a = flat[i] as ActionJson;
+      st.known.push(actionSignature(a));
+      const id = consumesSequenceNumber(a) ? st.nextId++ : -1;
+      if (a.actionType === ActionType.ContinueAsNew) continueAs = a;
+      const failed = this.scheduleAction(a, id, { row, st, started, batch, work, past });
+      if (failed) return failed;
+    }
+    if (state.isDone) return { continueAs };
+    this.driveFollowUps(followUps, { row, st, started, work });
+    return { continueAs };
+  }
+
+  /** The nondeterminism failure if the replay's actions differ from those scheduled before. */
+  private replayProblem(
+    row: InstanceRow,
+    st: ExecutionState,
+    flat: ActionJson[],
+    isDone: boolean,
+  ): { failure: { message: string; errorType: string } } | undefined {
     const nondeterminism = (detail: string): { failure: { message: string; errorType: string } } => ({
       failure: {
         message: `Orchestrator function '${row.name}' failed: Non-Deterministic workflow detected: ${detail} Was a change made to the orchestrator code after this instance had already started running?`,
@@ -668,131 +748,166 @@ export class DurableEngine {
         );
       }
     }
-    if (flat.length < st.known.length && !state.isDone) {
+    if (flat.length < st.known.length && !isDone) {
       const known = st.known[flat.length] as string;
       return nondeterminism(
         `A previous execution of this orchestration scheduled ${describeSignature(known)} as its action #${flat.length + 1}, but the current replay hasn't scheduled it.`,
       );
     }
-    let continueAs: ActionJson | undefined;
-    for (let i = st.known.length; i < flat.length; i++) {
-      const a = flat[i] as ActionJson;
-      st.known.push(actionSignature(a));
-      const id = consumesSequenceNumber(a) ? st.nextId++ : -1;
-      switch (a.actionType) {
-        case ActionType.CallActivity:
-        case ActionType.CallActivityWithRetry: {
-          const name = a.functionName ?? '';
-          const input = toJsonText(unwrapProcessedInput(a.input));
-          this.scheduleActivity(work, id, name, input, started.Timestamp);
-          if (a.actionType === ActionType.CallActivityWithRetry && a.retryOptions) {
-            (st.retried ??= []).push(id);
-            st.slots[String(id)] = {
-              kind: 'retry',
-              sub: false,
-              name,
-              input,
-              options: a.retryOptions,
-              attempt: 1,
-              phase: 'task',
-            };
-          }
-          break;
-        }
-        case ActionType.CallSubOrchestrator:
-        case ActionType.CallSubOrchestratorWithRetry: {
-          const name = a.functionName ?? '';
-          const input = toJsonText(a.input);
-          if (a.instanceId && this.runningChildren(past, batch, work).has(a.instanceId)) {
-            return {
-              failure: {
-                message:
-                  `Orchestrator function '${row.name}' failed: it scheduled sub-orchestration '${name}' with instance ID ` +
-                  `'${a.instanceId}' again while the earlier call with that ID is still running. A task that was already ` +
-                  'yielded was probably passed again to Task.any/Task.all: durable-functions sends such tasks to the ' +
-                  'extension again, which schedules them again (https://github.com/Azure/azure-functions-durable-js/issues/574). ' +
-                  'Pass only tasks that were never yielded to a new Task.any/Task.all.',
-                errorType: 'InvalidOperationException',
-              },
-            };
-          }
-          this.scheduleChild(work, row, id, name, a.instanceId || undefined, input, started.Timestamp);
-          if (a.actionType === ActionType.CallSubOrchestratorWithRetry && a.retryOptions) {
-            (st.retried ??= []).push(id);
-            st.slots[String(id)] = {
-              kind: 'retry',
-              sub: true,
-              name,
-              input,
-              ...(a.instanceId ? { instanceId: a.instanceId } : {}),
-              options: a.retryOptions,
-              attempt: 1,
-              phase: 'task',
-            };
-          }
-          break;
-        }
-        case ActionType.CreateTimer: {
-          const finalFireAt = Date.parse(String(a.fireAt));
-          let fireAt = finalFireAt;
-          if (finalFireAt - T > this.maximumShortTimerMs) {
-            fireAt = T + this.longRunningTimerIntervalMs;
-            st.slots[String(id)] = { kind: 'longtimer', finalFireAt };
-          }
-          this.scheduleTimer(work, id, fireAt, started.Timestamp);
-          break;
-        }
-        case ActionType.WaitForExternalEvent:
-          break;
-        case ActionType.ContinueAsNew:
-          continueAs = a;
-          break;
-        case ActionType.CallHttp:
-          return {
-            failure: {
-              message: `Orchestrator function '${row.name}' failed: callHttp is not supported by the local Durable Functions host; call HTTP endpoints from an activity instead.`,
-              errorType: 'NotSupportedException',
-            },
-          };
-        case ActionType.CallEntity:
-        case ActionType.SignalEntity: {
-          const target = String(a.instanceId ?? '');
-          const operation = String(a.operation ?? '');
-          const requestId = randomUUID();
-          const input = toJsonText(a.input);
-          const signal = a.actionType === ActionType.SignalEntity;
-          work.events.push({
-            EventType: EventType.EventSent,
-            EventId: id,
-            Timestamp: started.Timestamp,
-            Name: 'op',
-            InstanceId: target,
-            Input: requestMessage(requestId, operation, input, signal, row.instance_id),
-          });
-          work.entityOps.push({
-            target,
-            event: operationEvent(T, {
-              name: operation,
-              input,
-              requestId,
-              signal,
-              ...(signal ? {} : { parent: { instanceId: row.instance_id, executionId: row.execution_id } }),
-            }),
-          });
-          break;
-        }
-        default:
-          return {
-            failure: {
-              message: `Orchestrator function '${row.name}' failed: ${ActionType[a.actionType] ?? a.actionType} (entity locks, replay schema V4) is not supported by the local Durable Functions host.`,
-              errorType: 'NotSupportedException',
-            },
-          };
-      }
-    }
-    if (state.isDone) return { continueAs };
+    return undefined;
+  }
 
-    // The steps the extension drives, numbered after the new actions, in event order (see `continues`).
+  /** Schedules one new action; the failure if the local host cannot run it. */
+  private scheduleAction(
+    a: ActionJson,
+    id: number,
+    ctx: {
+      row: InstanceRow;
+      st: ExecutionState;
+      started: HistoryEvent;
+      batch: HistoryEvent[];
+      work: NewWork;
+      past: HistoryEvent[];
+    },
+  ): { failure: { message: string; errorType: string } } | undefined {
+    const { row, st, started, work } = ctx;
+    const T = Date.parse(started.Timestamp);
+    switch (a.actionType) {
+      case ActionType.CallActivity:
+      case ActionType.CallActivityWithRetry: {
+        const name = a.functionName ?? '';
+        const input = toJsonText(unwrapProcessedInput(a.input));
+        this.scheduleActivity(work, id, name, input, started.Timestamp);
+        if (a.actionType === ActionType.CallActivityWithRetry && a.retryOptions) {
+          (st.retried ??= []).push(id);
+          st.slots[String(id)] = {
+            kind: 'retry',
+            sub: false,
+            name,
+            input,
+            options: a.retryOptions,
+            attempt: 1,
+            phase: 'task',
+          };
+        }
+        return undefined;
+      }
+      case ActionType.CallSubOrchestrator:
+      case ActionType.CallSubOrchestratorWithRetry:
+        return this.scheduleSubOrchestration(a, id, ctx);
+      case ActionType.CreateTimer: {
+        const finalFireAt = Date.parse(String(a.fireAt));
+        let fireAt = finalFireAt;
+        if (finalFireAt - T > this.maximumShortTimerMs) {
+          fireAt = T + this.longRunningTimerIntervalMs;
+          st.slots[String(id)] = { kind: 'longtimer', finalFireAt };
+        }
+        this.scheduleTimer(work, id, fireAt, started.Timestamp);
+        return undefined;
+      }
+      case ActionType.WaitForExternalEvent:
+      case ActionType.ContinueAsNew:
+        return undefined;
+      case ActionType.CallHttp:
+        return {
+          failure: {
+            message: `Orchestrator function '${row.name}' failed: callHttp is not supported by the local Durable Functions host; call HTTP endpoints from an activity instead.`,
+            errorType: 'NotSupportedException',
+          },
+        };
+      case ActionType.CallEntity:
+      case ActionType.SignalEntity:
+        this.sendEntityOperation(a, id, row, started, work);
+        return undefined;
+      default:
+        return {
+          failure: {
+            message: `Orchestrator function '${row.name}' failed: ${ActionType[a.actionType] ?? a.actionType} (entity locks, replay schema V4) is not supported by the local Durable Functions host.`,
+            errorType: 'NotSupportedException',
+          },
+        };
+    }
+  }
+
+  private scheduleSubOrchestration(
+    a: ActionJson,
+    id: number,
+    ctx: {
+      row: InstanceRow;
+      st: ExecutionState;
+      started: HistoryEvent;
+      batch: HistoryEvent[];
+      work: NewWork;
+      past: HistoryEvent[];
+    },
+  ): { failure: { message: string; errorType: string } } | undefined {
+    const { row, st, started, batch, work, past } = ctx;
+    const name = a.functionName ?? '';
+    const input = toJsonText(a.input);
+    if (a.instanceId && this.runningChildren(past, batch, work).has(a.instanceId)) {
+      return {
+        failure: {
+          message:
+            `Orchestrator function '${row.name}' failed: it scheduled sub-orchestration '${name}' with instance ID ` +
+            `'${a.instanceId}' again while the earlier call with that ID is still running. A task that was already ` +
+            'yielded was probably passed again to Task.any/Task.all: durable-functions sends such tasks to the ' +
+            'extension again, which schedules them again (https://github.com/Azure/azure-functions-durable-js/issues/574). ' +
+            'Pass only tasks that were never yielded to a new Task.any/Task.all.',
+          errorType: 'InvalidOperationException',
+        },
+      };
+    }
+    this.scheduleChild(work, row, id, name, a.instanceId || undefined, input, started.Timestamp);
+    if (a.actionType === ActionType.CallSubOrchestratorWithRetry && a.retryOptions) {
+      (st.retried ??= []).push(id);
+      st.slots[String(id)] = {
+        kind: 'retry',
+        sub: true,
+        name,
+        input,
+        ...(a.instanceId ? { instanceId: a.instanceId } : {}),
+        options: a.retryOptions,
+        attempt: 1,
+        phase: 'task',
+      };
+    }
+    return undefined;
+  }
+
+  private sendEntityOperation(a: ActionJson, id: number, row: InstanceRow, started: HistoryEvent, work: NewWork): void {
+    const T = Date.parse(started.Timestamp);
+    const target = String(a.instanceId ?? '');
+    const operation = String(a.operation ?? '');
+    const requestId = randomUUID();
+    const input = toJsonText(a.input);
+    const signal = a.actionType === ActionType.SignalEntity;
+    work.events.push({
+      EventType: EventType.EventSent,
+      EventId: id,
+      Timestamp: started.Timestamp,
+      Name: 'op',
+      InstanceId: target,
+      Input: requestMessage(requestId, operation, input, signal, row.instance_id),
+    });
+    work.entityOps.push({
+      target,
+      event: operationEvent(T, {
+        name: operation,
+        input,
+        requestId,
+        signal,
+        ...(signal ? {} : { parent: { instanceId: row.instance_id, executionId: row.execution_id } }),
+      }),
+    });
+  }
+
+  /** The steps the extension drives, numbered after the new actions, in event order (see `continues`). */
+  private driveFollowUps(
+    followUps: HistoryEvent[],
+    ctx: { row: InstanceRow; st: ExecutionState; started: HistoryEvent; work: NewWork },
+  ): void {
+    const { row, st, started, work } = ctx;
+    const T = Date.parse(started.Timestamp);
     for (const e of followUps) {
       const key = this.slotKey(e) as string;
       const slot = st.slots[key] as Slot;
@@ -817,7 +932,6 @@ export class DurableEngine {
         st.slots[String(nid)] = { ...slot, phase: 'task' };
       }
     }
-    return { continueAs };
   }
 
   /** Explicit ids of sub-orchestrations this execution started and that have not reported back yet. */
@@ -879,6 +993,63 @@ export class DurableEngine {
     this.store.updateInstance(next);
   }
 
+  /** Inside the episode's transaction: the next execution starts with the new input (and any carried events). */
+  private continueAsNew(
+    row: InstanceRow,
+    cached: CachedHistory,
+    st: ExecutionState,
+    newEvents: HistoryEvent[],
+    continueAs: ActionJson | undefined,
+    customStatus: string | null,
+    now: number,
+  ): void {
+    const id = row.instance_id;
+    const newExecution = randomUUID().replace(/-/g, '');
+    const inputText = toJsonText(unwrapProcessedInput(continueAs?.input));
+    const carried = continueAs?.preserveUnprocessedEvents
+      ? this.unprocessedEvents(cached.events.concat(newEvents), st)
+      : [];
+    this.store.clearHistory(id);
+    this.store.dropPendingWorkOfExecution(id, row.execution_id);
+    for (const e of carried) this.store.addMessage(id, null, e, now);
+    this.store.addMessage(
+      id,
+      newExecution,
+      this.executionStarted(id, newExecution, row.name, inputText, this.parentOf(row), now),
+      now,
+    );
+    this.updateRow(row, {
+      execution_id: newExecution,
+      status: 'ContinuedAsNew',
+      input: inputText,
+      custom_status: customStatus,
+      state: newExecutionState(),
+    });
+  }
+
+  private logOutcome(row: InstanceRow, outcome: Outcome): void {
+    const id = row.instance_id;
+    if (outcome.kind === 'continued') {
+      this.logger.log('information', `Orchestration '${row.name}' (instance ${id}) continued as new.`, {
+        instanceId: id,
+      });
+    } else if (outcome.kind === 'completed') {
+      this.logger.log('information', `Orchestration '${row.name}' (instance ${id}) completed.`, {
+        instanceId: id,
+        functionName: row.name,
+      });
+    } else {
+      this.logger.log(
+        'error',
+        `Orchestration '${row.name}' (instance ${id}) failed: ${outcome.failure?.message ?? ''}`,
+        {
+          instanceId: id,
+          functionName: row.name,
+        },
+      );
+    }
+  }
+
   private commitEpisode(
     row: InstanceRow,
     cached: CachedHistory,
@@ -892,50 +1063,15 @@ export class DurableEngine {
     now: number,
   ): void {
     const id = row.instance_id;
-    const all: HistoryEvent[] = [...newEvents];
     const done = outcome.kind === 'completed' || outcome.kind === 'failed';
-    if (outcome.kind === 'running') all.push(...work.events);
-    all.push(ev(EventType.OrchestratorCompleted, now));
-    if (done) {
-      all.push(
-        ev(EventType.ExecutionCompleted, now, {
-          OrchestrationStatus: outcome.kind === 'completed' ? 'Completed' : 'Failed',
-          Result: outcome.output ?? null,
-          ...(outcome.failure
-            ? { FailureDetails: { ErrorType: outcome.failure.errorType, ErrorMessage: outcome.failure.message } }
-            : {}),
-        }),
-      );
-    }
+    const all = episodeEvents(newEvents, work, outcome, now);
     this.store.transaction(() => {
       consumed.forEach((mid) => this.store.deleteMessage(mid));
       if (outcome.kind !== 'failed') {
         for (const op of work.entityOps) this.store.addMessage(op.target, null, op.event, now);
       }
-      if (outcome.kind === 'continued') {
-        const newExecution = randomUUID().replace(/-/g, '');
-        const inputText = toJsonText(unwrapProcessedInput(continueAs?.input));
-        const carried = continueAs?.preserveUnprocessedEvents
-          ? this.unprocessedEvents(cached.events.concat(newEvents), st)
-          : [];
-        this.store.clearHistory(id);
-        this.store.dropPendingWorkOfExecution(id, row.execution_id);
-        for (const e of carried) this.store.addMessage(id, null, e, now);
-        this.store.addMessage(
-          id,
-          newExecution,
-          this.executionStarted(id, newExecution, row.name, inputText, this.parentOf(row), now),
-          now,
-        );
-        this.updateRow(row, {
-          execution_id: newExecution,
-          status: 'ContinuedAsNew',
-          input: inputText,
-          custom_status: customStatus,
-          state: newExecutionState(),
-        });
-        return;
-      }
+      if (outcome.kind === 'continued')
+        return this.continueAsNew(row, cached, st, newEvents, continueAs, customStatus, now);
       this.store.appendHistory(id, cached.events.length, all);
       if (done) {
         this.store.dropPendingWork(id);
@@ -961,28 +1097,9 @@ export class DurableEngine {
       for (const c of work.children) this.startChild(row, c, now);
       this.updateRow(row, { status: 'Running', custom_status: customStatus, state: st });
     });
-    if (outcome.kind === 'continued') {
+    if (outcome.kind === 'continued' || done) {
       this.cache.delete(id);
-      this.logger.log('information', `Orchestration '${row.name}' (instance ${id}) continued as new.`, {
-        instanceId: id,
-      });
-    } else if (done) {
-      this.cache.delete(id);
-      if (outcome.kind === 'completed') {
-        this.logger.log('information', `Orchestration '${row.name}' (instance ${id}) completed.`, {
-          instanceId: id,
-          functionName: row.name,
-        });
-      } else {
-        this.logger.log(
-          'error',
-          `Orchestration '${row.name}' (instance ${id}) failed: ${outcome.failure?.message ?? ''}`,
-          {
-            instanceId: id,
-            functionName: row.name,
-          },
-        );
-      }
+      this.logOutcome(row, outcome);
     } else {
       for (const e of all) cached.events.push({ ...e, IsPlayed: true });
     }

@@ -83,6 +83,30 @@ export interface EntityEpisodeDeps {
   isRunning: () => boolean;
 }
 
+/** Queues the entity's signals to other entities (no response awaited), noting each target. */
+function sendSignals(
+  store: DurableStore,
+  signals: NonNullable<EntityResultJson['signals']>,
+  now: number,
+  notified: Set<string>,
+): void {
+  for (const s of signals) {
+    const target = schedulerId(s.target.name, s.target.key);
+    store.addMessage(
+      target,
+      null,
+      operationEvent(now, {
+        name: s.name,
+        input: s.input ? s.input : null,
+        requestId: randomUUID(),
+        signal: true,
+      }),
+      now,
+    );
+    notified.add(target);
+  }
+}
+
 /** Runs every ready operation of an entity as one batch; resolves with the instances it sent messages to. */
 export async function runEntityEpisode(deps: EntityEpisodeDeps, id: string): Promise<Set<string>> {
   const { store, invoker, logger, now } = deps;
@@ -138,21 +162,7 @@ export async function runEntityEpisode(deps: EntityEpisodeDeps, id: string): Pro
         parent_task_id: null,
         state: '{}',
       });
-      for (const s of result.signals ?? []) {
-        const target = schedulerId(s.target.name, s.target.key);
-        store.addMessage(
-          target,
-          null,
-          operationEvent(now, {
-            name: s.name,
-            input: s.input ? s.input : null,
-            requestId: randomUUID(),
-            signal: true,
-          }),
-          now,
-        );
-        notified.add(target);
-      }
+      sendSignals(store, result.signals ?? [], now, notified);
     }
     ops.forEach((o, i) => {
       if (o.Signal === true || typeof o.ParentInstanceId !== 'string') return;

@@ -27,6 +27,24 @@ import {
 
 const RPC_PREFIX = '/durabletask/';
 
+/** The loopback-only listener the durable-functions client calls (`rpcBaseUrl`), no key needed. */
+async function startRpcServer(handler: DurableHttpApi): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    if (!url.pathname.startsWith(RPC_PREFIX)) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    void handler.handle(req, res, url, RPC_PREFIX);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(process.env.LOCAL_DURABLE_RPC_PORT) || 0, '127.0.0.1', () => resolve());
+  });
+  return server;
+}
+
 export const createDurableExtension: ExtensionFactory = (context: ExtensionContext): HostExtension => {
   const taskHub = process.env.LOCAL_DURABLE_TASK_HUB || 'TestHubName';
   const maxActivities = Number(process.env.LOCAL_DURABLE_MAX_ACTIVITIES) || 10;
@@ -83,22 +101,8 @@ export const createDurableExtension: ExtensionFactory = (context: ExtensionConte
         maxConcurrentActivities: maxActivities,
       });
       api = new DurableHttpApi(engine, urls);
-      const handler = api;
-      const server = http.createServer((req, res) => {
-        const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
-        if (!url.pathname.startsWith(RPC_PREFIX)) {
-          res.writeHead(404);
-          res.end();
-          return;
-        }
-        void handler.handle(req, res, url, RPC_PREFIX);
-      });
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(Number(process.env.LOCAL_DURABLE_RPC_PORT) || 0, '127.0.0.1', () => resolve());
-      });
-      rpcServer = server;
-      rpcBaseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${RPC_PREFIX}`;
+      rpcServer = await startRpcServer(api);
+      rpcBaseUrl = `http://127.0.0.1:${(rpcServer.address() as AddressInfo).port}${RPC_PREFIX}`;
       engine.start();
       context.logger.log(
         'information',

@@ -17,28 +17,8 @@ export class RewindError extends Error {
   }
 }
 
-/** Runs inside the caller's transaction; `touched` collects the rewound instance ids. */
-export function rewindInTransaction(
-  store: DurableStore,
-  id: string,
-  reason: string,
-  now: number,
-  touched: string[],
-  top: boolean,
-): void {
-  const row = store.getInstance(id);
-  if (!row) throw new RewindError(404, `No orchestration with instance ID '${id}' found.`);
-  if (row.status !== 'Failed') {
-    if (top) {
-      throw new RewindError(
-        412,
-        `This orchestration has status ${row.status}, but only orchestrations in the "Failed" state can be rewound.`,
-      );
-    }
-    return;
-  }
-  const st = parseExecutionState(row.state);
-  const history = store.loadHistory(id);
+/** What a failed orchestration's history holds: the tasks scheduled, done and fired, the events kept, the failures to re-run. */
+function scanHistory(id: string, history: HistoryEvent[], retried: number[] | undefined) {
   const scheduled = new Map<number, HistoryEvent>();
   const done = new Set<number>();
   const fired = new Set<number>();
@@ -64,7 +44,7 @@ export function rewindInTransaction(
       case EventType.TaskFailed:
       case EventType.SubOrchestrationInstanceFailed: {
         const taskId = e.TaskScheduledId ?? -1;
-        if (st.retried?.includes(taskId)) {
+        if (retried?.includes(taskId)) {
           throw new RewindError(
             501,
             `Instance '${id}' failed in a retried task; rewinding retried tasks is not supported locally.`,
@@ -79,6 +59,32 @@ export function rewindInTransaction(
     }
     keep.push(e);
   }
+  return { scheduled, done, fired, keep, rerun, failedChildren };
+}
+
+/** Runs inside the caller's transaction; `touched` collects the rewound instance ids. */
+export function rewindInTransaction(
+  store: DurableStore,
+  id: string,
+  reason: string,
+  now: number,
+  touched: string[],
+  top: boolean,
+): void {
+  const row = store.getInstance(id);
+  if (!row) throw new RewindError(404, `No orchestration with instance ID '${id}' found.`);
+  if (row.status !== 'Failed') {
+    if (top) {
+      throw new RewindError(
+        412,
+        `This orchestration has status ${row.status}, but only orchestrations in the "Failed" state can be rewound.`,
+      );
+    }
+    return;
+  }
+  const st = parseExecutionState(row.state);
+  const history = store.loadHistory(id);
+  const { scheduled, done, fired, keep, rerun, failedChildren } = scanHistory(id, history, st.retried);
   store.clearHistory(id);
   store.appendHistory(id, 0, keep);
   store.dropPendingWork(id);
