@@ -90,6 +90,10 @@ export interface Settings {
     monitorPollsPerGeneration: number;
     initialPollSeconds: number;
     maxPollSeconds: number;
+    /** AML_EVENTS_PUSH: AzureML's Event Grid run events wake the monitors (2.0 instances); off: polling only. */
+    pushEvents?: boolean;
+    /** MONITOR_SAFETY_TIMER_MINUTES: with push, the longest a monitor waits for an event before reading anyway. */
+    safetyTimerMinutes?: number;
   };
   schedule: { cron: string | undefined; source: string | undefined };
   http: {
@@ -197,13 +201,15 @@ function endpointsOf({ optional, url }: EnvReader, resourceManager: string): End
 }
 
 /** How experiments run: parallelism, deadline, polling. */
-function orchestrationOf({ int }: EnvReader): Settings['orchestration'] {
+function orchestrationOf({ int, bool }: EnvReader): Settings['orchestration'] {
   return {
     maxParallelPipelines: int('MAX_PARALLEL_PIPELINES', 4, 1, 500),
     pipelineDeadlineHours: int('PIPELINE_DEADLINE_HOURS', 72, 1, 24 * 30),
     monitorPollsPerGeneration: int('MONITOR_POLLS_PER_GENERATION', 20, 2, 1000),
     initialPollSeconds: int('MONITOR_INITIAL_POLL_SECONDS', 30, 1, 3600),
     maxPollSeconds: int('MONITOR_MAX_POLL_SECONDS', 300, 1, 86400),
+    pushEvents: bool('AML_EVENTS_PUSH', true),
+    safetyTimerMinutes: int('MONITOR_SAFETY_TIMER_MINUTES', 60, 1, 24 * 60),
   };
 }
 

@@ -54,6 +54,16 @@ describe('experiment decisions', () => {
     });
   });
 
+  it('adds the safety timer (push) only for 2.0 instances with AML_EVENTS_PUSH on', () => {
+    const on = parseSettings({ MONITOR_SAFETY_TIMER_MINUTES: '15' }).settings;
+    const off = parseSettings({ AML_EVENTS_PUSH: 'false' }).settings;
+    expect(on.orchestration).toMatchObject({ pushEvents: true, safetyTimerMinutes: 15 });
+    expect(parseSettings({}).settings.orchestration.safetyTimerMinutes).toBe(60);
+    expect(pipelinePollingPolicy(on, true).safetyTimerMinutes).toBe(15);
+    expect(pipelinePollingPolicy(on, false).safetyTimerMinutes).toBeUndefined();
+    expect(pipelinePollingPolicy(off, true).safetyTimerMinutes).toBeUndefined();
+  });
+
   it('names every config problem with its JSON path (the root as /)', () => {
     expect(
       invalidConfigMessage([
