@@ -13,10 +13,11 @@ export interface PollingPolicy {
   /** Overall deadline for one pipeline, in hours from submission. */
   deadlineHours: number;
   /**
-   * Set when AzureML's run events wake the monitor (push, orchestration version 2.0): the longest wait for an event
-   * before the monitor reads the status anyway (lost events, deliveries Event Grid still retries). Unset: polling.
+   * Set when AzureML's run events wake the monitor (push, orchestration version 2.0): the longest wait for an
+   * event, in seconds, before the monitor reads the status anyway (lost events, deliveries Event Grid still
+   * retries). Unset: polling.
    */
-  safetyTimerMinutes?: number;
+  safetyTimerSeconds?: number;
 }
 
 export const GROWTH_FACTOR = 1.5;
@@ -41,6 +42,6 @@ export function shouldContinueAsNew(pollsThisGeneration: number, policy: Polling
 }
 
 /** With push: when the wait for a run event ends anyway (ms since epoch), never past the deadline. */
-export function safetyWakeAt(nowMs: number, deadlineMs: number, safetyTimerMinutes: number): number {
-  return Math.min(deadlineMs, nowMs + safetyTimerMinutes * 60_000);
+export function safetyWakeAt(nowMs: number, deadlineMs: number, safetyTimerSeconds: number): number {
+  return Math.min(deadlineMs, nowMs + safetyTimerSeconds * 1000);
 }

@@ -22,8 +22,12 @@ export const RUN_EVENT_TYPES = [
   'Microsoft.MachineLearningServices.RunCompleted',
 ] as const;
 
-/** The tag that names the pipeline's index in its experiment (its monitor), set at submission by 2.0 monitors. */
-export const PIPELINE_INDEX_TAG = 'rag-orchestrator.pipeline-index';
+/**
+ * The tag that names the pipeline's index in its experiment (its monitor), set at submission by 2.0 monitors.
+ * No dots in its key: Event Grid's advanced filters read dots as nesting (`data.runTags.<key>`), so the
+ * subscription (infra/) can filter on it.
+ */
+export const PIPELINE_INDEX_TAG = 'ragOrchestratorPipelineIndex';
 
 /** The event the trigger raises on a monitor: its payload is only for logs. */
 export const JOB_STATUS_CHANGED_EVENT = 'jobStatusChanged';

@@ -90,10 +90,10 @@ export interface Settings {
     monitorPollsPerGeneration: number;
     initialPollSeconds: number;
     maxPollSeconds: number;
-    /** AML_EVENTS_PUSH: AzureML's Event Grid run events wake the monitors (2.0 instances); off: polling only. */
+    /** AML_EVENTS_PUSH (default off; infra/ sets it with the subscription): run events wake 2.0 monitors. */
     pushEvents?: boolean;
-    /** MONITOR_SAFETY_TIMER_MINUTES: with push, the longest a monitor waits for an event before reading anyway. */
-    safetyTimerMinutes?: number;
+    /** MONITOR_SAFETY_TIMER_SECONDS: with push, the longest a monitor waits for an event before it reads the status anyway (default 3600). */
+    safetyTimerSeconds?: number;
   };
   schedule: { cron: string | undefined; source: string | undefined };
   http: {
@@ -208,8 +208,8 @@ function orchestrationOf({ int, bool }: EnvReader): Settings['orchestration'] {
     monitorPollsPerGeneration: int('MONITOR_POLLS_PER_GENERATION', 20, 2, 1000),
     initialPollSeconds: int('MONITOR_INITIAL_POLL_SECONDS', 30, 1, 3600),
     maxPollSeconds: int('MONITOR_MAX_POLL_SECONDS', 300, 1, 86400),
-    pushEvents: bool('AML_EVENTS_PUSH', true),
-    safetyTimerMinutes: int('MONITOR_SAFETY_TIMER_MINUTES', 60, 1, 24 * 60),
+    pushEvents: bool('AML_EVENTS_PUSH', false),
+    safetyTimerSeconds: int('MONITOR_SAFETY_TIMER_SECONDS', 3600, 5, 86400),
   };
 }
 

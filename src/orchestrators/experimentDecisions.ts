@@ -35,7 +35,7 @@ export function pipelinePollingPolicy(settings: RunExperimentInput['settings'], 
     maxPollSeconds: o.maxPollSeconds,
     pollsPerGeneration: o.monitorPollsPerGeneration,
     deadlineHours: o.pipelineDeadlineHours,
-    ...(push && o.pushEvents && o.safetyTimerMinutes ? { safetyTimerMinutes: o.safetyTimerMinutes } : {}),
+    ...(push && o.pushEvents && o.safetyTimerSeconds ? { safetyTimerSeconds: o.safetyTimerSeconds } : {}),
   };
 }
 

@@ -31,7 +31,7 @@ interface Watch {
   readonly cancelEvents: EventWaiters;
   /** Orchestration version 2.0 or later: the job is tagged with its pipeline index (its run events find us). */
   readonly v2: boolean;
-  /** With push (2.0, `policy.safetyTimerMinutes` set): the `jobStatusChanged` event AzureML's run events raise. */
+  /** With push (2.0, `policy.safetyTimerSeconds` set): the `jobStatusChanged` event AzureML's run events raise. */
   readonly runEvents: EventWaiters | undefined;
   /** Logs once, not on replay. */
   log(message: string): void;
@@ -72,7 +72,7 @@ function beginWatch(context: OrchestrationContext): Watch {
     policy: input.policy,
     cancelEvents: eventWaiters(context, CANCEL_EVENT),
     v2,
-    runEvents: v2 && input.policy.safetyTimerMinutes ? eventWaiters(context, JOB_STATUS_CHANGED_EVENT) : undefined,
+    runEvents: v2 && input.policy.safetyTimerSeconds ? eventWaiters(context, JOB_STATUS_CHANGED_EVENT) : undefined,
     log(message) {
       if (!context.df.isReplaying) context.log(`[${jobName}] ${message}`);
     },
@@ -138,7 +138,7 @@ function* waitForRunEvent(
   const { context } = w;
   const deadlineMs = Date.parse(state.deadlineAt);
   const now = context.df.currentUtcDateTime.getTime();
-  const timer = context.df.createTimer(new Date(safetyWakeAt(now, deadlineMs, w.policy.safetyTimerMinutes ?? 60)));
+  const timer = context.df.createTimer(new Date(safetyWakeAt(now, deadlineMs, w.policy.safetyTimerSeconds ?? 3600)));
   const cancel = w.cancelEvents.next();
   const event = runEvents.next();
   const winner = yield context.df.Task.any([timer, cancel, event]);

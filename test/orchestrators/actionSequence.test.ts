@@ -580,7 +580,10 @@ describe('monitorPipeline: the sequence of durable calls', () => {
 
 // --- monitorPipeline 2.0: AzureML's run events wake the watch ---------------------------------------------------
 
-const pushInput: MonitorPipelineInput = { ...monitorInput, policy: { ...monitorInput.policy, safetyTimerMinutes: 60 } };
+const pushInput: MonitorPipelineInput = {
+  ...monitorInput,
+  policy: { ...monitorInput.policy, safetyTimerSeconds: 3600 },
+};
 const runEvent = (r: Replay): HistoryEvent => r.raised('jobStatusChanged', { runId: 'exp-1-aaaa' });
 
 function versioned(input: MonitorPipelineInput, version: string | undefined): Recorded {
@@ -619,12 +622,12 @@ describe('monitorPipeline 2.0 with push: the sequence of durable calls', () => {
     await answer(next, 'fetchMetrics', ok({ metrics: { fuzzy_score: 71 } }));
     expect(transcript(x.transcript)).toMatchInlineSnapshot(`
      "1:
-       activity submitPipeline {job:{"properties":{"tags":{"rag-orchestrator.pipeline-index":"0"}}},jobName:"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       activity submitPipeline {job:{"properties":{"tags":{"ragOrchestratorPipelineIndex":"0"}}},jobName:"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
      2:
        any(timer 2026-01-01T01:00:00.000Z | wait cancel | wait jobStatusChanged)
        status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
      3:
-       continue-as-new {experimentId:"exp-1",index:0,indexName:"idx-512",job:{"properties":{}},jobName:"exp-1-aaaa",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20,safetyTimerMinutes:60},state:{deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}}
+       continue-as-new {experimentId:"exp-1",index:0,indexName:"idx-512",job:{"properties":{}},jobName:"exp-1-aaaa",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20,safetyTimerSeconds:3600},state:{deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}}
        done null"
     `);
     expect(transcript(next.transcript)).toMatchInlineSnapshot(`
@@ -651,7 +654,7 @@ describe('monitorPipeline 2.0 with push: the sequence of durable calls', () => {
     expect(count(next, 'getPipelineStatus')).toBe(1);
     expect(transcript(x.transcript.slice(-1), x.transcript.length)).toMatchInlineSnapshot(`
      "3:
-       continue-as-new {experimentId:"exp-1",index:0,indexName:"idx-512",job:{"properties":{}},jobName:"exp-1-aaaa",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20,safetyTimerMinutes:60},state:{deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}}
+       continue-as-new {experimentId:"exp-1",index:0,indexName:"idx-512",job:{"properties":{}},jobName:"exp-1-aaaa",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20,safetyTimerSeconds:3600},state:{deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}}
        status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
        done null"
     `);
@@ -670,10 +673,10 @@ describe('monitorPipeline 2.0 with push: the sequence of durable calls', () => {
     expect(x.transcript.slice(-1)[0]?.isDone).toBe(true);
     expect(transcript(x.transcript)).toMatchInlineSnapshot(`
      "1:
-       activity submitPipeline {job:{"properties":{"tags":{"rag-orchestrator.pipeline-index":"0"}}},jobName:"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       activity submitPipeline {job:{"properties":{"tags":{"ragOrchestratorPipelineIndex":"0"}}},jobName:"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
      2:
        any(timer 2026-01-01T01:00:00.000Z canceled | wait cancel | wait jobStatusChanged)
-       continue-as-new {experimentId:"exp-1",index:0,indexName:"idx-512",job:{"properties":{}},jobName:"exp-1-aaaa",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20,safetyTimerMinutes:60},state:{deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}}
+       continue-as-new {experimentId:"exp-1",index:0,indexName:"idx-512",job:{"properties":{}},jobName:"exp-1-aaaa",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20,safetyTimerSeconds:3600},state:{deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}}
        status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
        done null"
     `);
@@ -700,7 +703,7 @@ describe('monitorPipeline 2.0 with push: the sequence of durable calls', () => {
     const x = await pushMonitor(monitorInput);
     expect(transcript(x.transcript)).toMatchInlineSnapshot(`
      "1:
-       activity submitPipeline {job:{"properties":{"tags":{"rag-orchestrator.pipeline-index":"0"}}},jobName:"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       activity submitPipeline {job:{"properties":{"tags":{"ragOrchestratorPipelineIndex":"0"}}},jobName:"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
      2:
        any(timer 2026-01-01T00:00:30.000Z | wait cancel)
        status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}"
