@@ -1,12 +1,14 @@
 /**
- * Bench: a simulated 24-pipeline experiment through the whole app (local host + Azure emulator, virtual clock).
- * Prints the time from POST to the last pipeline submitted, ARM calls and durable history events per
- * pipeline-hour, and the wall time of the run.
+ * Bench: a simulated 24-pipeline experiment through the whole app (local host + Azure emulator, virtual clock),
+ * run twice: push off (monitors poll) and push on (the emulator's AzureML run events reach the app's Event Grid
+ * trigger through the local host's webhook). Prints, side by side, the time from POST to the last pipeline
+ * submitted, ARM calls, status polls and retained history events per pipeline-hour, and the median and max virtual
+ * time from a job's end to its pipeline's result.
  *
  * `npx tsx bench/experiment.ts` (builds nothing: run `npm run build` first).
  */
 import { monitorInstanceId } from '../src/core/experiment';
-import { api, startStack, waitFor } from '../local/stack';
+import { api, startStack, waitFor, type Stack } from '../local/stack';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -32,10 +34,29 @@ function request(): unknown {
   };
 }
 
-export async function main(): Promise<void> {
-  const stack = await startStack({ speed: SPEED });
+/** What one run measured. */
+interface Figures {
+  status: string;
+  submittedMs: number;
+  pipelineHours: number;
+  armCalls: number;
+  polls: number;
+  historyEvents: number;
+  generations: number;
+  /** Virtual seconds from each job's end to its pipeline's result. */
+  latencies: number[];
+  wallMs: number;
+}
+
+/** The push-on run's Event Grid webhook: the local host's, as the real host serves it. */
+const webhook = (hostUrl: string): string => `${hostUrl}/runtime/webhooks/eventgrid?functionName=amlRunEvents`;
+
+/** One experiment with push on (run events delivered) or off (polling; the events all lost, only timed). */
+async function runOnce(push: boolean): Promise<Figures> {
+  const stack = await startStack({ speed: SPEED, env: { AML_EVENTS_PUSH: String(push) } });
   try {
     stack.emulator.scenario.setDefaultJobScenario({ queueSeconds: 60, stepSeconds: STEP_SECONDS });
+    const events = stack.emulator.publishRunEvents({ url: webhook(stack.host.url), drop: push ? 0 : 1 });
     const base = `${stack.host.url}/api`;
     const armBefore = stack.emulator.state.armRequestCount();
     const t0 = performance.now();
@@ -51,7 +72,6 @@ export async function main(): Promise<void> {
     );
     const submittedMs = performance.now() - t0;
     const virtualStart = stack.clock.now();
-
     const view = await waitFor(
       async () => {
         const v = (await api(base, 'GET', `/experiments/${id}?pipelines=false`)).body as { status: string };
@@ -63,37 +83,74 @@ export async function main(): Promise<void> {
     const wallMs = performance.now() - t0;
     const armCalls = stack.emulator.state.armRequestCount() - armBefore;
     const pipelineHours = (PIPELINES * (stack.clock.now() - virtualStart)) / 3_600_000;
-
-    let historyEvents = 0;
-    let polls = 0;
-    let generations = 0;
-    const parent = await api(stack.host.url, 'GET', `/runtime/webhooks/durabletask/instances/${id}?showHistory=true`);
-    historyEvents += (parent.body as { historyEvents?: unknown[] }).historyEvents?.length ?? 0;
-    for (let i = 0; i < PIPELINES; i++) {
-      const child = await api(
-        stack.host.url,
-        'GET',
-        `/runtime/webhooks/durabletask/instances/${encodeURIComponent(monitorInstanceId(id, i))}?showHistory=true`,
-      );
-      const body = child.body as { historyEvents?: unknown[]; customStatus?: { polls?: number; generation?: number } };
-      historyEvents += body.historyEvents?.length ?? 0;
-      polls += body.customStatus?.polls ?? 0;
-      generations += (body.customStatus?.generation ?? 0) + 1;
-    }
-
-    const fmt = (n: number, d = 1): string => n.toFixed(d);
-    console.log(`experiment status                      ${view.status}`);
-    console.log(`POST → last of ${PIPELINES} pipelines submitted   ${fmt(submittedMs, 0)} ms`);
-    console.log(`virtual pipeline-hours                 ${fmt(pipelineHours)}`);
-    console.log(`ARM calls per pipeline-hour            ${fmt(armCalls / pipelineHours)} (${armCalls} in all)`);
-    console.log(`status polls per pipeline-hour         ${fmt(polls / pipelineHours)}`);
-    console.log(
-      `history events retained (all monitors) ${historyEvents} (${fmt(historyEvents / pipelineHours)} per pipeline-hour; ${generations} generations)`,
-    );
-    console.log(`wall time, POST → experiment done      ${fmt(wallMs / 1000)} s at ${SPEED}x`);
+    const jobEnds = events.finalEventAt();
+    return {
+      status: view.status,
+      submittedMs,
+      pipelineHours,
+      armCalls,
+      wallMs,
+      ...(await monitors(stack, id, jobEnds)),
+    };
   } finally {
     await stack.close();
   }
+}
+
+/** History, polls and generations of the experiment and its monitors; each job's end-to-result latency. */
+async function monitors(stack: Stack, id: string, jobEnds: Map<string, number>) {
+  const instance = (instanceId: string) =>
+    api(
+      stack.host.url,
+      'GET',
+      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?showHistory=true`,
+    );
+  let historyEvents = ((await instance(id)).body as { historyEvents?: unknown[] }).historyEvents?.length ?? 0;
+  let polls = 0;
+  let generations = 0;
+  const latencies: number[] = [];
+  for (let i = 0; i < PIPELINES; i++) {
+    const body = (await instance(monitorInstanceId(id, i))).body as {
+      historyEvents?: unknown[];
+      customStatus?: { polls?: number; generation?: number };
+      output?: { jobName?: string; finishedAt?: string };
+    };
+    historyEvents += body.historyEvents?.length ?? 0;
+    polls += body.customStatus?.polls ?? 0;
+    generations += (body.customStatus?.generation ?? 0) + 1;
+    const end = jobEnds.get(body.output?.jobName ?? '');
+    if (end !== undefined && body.output?.finishedAt) latencies.push((Date.parse(body.output.finishedAt) - end) / 1000);
+  }
+  return { historyEvents, polls, generations, latencies };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export async function main(): Promise<void> {
+  const off = await runOnce(false);
+  const on = await runOnce(true);
+  const fmt = (n: number, d = 1): string => n.toFixed(d);
+  const rows: [string, (f: Figures) => string][] = [
+    ['experiment status', (f) => f.status],
+    [`POST → last of ${PIPELINES} pipelines submitted (ms)`, (f) => fmt(f.submittedMs, 0)],
+    ['virtual pipeline-hours', (f) => fmt(f.pipelineHours)],
+    ['ARM calls per pipeline-hour', (f) => `${fmt(f.armCalls / f.pipelineHours)} (${f.armCalls})`],
+    ['status polls per pipeline-hour', (f) => fmt(f.polls / f.pipelineHours)],
+    [
+      'history events retained per pipeline-hour',
+      (f) => `${fmt(f.historyEvents / f.pipelineHours)} (${f.historyEvents})`,
+    ],
+    ['monitor generations', (f) => String(f.generations)],
+    ['job end → result, median (virtual s)', (f) => fmt(median(f.latencies))],
+    ['job end → result, max (virtual s)', (f) => fmt(Math.max(...f.latencies))],
+    [`wall time at ${SPEED}x (s)`, (f) => fmt(f.wallMs / 1000)],
+  ];
+  console.log(`${''.padEnd(44)}${'push off (polling)'.padEnd(20)}push on (run events)`);
+  for (const [label, value] of rows) console.log(`${label.padEnd(44)}${value(off).padEnd(20)}${value(on)}`);
 }
 
 if (require.main === module) {

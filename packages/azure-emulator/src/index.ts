@@ -16,6 +16,7 @@ import { armError, json, type EmuRequest, type EmuResponse } from './http';
 import { identityRoutes } from './identity';
 import { IDS } from './ids';
 import { JobLogWriter, LOG_CONTAINER } from './jobLogs';
+import { startRunEventPublisher, type RunEventPublisher } from './runEventPublisher';
 import { timeline } from './jobs';
 import { keyVaultRoutes, SecretStore } from './keyvault';
 import { logAnalyticsRoutes } from './logAnalytics';
@@ -287,6 +288,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     IDENTITY_HEADER: identityHeader,
   };
 
+  const publishers: RunEventPublisher[] = [];
   return {
     url,
     settings,
@@ -315,7 +317,13 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       armRequestCount: () => server.armRequests,
     },
     traffic: () => [...server.traffic],
+    publishRunEvents(delivery) {
+      const publisher = startRunEventPublisher(() => ml.jobs.values(), clock, delivery);
+      publishers.push(publisher);
+      return publisher;
+    },
     async stop() {
+      await Promise.all(publishers.map((p) => p.stop()));
       clearInterval(ticker);
       if (saver) clearInterval(saver);
       save();

@@ -20,6 +20,7 @@ import type {
 } from './contracts';
 import { installCoreApi } from './core-api';
 import { indexFunctions } from './functions';
+import { createEventGridExtension, usesEventGrid } from './eventGrid';
 import { createDispatcher, httpRouteOf, httpTriggerMetadata } from './http-server';
 import { describeError, fromTypedData, Invoker, toTypedData, type LoadedFunction } from './invoke';
 import { createHostKeys, resolveKeys, type KeySet, type KeysOption } from './keys';
@@ -174,7 +175,10 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   }
 
   const functions = indexFunctions(registry.registrations, env, logger);
-  const factories = options.extensions ?? (usesDurable(functions) ? [loadDurableExtension()] : []);
+  const factories = options.extensions ?? [
+    ...(usesDurable(functions) ? [loadDurableExtension()] : []),
+    ...(usesEventGrid(functions.map((fn) => fn.triggerType)) ? [createEventGridExtension] : []),
+  ];
   let extensions: HostExtension[] = [];
   const extensionFor = (type: string, list: 'inputBindingTypes' | 'triggerTypes'): HostExtension | undefined =>
     extensions.find((ext) => ext[list].some((t) => t.toLowerCase() === type.toLowerCase()));
