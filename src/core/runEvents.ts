@@ -47,6 +47,14 @@ const record = (v: unknown): Record<string, unknown> | undefined =>
 
 const INDEX_PATTERN = /^\d{1,4}$/;
 
+/**
+ * The statuses whose RunStatusChanged wakes the monitor: the job started running (the experiment's view shows it)
+ * or ended. The others (NotStarted, Queued, Preparing, Finalizing…) would each cost a status read and say nothing
+ * the next wake does not. This only saves reads: a forged or missing status at worst delays a result to the safety
+ * timer, and an event without a status (or RunCompleted) always wakes.
+ */
+const WAKING_STATUSES = new Set(['running', 'completed', 'failed', 'canceled', 'cancelled']);
+
 /** The monitor an AzureML run event wakes, or why it wakes none (not a run event, not one of our pipelines). */
 export function runEventTarget(event: RunEventEnvelope): RunEventTarget {
   if (!RUN_EVENT_TYPES.some((t) => t === event.eventType)) return { wake: false, reason: 'not a run event' };
@@ -60,6 +68,8 @@ export function runEventTarget(event: RunEventEnvelope): RunEventTarget {
     return { wake: false, reason: 'no pipeline index tag (a step run, or a job submitted before push)' };
   const runId = typeof data?.runId === 'string' ? data.runId.slice(0, 256) : '';
   const status = typeof data?.runStatus === 'string' ? data.runStatus.slice(0, 64) : undefined;
+  if (status !== undefined && !WAKING_STATUSES.has(status.toLowerCase()))
+    return { wake: false, reason: `status ${status} does not wake the monitor` };
   return { wake: true, instanceId: monitorInstanceId(experimentId, Number(index)), runId, status };
 }
 

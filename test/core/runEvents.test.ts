@@ -38,6 +38,15 @@ describe('runEventTarget', () => {
     expect(runEventTarget(completed)).toMatchObject({ wake: true, instanceId: 'exp-abc:p0007' });
   });
 
+  it('wakes on Running and final statuses (any case), on RunCompleted, and on an event without a status', () => {
+    for (const status of ['Running', 'failed', 'Canceled', 'Completed'])
+      expect(runEventTarget(runStatusChanged(ours, status))).toMatchObject({ wake: true, status });
+    for (const status of ['NotStarted', 'Queued', 'Preparing', 'Finalizing'])
+      expect(runEventTarget(runStatusChanged(ours, status))).toMatchObject({ wake: false });
+    const { runStatus: _omitted, ...noStatus } = runStatusChanged(ours).data;
+    expect(runEventTarget({ ...runStatusChanged(ours), data: noStatus })).toMatchObject({ wake: true });
+  });
+
   it('ignores other event types, runs that are not ours, steps and bad tags', () => {
     const other = { ...runStatusChanged(ours), eventType: 'Microsoft.MachineLearningServices.ModelRegistered' };
     expect(runEventTarget(other)).toEqual({ wake: false, reason: 'not a run event' });

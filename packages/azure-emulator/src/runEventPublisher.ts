@@ -16,8 +16,8 @@ import { guidFrom, workspaceId } from './ids';
 import { timeline, type JobRecord } from './jobs';
 
 export interface RunEventDelivery {
-  /** The webhook, e.g. http://localhost:7071/runtime/webhooks/eventgrid?functionName=amlRunEvents */
-  url: string;
+  /** The webhook, e.g. http://localhost:7071/runtime/webhooks/eventgrid?functionName=amlRunEvents (read per post). */
+  url: string | (() => string);
   drop?: number;
   duplicate?: number;
   delayMs?: number;
@@ -94,10 +94,10 @@ export function runEventsFor(job: JobRecord, status: string, time: number): RunE
   return events;
 }
 
-async function post(url: string, event: RunEvent): Promise<boolean> {
-  for (let attempt = 0; attempt < 4; attempt++) {
+async function post(url: RunEventDelivery['url'], event: RunEvent): Promise<boolean> {
+  for (let attempt = 0; attempt < 6; attempt++) {
     try {
-      const res = await fetch(url, {
+      const res = await fetch(typeof url === 'string' ? url : url(), {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
         body: JSON.stringify([event]),
