@@ -7,7 +7,8 @@
  * versions written, faults injected, host kills, and wall time. Goal: 100 % finished, 0 duplicates, 0 lost.
  *
  * `npm run bench -- chaos` (run `npm run build` first: the host runs dist/). Options through the environment:
- * CHAOS_EXPERIMENTS (20), CHAOS_PIPELINES (6), CHAOS_FAULT_RATE (0.2), CHAOS_KILLS (3).
+ * CHAOS_EXPERIMENTS (20), CHAOS_PIPELINES (6), CHAOS_FAULT_RATE (0.2), CHAOS_KILLS (3); push: CHAOS_PUSH (1; 0 polls),
+ * CHAOS_EVENT_DROP (0.2) and CHAOS_EVENT_DUPLICATE (0.2), the shares of AzureML run events dropped and duplicated.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ export interface ChaosOptions {
   /** Real seconds the whole run may take before unfinished experiments count as lost. */
   timeoutSeconds: number;
   speed: number;
+  /** Push on: the emulator's run events reach the app, this share of them dropped and this share duplicated. */
+  events?: { drop: number; duplicate: number };
 }
 
 export interface ChaosFigures {
@@ -98,12 +101,21 @@ async function statusOf(stack: Stack, id: string): Promise<{ status: string; err
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   const t0 = performance.now();
-  const stack = await startStack({ speed: options.speed });
+  const push = options.events;
+  const stack = await startStack({ speed: options.speed, env: { AML_EVENTS_PUSH: String(Boolean(push)) } });
   try {
     stack.emulator.scenario.setDefaultJobScenario({
       queueSeconds: 60,
       stepSeconds: { index: 300, query: 300, eval: 300 },
     });
+    // The host gets a new port when it restarts: events go to the current one (undelivered ones are retried).
+    if (push)
+      stack.emulator.publishRunEvents({
+        url: () => `${stack.host.url}/runtime/webhooks/eventgrid?functionName=amlRunEvents`,
+        ...push,
+        delayMs: 200,
+        reorder: true,
+      });
     stack.emulator.scenario.setRandomFaults({
       rate: options.faultRate,
       statuses: [429, 500, 503],
@@ -175,12 +187,17 @@ export async function main(): Promise<ChaosFigures> {
     killEverySeconds: env('CHAOS_KILL_EVERY_SECONDS', 6),
     timeoutSeconds: env('CHAOS_TIMEOUT_SECONDS', 900),
     speed: env('CHAOS_SPEED', 600),
+    // Push on (CHAOS_PUSH=0: polling), with a share of AzureML's run events dropped and duplicated.
+    ...(env('CHAOS_PUSH', 1)
+      ? { events: { drop: env('CHAOS_EVENT_DROP', 0.2), duplicate: env('CHAOS_EVENT_DUPLICATE', 0.2) } }
+      : {}),
   };
   const f = await runChaos(options);
   const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
   console.log(
     [
       `   ${f.experiments} experiments × ${options.pipelinesPerExperiment} pipelines, ${pct(options.faultRate)} of Azure calls failing (429/500/503, Retry-After 1 s), ${f.kills} host SIGKILLs mid-run (of ${options.kills} planned, ${options.killEverySeconds} s apart)`,
+      `   run events: ${options.events ? `push on, ${pct(options.events.drop)} dropped, ${pct(options.events.duplicate)} duplicated` : 'push off (polling)'}`,
       `   finished (Completed):      ${f.completed}/${f.experiments} = ${pct(f.finishedShare)}   (failed ${f.failed}, lost ${f.lost})`,
       `   AML jobs submitted twice:  ${f.duplicateSubmissions}   (jobs created: ${f.jobsCreated} of ${f.pipelines})`,
       `   experiments lost:          ${f.lost}`,

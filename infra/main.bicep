@@ -145,6 +145,12 @@ param existingMlWorkspaceName string = ''
 @description('Optional. Resource group of the existing AzureML workspace (same subscription). Empty: this resource group.')
 param existingMlWorkspaceResourceGroupName string = resourceGroup().name
 
+@description('Optional. Subscribe the app to AzureML\'s run events (push, docs/deploy.md): set true once the code is deployed, as the subscription needs the function to exist; it also turns AML_EVENTS_PUSH on.')
+param subscribeRunEvents bool = false
+
+@description('Optional. Region of the existing AzureML workspace (its Event Grid system topic lives there). Empty: location.')
+param existingMlWorkspaceLocation string = ''
+
 @description('Optional. Name of the new AzureML workspace (when existingMlWorkspaceName is empty).')
 param mlWorkspaceName string = 'mlw-${resourceToken}'
 
@@ -297,6 +303,8 @@ module applicationInsights 'modules/application-insights.bicep' = {
 // (Azure-Samples/functions-quickstart-typescript-azd, infra/main.bicep: `app-package-<app name, 32 chars>…`, created
 // in `blobServices.containers`); function-app.bicep points functionAppConfig.deployment.storage at it.
 var deploymentContainerName = 'app-package-${toLower(take(functionAppName, 32))}'
+// AzureML run events Event Grid could not deliver (modules/ml-run-events.bicep).
+var runEventsDeadLetterContainer = 'aml-run-events-deadletter'
 
 module storage 'modules/storage-account.bicep' = {
   name: 'storage'
@@ -306,6 +314,7 @@ module storage 'modules/storage-account.bicep' = {
     tags: allTags
     blobContainerNames: [
       deploymentContainerName
+      runEventsDeadLetterContainer
     ]
   }
 }
@@ -516,6 +525,43 @@ module mlSetup 'modules/ml-workspace-setup.bicep' = {
   ]
 }
 
+// AzureML's run events wake the pipeline monitors (push): a system topic on the workspace, a subscription to the
+// app's Event Grid trigger, undeliverable events dead-lettered to the host storage account.
+module runEvents 'modules/ml-run-events.bicep' = {
+  name: 'ml-run-events'
+  scope: resourceGroup(workspaceResourceGroupName)
+  params: {
+    workspaceName: workspaceName
+    tags: allTags
+    subscribe: subscribeRunEvents
+    location: empty(existingMlWorkspaceLocation) ? location : existingMlWorkspaceLocation
+    functionAppName: functionApp.outputs.name
+    functionAppResourceGroupName: resourceGroup().name
+    functionName: 'amlRunEvents'
+    pipelineTag: 'ragOrchestratorPipelineIndex'
+    deadLetterStorageAccountResourceId: storage.outputs.resourceId
+    deadLetterContainerName: runEventsDeadLetterContainer
+  }
+  dependsOn: [
+    mlWorkspace
+  ]
+}
+
+module runEventsDeadLetterRoles 'modules/rbac/storage-account.bicep' = {
+  name: 'rbac-storage-run-events'
+  params: {
+    storageAccountName: storageAccountName
+    roleAssignments: [
+      {
+        roleDefinitionId: builtInRoleIds.storageBlobDataContributor
+        principalId: runEvents.outputs.principalId
+        principalType: 'ServicePrincipal'
+        description: 'Event Grid system topic on the AzureML workspace: dead-letters undeliverable run events.'
+      }
+    ]
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Role assignments, each on the one resource it is for
 // ---------------------------------------------------------------------------------------------------------------
@@ -708,6 +754,7 @@ var durableStorageOverrides = useScheduler
     }
 
 var baseAppSettings = {
+  AML_EVENTS_PUSH: subscribeRunEvents ? 'true' : 'false'
   // The app runs as its user-assigned identity: every identity-based connection names its client id, and
   // DefaultAzureCredential picks it up from AZURE_CLIENT_ID.
   AZURE_CLIENT_ID: appClientId

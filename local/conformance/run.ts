@@ -18,6 +18,7 @@ import { buildHarness, startHarness, type HarnessProcess } from './harness';
 import { KNOWN_FAILURES, SCENARIOS } from './scenarios';
 import { startUpgradedApp, type UpgradedApp } from './upgrade';
 import { UPGRADE_SCENARIOS } from './upgradeScenarios';
+import { PUSH_SCENARIOS } from './pushScenarios';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -28,6 +29,8 @@ const APP_SETTINGS: Record<string, string> = {
   MONITOR_MAX_POLL_SECONDS: '4',
   MONITOR_POLLS_PER_GENERATION: '3',
   MAX_PARALLEL_PIPELINES: '2',
+  // Polling, the fallback; the push scenarios (pushScenarios.ts) turn push on in their own experiments.
+  AML_EVENTS_PUSH: 'false',
 };
 
 async function main(): Promise<number> {
@@ -82,7 +85,7 @@ async function main(): Promise<number> {
     experimentInput: experimentInputFor(ROOT),
   };
   const selected = (list: Scenario[]) => list.filter((s) => !only || s.name.includes(only));
-  const counts = await runScenarios(ctx, selected([...SCENARIOS, ...UPGRADE_SCENARIOS]), false);
+  const counts = await runScenarios(ctx, selected([...SCENARIOS, ...PUSH_SCENARIOS, ...UPGRADE_SCENARIOS]), false);
   const known = await runScenarios(ctx, selected(KNOWN_FAILURES), true);
   await harness.stop();
   await upgraded?.stop();

@@ -6,8 +6,8 @@
  * The change, in both variants:
  * - planning: every job name gets a `-n2` suffix (what a new naming or planning rule does to new experiments);
  * - a step: set-up ensures the compute before it syncs the secrets (two yields swapped).
- * `versioned` bumps host.json's defaultVersion to 2.0 and takes the swapped order only for instances of 2.0 or later
- * (`context.df.version`), as docs/durable.md "Upgrades" asks; `unversioned` swaps for every instance and keeps 1.0:
+ * `versioned` bumps host.json's defaultVersion to 3.0 and takes the swapped order only for instances of 3.0 or later
+ * (`context.df.version`), as docs/durable.md "Upgrades" asks; `unversioned` swaps for every instance and keeps 2.0:
  * the mistake the upgrade rule prevents, which the real engine must catch on replay.
  */
 import { spawn } from 'node:child_process';
@@ -20,7 +20,7 @@ import { versionAtLeast } from '../../src/core/orchestrationVersion';
 export type UpgradeVariant = 'versioned' | 'unversioned';
 
 /** The version the `versioned` upgrade introduces. */
-export const NEXT_VERSION = '2.0';
+export const NEXT_VERSION = '3.0';
 /** What N+1's planning appends to every job name. */
 export const NEXT_JOB_SUFFIX = '-n2';
 

@@ -29,7 +29,7 @@ async function completedActivities(id: string): Promise<string[]> {
 }
 
 const upgradeInFlight: Scenario = {
-  name: 'upgrade: an experiment started on 1.0 completes on 2.0 (new planning, set-up steps swapped), as planned, one AML job per pipeline',
+  name: 'upgrade: an experiment started on N completes on N+1 (new planning, set-up steps swapped), as planned, one AML job per pipeline',
   async run(ctx) {
     const { jobNames } = await startOnCurrent(ctx, 'conf-upgrade', [660, 860, 1060]);
     await ctx.switchApp('versioned');
@@ -47,21 +47,21 @@ const upgradeInFlight: Scenario = {
         ctx,
         jobNames.map((n) => `${n}${NEXT_JOB_SUFFIX}`),
       );
-      check(replanned.length === 0, `2.0's planning reached the 1.0 experiment: ${replanned.map((j) => j.name)}`);
+      check(replanned.length === 0, `N+1's planning reached the N experiment: ${replanned.map((j) => j.name)}`);
       const order = await completedActivities('conf-upgrade');
-      check(order[0] === 'syncSecrets', `the 1.0 experiment's set-up ran ${order.slice(0, 2).join(', ')}`);
+      check(order[0] === 'syncSecrets', `the N experiment's set-up ran ${order.slice(0, 2).join(', ')}`);
 
-      // A new experiment on 2.0 takes 2.0's steps and planning: the upgrade really runs other code. (This driver
-      // plans with this build; without a plan in its input, the 2.0 orchestrator plans it with 2.0's code.)
+      // A new experiment on N+1 takes N+1's steps and planning: the upgrade really runs other code. (This driver
+      // plans with this build; without a plan in its input, the N+1 orchestrator plans it with N+1's code.)
       const fresh = ctx.experimentInput('conf-upgrade-new', [670]);
       const unplanned = { ...fresh.input, fixedPlan: undefined };
       await management.start('runExperiment', 'conf-upgrade-new', unplanned);
       const freshOut = await experimentOutput('conf-upgrade-new', 120_000);
-      check(freshOut.status === 'Completed', `the 2.0 experiment: ${JSON.stringify(freshOut)}`);
+      check(freshOut.status === 'Completed', `the N+1 experiment: ${JSON.stringify(freshOut)}`);
       const freshJob = `${fresh.jobNames[0]}${NEXT_JOB_SUFFIX}`;
-      check(freshOut.pipelines[0]?.jobName === freshJob, `the 2.0 experiment ran ${freshOut.pipelines[0]?.jobName}`);
+      check(freshOut.pipelines[0]?.jobName === freshJob, `the N+1 experiment ran ${freshOut.pipelines[0]?.jobName}`);
       const freshOrder = await completedActivities('conf-upgrade-new');
-      check(freshOrder[0] === 'ensureCompute', `the 2.0 experiment's set-up ran ${freshOrder.slice(0, 2).join(', ')}`);
+      check(freshOrder[0] === 'ensureCompute', `the N+1 experiment's set-up ran ${freshOrder.slice(0, 2).join(', ')}`);
     } finally {
       await ctx.switchApp('current');
     }

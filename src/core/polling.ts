@@ -12,6 +12,12 @@ export interface PollingPolicy {
   pollsPerGeneration: number;
   /** Overall deadline for one pipeline, in hours from submission. */
   deadlineHours: number;
+  /**
+   * Set when AzureML's run events wake the monitor (push, orchestration version 2.0): the longest wait for an
+   * event, in seconds, before the monitor reads the status anyway (lost events, deliveries Event Grid still
+   * retries). Unset: polling.
+   */
+  safetyTimerSeconds?: number;
 }
 
 export const GROWTH_FACTOR = 1.5;
@@ -33,4 +39,9 @@ export function nextPollAt(nowMs: number, unchangedPolls: number, deadlineMs: nu
 /** True when this generation has polled enough and should `continueAsNew`. */
 export function shouldContinueAsNew(pollsThisGeneration: number, policy: PollingPolicy): boolean {
   return pollsThisGeneration >= policy.pollsPerGeneration;
+}
+
+/** With push: when the wait for a run event ends anyway (ms since epoch), never past the deadline. */
+export function safetyWakeAt(nowMs: number, deadlineMs: number, safetyTimerSeconds: number): number {
+  return Math.min(deadlineMs, nowMs + safetyTimerSeconds * 1000);
 }

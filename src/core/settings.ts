@@ -90,6 +90,10 @@ export interface Settings {
     monitorPollsPerGeneration: number;
     initialPollSeconds: number;
     maxPollSeconds: number;
+    /** AML_EVENTS_PUSH (default off; infra/ sets it with the subscription): run events wake 2.0 monitors. */
+    pushEvents?: boolean;
+    /** MONITOR_SAFETY_TIMER_SECONDS: with push, the longest a monitor waits for an event before it reads the status anyway (default 3600). */
+    safetyTimerSeconds?: number;
   };
   schedule: { cron: string | undefined; source: string | undefined };
   http: {
@@ -197,13 +201,15 @@ function endpointsOf({ optional, url }: EnvReader, resourceManager: string): End
 }
 
 /** How experiments run: parallelism, deadline, polling. */
-function orchestrationOf({ int }: EnvReader): Settings['orchestration'] {
+function orchestrationOf({ int, bool }: EnvReader): Settings['orchestration'] {
   return {
     maxParallelPipelines: int('MAX_PARALLEL_PIPELINES', 4, 1, 500),
     pipelineDeadlineHours: int('PIPELINE_DEADLINE_HOURS', 72, 1, 24 * 30),
     monitorPollsPerGeneration: int('MONITOR_POLLS_PER_GENERATION', 20, 2, 1000),
     initialPollSeconds: int('MONITOR_INITIAL_POLL_SECONDS', 30, 1, 3600),
     maxPollSeconds: int('MONITOR_MAX_POLL_SECONDS', 300, 1, 86400),
+    pushEvents: bool('AML_EVENTS_PUSH', false),
+    safetyTimerSeconds: int('MONITOR_SAFETY_TIMER_SECONDS', 3600, 5, 86400),
   };
 }
 

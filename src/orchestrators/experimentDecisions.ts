@@ -24,13 +24,18 @@ export function safetyWakeUpMs(policy: PollingPolicy): number {
   return Math.min(5 * 60_000, Math.max(30_000, 2 * policy.maxPollSeconds * 1000));
 }
 
-/** The polling policy every pipeline of the experiment is watched with. */
-export function pipelinePollingPolicy(settings: RunExperimentInput['settings']): PollingPolicy {
+/**
+ * The policy every pipeline of the experiment is watched with; `push` (orchestration version 2.0 or later) adds the
+ * safety timer when AML_EVENTS_PUSH is on, so run events wake the monitors.
+ */
+export function pipelinePollingPolicy(settings: RunExperimentInput['settings'], push = false): PollingPolicy {
+  const o = settings.orchestration;
   return {
-    initialPollSeconds: settings.orchestration.initialPollSeconds,
-    maxPollSeconds: settings.orchestration.maxPollSeconds,
-    pollsPerGeneration: settings.orchestration.monitorPollsPerGeneration,
-    deadlineHours: settings.orchestration.pipelineDeadlineHours,
+    initialPollSeconds: o.initialPollSeconds,
+    maxPollSeconds: o.maxPollSeconds,
+    pollsPerGeneration: o.monitorPollsPerGeneration,
+    deadlineHours: o.pipelineDeadlineHours,
+    ...(push && o.pushEvents && o.safetyTimerSeconds ? { safetyTimerSeconds: o.safetyTimerSeconds } : {}),
   };
 }
 

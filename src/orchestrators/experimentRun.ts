@@ -13,6 +13,7 @@ import {
   type RunExperimentInput,
 } from '../core/experiment';
 import { experimentPlan } from '../core/fixedPlan';
+import { versionAtLeast } from '../core/orchestrationVersion';
 import type { PollingPolicy } from '../core/polling';
 import type { Plan } from '../core/types';
 import { eventWaiters, type EventWaiters } from './eventWaiters';
@@ -58,7 +59,7 @@ export function beginExperiment(context: OrchestrationContext): ExperimentRun {
     experimentId,
     plan,
     startedAt,
-    policy: pipelinePollingPolicy(settings),
+    policy: pipelinePollingPolicy(settings, versionAtLeast(context.df.version, '2.0')),
     maxParallel: maxParallelPipelines(input),
     states,
     cancelEvents: eventWaiters(context, CANCEL_EVENT),

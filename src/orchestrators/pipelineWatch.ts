@@ -6,7 +6,9 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { ACTIVITY, type GetPipelineStatusOutput } from '../core/contracts';
 import type { MonitorPipelineInput, MonitorState, PipelineResult } from '../core/experiment';
-import { nextPollAt, shouldContinueAsNew, type PollingPolicy } from '../core/polling';
+import { versionAtLeast } from '../core/orchestrationVersion';
+import { nextPollAt, safetyWakeAt, shouldContinueAsNew, type PollingPolicy } from '../core/polling';
+import { JOB_STATUS_CHANGED_EVENT, withPipelineIndexTag } from '../core/runEvents';
 import { callActivity, describeError, PermanentActivityError } from './activityCalls';
 import { eventWaiters, type EventWaiters } from './eventWaiters';
 import {
@@ -27,6 +29,10 @@ interface Watch {
   readonly policy: PollingPolicy;
   /** The pipeline's `cancel` event. */
   readonly cancelEvents: EventWaiters;
+  /** Orchestration version 2.0 or later: the job is tagged with its pipeline index (its run events find us). */
+  readonly v2: boolean;
+  /** With push (2.0, `policy.safetyTimerSeconds` set): the `jobStatusChanged` event AzureML's run events raise. */
+  readonly runEvents: EventWaiters | undefined;
   /** Logs once, not on replay. */
   log(message: string): void;
 }
@@ -38,13 +44,11 @@ export function* watchPipeline(context: OrchestrationContext): Generator<Task, P
   if ('ended' in submitted) return submitted.ended;
   let state = submitted.state;
   publishState(w, state);
+  if (w.runEvents) return yield* watchByRunEvents(w, w.runEvents, state);
 
   for (let pollsThisGeneration = 0; ; pollsThisGeneration += 1) {
     if (w.cancelEvents.received()) return yield* cancelJob(w, state, 'canceled by request', 'Canceled');
-    if (shouldContinueAsNew(pollsThisGeneration, w.policy)) {
-      context.df.continueAsNew({ ...w.input, state: { ...state, generation: state.generation + 1 } });
-      return undefined;
-    }
+    if (shouldContinueAsNew(pollsThisGeneration, w.policy)) return continueWatch(w, state);
     const woke = yield* waitForNextPoll(w, state);
     if (woke === 'cancel') return yield* cancelJob(w, state, 'canceled by request', 'Canceled');
     if (woke === 'deadline') return yield* cancelJob(w, state, deadlineExceededMessage(state, w.policy), 'Failed');
@@ -60,12 +64,15 @@ export function* watchPipeline(context: OrchestrationContext): Generator<Task, P
 function beginWatch(context: OrchestrationContext): Watch {
   const input = context.df.getInput<MonitorPipelineInput>();
   const { jobName } = input;
+  const v2 = versionAtLeast(context.df.version, '2.0');
   return {
     context,
     input,
     jobName,
     policy: input.policy,
     cancelEvents: eventWaiters(context, CANCEL_EVENT),
+    v2,
+    runEvents: v2 && input.policy.safetyTimerSeconds ? eventWaiters(context, JOB_STATUS_CHANGED_EVENT) : undefined,
     log(message) {
       if (!context.df.isReplaying) context.log(`[${jobName}] ${message}`);
     },
@@ -79,12 +86,67 @@ const publishState = (w: Watch, state: MonitorState): void =>
 function* submitOrResume(w: Watch): Generator<Task, { state: MonitorState } | { ended: PipelineResult }, unknown> {
   if (w.input.state) return { state: w.input.state };
   try {
-    const submitted = yield* callActivity(w.context, ACTIVITY.submitPipeline, { jobName: w.jobName, job: w.input.job });
+    const job = w.v2 ? withPipelineIndexTag(w.input.job, w.input.index) : w.input.job;
+    const submitted = yield* callActivity(w.context, ACTIVITY.submitPipeline, { jobName: w.jobName, job });
     w.log(submitted.created ? 'submitted' : 'already submitted: monitoring the existing job');
     return { state: submittedState(submitted, w.context.df.currentUtcDateTime.getTime(), w.policy) };
   } catch (e) {
     return { ended: finish(w, undefined, { status: 'Failed', error: `submission failed: ${describeError(e)}` }) };
   }
+}
+
+/**
+ * The watch with push (2.0): wait for a run event or the safety timer. An event ends the generation at once
+ * (continueAsNew), which also drops the copies a storm left buffered; every later generation starts with one status
+ * read, so an event dropped at that boundary is read all the same. A safety timer wake reads the status in place.
+ */
+function* watchByRunEvents(
+  w: Watch,
+  runEvents: EventWaiters,
+  submitted: MonitorState,
+): Generator<Task, PipelineResult | undefined, unknown> {
+  let state = submitted;
+  for (let wakes = 0; ; wakes += 1) {
+    if (wakes > 0 || w.input.state) {
+      const polled = yield* pollStatus(w, state);
+      if ('ended' in polled) return polled.ended;
+      state = polled.state;
+      const ended = yield* concludeIfFinal(w, state, polled.final);
+      if (ended) return ended;
+    }
+    if (w.cancelEvents.received()) return yield* cancelJob(w, state, 'canceled by request', 'Canceled');
+    if (shouldContinueAsNew(wakes, w.policy)) return continueWatch(w, state);
+    const woke = yield* waitForRunEvent(w, runEvents, state);
+    if (woke === 'cancel') return yield* cancelJob(w, state, 'canceled by request', 'Canceled');
+    if (woke === 'deadline') return yield* cancelJob(w, state, deadlineExceededMessage(state, w.policy), 'Failed');
+    if (woke === 'event' && !w.cancelEvents.received()) return continueWatch(w, state);
+  }
+}
+
+/** Ends this generation: the watch continues as new, carrying its state. */
+function continueWatch(w: Watch, state: MonitorState): undefined {
+  w.context.df.continueAsNew({ ...w.input, state: { ...state, generation: state.generation + 1 } });
+  return undefined;
+}
+
+/** Waits for a run event, the safety timer, a cancel event or the deadline, whichever comes first. */
+function* waitForRunEvent(
+  w: Watch,
+  runEvents: EventWaiters,
+  state: MonitorState,
+): Generator<Task, 'event' | 'safety' | 'cancel' | 'deadline', unknown> {
+  const { context } = w;
+  const deadlineMs = Date.parse(state.deadlineAt);
+  const now = context.df.currentUtcDateTime.getTime();
+  const timer = context.df.createTimer(new Date(safetyWakeAt(now, deadlineMs, w.policy.safetyTimerSeconds ?? 3600)));
+  const cancel = w.cancelEvents.next();
+  const event = runEvents.next();
+  const winner = yield context.df.Task.any([timer, cancel, event]);
+  if (winner === timer) return context.df.currentUtcDateTime.getTime() >= deadlineMs ? 'deadline' : 'safety';
+  timer.cancel();
+  if (winner === cancel) return 'cancel';
+  runEvents.take();
+  return 'event';
 }
 
 /** Sleeps until the next poll (backing off while nothing changes); a cancel event or the deadline may come first. */

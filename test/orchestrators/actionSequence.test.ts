@@ -1,6 +1,7 @@
 /**
  * The exact sequence of durable calls each orchestrator makes, pinned for representative scenarios. Running
- * instances replay their history against new code (host.json has no orchestration version bump), so a refactor
+ * instances replay their history against new code (an instance keeps the orchestration version it started with:
+ * unversioned and 1.0 stories below must never change; 2.0 ones are the push stories), so a refactor
  * must not add, drop, reorder or change any action (activities, sub-orchestrations, timers, event waits, Task.any
  * groups, continue-as-new) nor the custom status and outputs. Each story's transcript (`transcript.ts`: one line per
  * action) is inline below: a change there is a change of behaviour for running instances, to be made on purpose only.
@@ -576,6 +577,150 @@ describe('monitorPipeline: the sequence of durable calls', () => {
        status ~ -deadlineAt,error:"monitoring failed: Cannot read properties of undefined (reading 'find')",-generation,-polls,status:"Failed",-studioUrl,-submittedAt,-unchangedPolls
      5:
        done {error:"monitoring failed: Cannot read properties of undefined (reading 'find')",finishedAt:"2026-01-01T00:00:30.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Failed"}"
+    `);
+  });
+});
+
+// --- monitorPipeline 2.0: AzureML's run events wake the watch ---------------------------------------------------
+
+const pushInput: MonitorPipelineInput = {
+  ...monitorInput,
+  policy: { ...monitorInput.policy, safetyTimerSeconds: 3600 },
+};
+const runEvent = (r: Replay): HistoryEvent => r.raised('jobStatusChanged', { runId: 'exp-1-aaaa' });
+
+function versioned(input: MonitorPipelineInput, version: string | undefined): Recorded {
+  const ids = { instanceId: 'exp-1:p0000', parentInstanceId: 'exp-1', ...(version ? { version } : {}) };
+  return new Recorded(new Replay(monitorPipeline, 'monitorPipeline', input, ids));
+}
+
+async function pushMonitor(input = pushInput, version = '2.0', alsoRaised = 0): Promise<Recorded> {
+  const x = versioned(input, version);
+  await x.start();
+  await x.episode((r) => [
+    r.completed(only(r.find(ActionType.CallActivity, 'submitPipeline')), ok(submittedValue)),
+    ...Array.from({ length: alsoRaised }, () => runEvent(r)),
+  ]);
+  return x;
+}
+
+/** The input a generation continued as new with. */
+function carriedBy(x: Recorded): MonitorPipelineInput {
+  const actions = x.transcript.flatMap((s) => s.actions as { actionType: number; input?: unknown }[]);
+  const carried = actions.find((a) => a.actionType === ActionType.ContinueAsNew)?.input;
+  expect(carried).toBeDefined();
+  return carried as MonitorPipelineInput;
+}
+
+const count = (x: Recorded, activity: string): number =>
+  x.r.scheduled.filter((a) => a.functionName === activity).length;
+
+describe('monitorPipeline 2.0 with push: the sequence of durable calls', () => {
+  it('a run event ends the generation; the next one reads the status first and ends on Completed', async () => {
+    const x = await pushMonitor();
+    await x.episode((r) => [runEvent(r)], Date.parse('2026-01-01T00:05:00Z'));
+    const next = versioned(carriedBy(x), '2.0');
+    await next.start();
+    await answer(next, 'getPipelineStatus', status('Completed', 'Completed'));
+    await answer(next, 'fetchMetrics', ok({ metrics: { fuzzy_score: 71 } }));
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity submitPipeline {job:{"properties":{"tags":{"ragOrchestratorPipelineIndex":"0"}}},jobName:"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     2:
+       any(timer 2026-01-01T01:00:00.000Z | wait cancel | wait jobStatusChanged)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     3:
+       continue-as-new {experimentId:"exp-1",index:0,indexName:"idx-512",job:{"properties":{}},jobName:"exp-1-aaaa",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20,safetyTimerSeconds:3600},state:{deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}}
+       done null"
+    `);
+    expect(transcript(next.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     2:
+       activity fetchMetrics {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status ~ polls:1,status:"Completed"
+     3:
+       activity raiseEvent {data:{durationSeconds:0,finishedAt:"2026-01-01T00:00:00.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",metrics:{"fuzzy_score":71},status:"Completed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"},eventName:"pipelineFinished",instanceId:"exp-1"} retry(5, 10s, ×2, ≤120s)
+       status ~ -deadlineAt,-unchangedPolls"
+    `);
+  });
+
+  it('a storm of 100 events costs one continue-as-new, then one read', async () => {
+    const x = await pushMonitor();
+    await x.episode((r) => Array.from({ length: 100 }, () => runEvent(r)), Date.parse('2026-01-01T00:05:00Z'));
+    expect(x.transcript.slice(-1)[0]?.isDone).toBe(true);
+    expect(count(x, 'getPipelineStatus')).toBe(0);
+    const next = versioned(carriedBy(x), '2.0');
+    await next.start();
+    await answer(next, 'getPipelineStatus', status('Running'));
+    expect(count(next, 'getPipelineStatus')).toBe(1);
+    expect(transcript(x.transcript.slice(-1), x.transcript.length)).toMatchInlineSnapshot(`
+     "3:
+       continue-as-new {experimentId:"exp-1",index:0,indexName:"idx-512",job:{"properties":{}},jobName:"exp-1-aaaa",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20,safetyTimerSeconds:3600},state:{deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}}
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+       done null"
+    `);
+    expect(transcript(next.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     2:
+       any(timer 2026-01-01T01:00:00.000Z | wait cancel | wait jobStatusChanged)
+       status ~ polls:1,status:"Running""
+    `);
+  });
+
+  it('an event raised before the first wait wakes it at once', async () => {
+    const x = await pushMonitor(pushInput, '2.0', 1);
+    expect(x.transcript.slice(-1)[0]?.isDone).toBe(true);
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity submitPipeline {job:{"properties":{"tags":{"ragOrchestratorPipelineIndex":"0"}}},jobName:"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     2:
+       any(timer 2026-01-01T01:00:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       continue-as-new {experimentId:"exp-1",index:0,indexName:"idx-512",job:{"properties":{}},jobName:"exp-1-aaaa",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20,safetyTimerSeconds:3600},state:{deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}}
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+       done null"
+    `);
+  });
+
+  it('no event: the safety timer reads the status, then waits again', async () => {
+    const x = await pushMonitor();
+    const timer = only(x.r.find(ActionType.CreateTimer));
+    await x.episode((r) => [r.timerFired(timer)], Date.parse(String(timer.fireAt)));
+    await answer(x, 'getPipelineStatus', status('Running'));
+    expect(transcript(x.transcript.slice(1), 2)).toMatchInlineSnapshot(`
+     "2:
+       any(timer 2026-01-01T01:00:00.000Z | wait cancel | wait jobStatusChanged)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     3:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     4:
+       any(timer 2026-01-01T02:00:00.000Z | wait cancel | wait jobStatusChanged)
+       status ~ polls:1,status:"Running""
+    `);
+  });
+
+  it('2.0 with push off polls as before, with the pipeline index tag on the job', async () => {
+    const x = await pushMonitor(monitorInput);
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity submitPipeline {job:{"properties":{"tags":{"ragOrchestratorPipelineIndex":"0"}}},jobName:"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     2:
+       any(timer 2026-01-01T00:00:30.000Z | wait cancel)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}"
+    `);
+  });
+
+  it('a 1.0 instance given a push policy polls as before, its job untagged', async () => {
+    const x = await pushMonitor(pushInput, '1.0');
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity submitPipeline {"job":{"properties":{}},"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     2:
+       any(timer 2026-01-01T00:00:30.000Z | wait cancel)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}"
     `);
   });
 });

@@ -54,6 +54,16 @@ describe('experiment decisions', () => {
     });
   });
 
+  it('adds the safety timer (push) only for 2.0 instances with AML_EVENTS_PUSH on', () => {
+    const on = parseSettings({ AML_EVENTS_PUSH: 'true', MONITOR_SAFETY_TIMER_SECONDS: '15' }).settings;
+    const off = parseSettings({ MONITOR_SAFETY_TIMER_SECONDS: '15' }).settings;
+    expect(on.orchestration).toMatchObject({ pushEvents: true, safetyTimerSeconds: 15 });
+    expect(parseSettings({}).settings.orchestration.safetyTimerSeconds).toBe(3600);
+    expect(pipelinePollingPolicy(on, true).safetyTimerSeconds).toBe(15);
+    expect(pipelinePollingPolicy(on, false).safetyTimerSeconds).toBeUndefined();
+    expect(pipelinePollingPolicy(off, true).safetyTimerSeconds).toBeUndefined();
+  });
+
   it('names every config problem with its JSON path (the root as /)', () => {
     expect(
       invalidConfigMessage([

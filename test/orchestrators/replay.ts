@@ -44,7 +44,8 @@ export class Replay {
     fn: OrchestratorFn,
     private readonly name: string,
     private readonly input: unknown,
-    private readonly ids: { instanceId: string; parentInstanceId?: string },
+    /** `version`: the instance's orchestration version (host.json defaultVersion when it started); none: unversioned. */
+    private readonly ids: { instanceId: string; parentInstanceId?: string; version?: string },
     start = Date.parse('2026-01-01T00:00:00Z'),
   ) {
     this.handler = createOrchestrator(fn);
@@ -54,7 +55,11 @@ export class Replay {
   /** The first episode: the orchestration starts. */
   start(): Promise<OrchestratorStateJson> {
     return this.episode([
-      this.event(EventType.ExecutionStarted, { Name: this.name, Input: JSON.stringify(this.input) }),
+      this.event(EventType.ExecutionStarted, {
+        Name: this.name,
+        Input: JSON.stringify(this.input),
+        ...(this.ids.version ? { Version: this.ids.version } : {}),
+      }),
     ]);
   }
 

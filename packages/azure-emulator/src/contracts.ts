@@ -3,6 +3,7 @@
  * REST APIs the app calls, with Azurite behind it for blobs. Started by tests and by `npm start`.
  */
 import type { Clock } from '@rag-orchestrator/virtual-clock';
+import type { RunEventDelivery, RunEventPublisher } from './runEventPublisher';
 
 export type PipelineStep = 'index' | 'query' | 'eval';
 
@@ -155,6 +156,11 @@ export interface AzureEmulatorOptions {
 }
 
 export interface AzureEmulator {
+  /**
+   * Publishes AzureML's run events (Event Grid schema) for every pipeline job's status change to a webhook, with
+   * optional drop/duplicate/delay/reorder (src/runEventPublisher.ts). Stopped with the emulator.
+   */
+  publishRunEvents(delivery: RunEventDelivery): RunEventPublisher;
   /** https://127.0.0.1:<port> */
   readonly url: string;
   /** App settings (env vars) that point the app at this emulator (endpoints, workspace ids, managed identity). */

@@ -16,6 +16,7 @@ import { armError, json, type EmuRequest, type EmuResponse } from './http';
 import { identityRoutes } from './identity';
 import { IDS } from './ids';
 import { JobLogWriter, LOG_CONTAINER } from './jobLogs';
+import { startRunEventPublisher, type RunEventPublisher } from './runEventPublisher';
 import { timeline } from './jobs';
 import { keyVaultRoutes, SecretStore } from './keyvault';
 import { logAnalyticsRoutes } from './logAnalytics';
@@ -32,6 +33,8 @@ export { DEFAULT_METRICS } from './mlflow';
 export { startDevelopmentStorage, type DevelopmentStorage } from './azurite';
 export { TABLES } from './events';
 export { blobFolderFor, epochResuming, readSavedEmulator } from './persist';
+export type { JobRecord } from './jobs';
+export { runEventProblems, runEventsFor } from './runEventPublisher';
 
 const ARM_AUDIENCES = ['https://management.azure.com', 'https://management.core.windows.net'];
 
@@ -340,6 +343,24 @@ function seededSecrets(seed: Record<string, string> = {}): SecretStore {
   return secrets;
 }
 
+/** Saves the emulator's state to `stateFile` (when given), with what a restart needs to resume on the same ports. */
+function startSavingState(
+  stateFile: string | undefined,
+  parts: EmulatorParts,
+  clock: { now(): number },
+  url: string,
+  blobAccountUrl: string,
+): ReturnType<typeof startSaving> {
+  return startSaving(stateFile, () => ({
+    parts,
+    meta: {
+      virtualNow: clock.now(),
+      port: Number(new URL(url).port),
+      blobPort: Number(new URL(blobAccountUrl).port),
+    },
+  }));
+}
+
 export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Promise<AzureEmulator> {
   const clock = options.clock ?? clockFromEnv();
   const dataDir = path.resolve(options.dataDir ?? path.join(repoRoot(), '.local', 'emulator'));
@@ -381,35 +402,26 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
 
   // Write-through (set once the saver exists below): every change is on disk before its answer leaves.
   const writeThrough: { save?: () => void } = {};
-  let server;
-  try {
-    server = await startServer({
-      afterChange: () => writeThrough.save?.(),
-      port: options.port ?? 0,
-      certPath,
-      keyPath,
-      services,
-      issuer,
-      scenario,
-      // Recorded by default under jest (for the spec check), not in long-running `npm start` sessions.
-      record: options.recordTraffic ?? process.env.JEST_WORKER_ID !== undefined,
-    });
-  } catch (err) {
+  const server = await startServer({
+    afterChange: () => writeThrough.save?.(),
+    port: options.port ?? 0,
+    certPath,
+    keyPath,
+    services,
+    issuer,
+    scenario,
+    // Recorded by default under jest (for the spec check), not in long-running `npm start` sessions.
+    record: options.recordTraffic ?? process.env.JEST_WORKER_ID !== undefined,
+  }).catch(async (err: unknown) => {
     await azurite.stop();
     throw err;
-  }
+  });
   url = server.url;
   const ticker = startLogTicker(() => ml.jobs.values(), materialize);
-  const { save, saver, saveFinal } = startSaving(options.stateFile, () => ({
-    parts,
-    meta: {
-      virtualNow: clock.now(),
-      port: Number(new URL(url).port),
-      blobPort: Number(new URL(azurite.accountUrl).port),
-    },
-  }));
+  const { save, saver, saveFinal } = startSavingState(options.stateFile, parts, clock, url, azurite.accountUrl);
   writeThrough.save = save;
 
+  const publishers: RunEventPublisher[] = [];
   return {
     url,
     settings: appSettings(url, azurite.accountUrl, identityHeader),
@@ -417,7 +429,13 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     scenario,
     state: stateView(ml, secrets, clock, () => server.armRequests),
     traffic: () => [...server.traffic],
+    publishRunEvents(delivery) {
+      const publisher = startRunEventPublisher(() => ml.jobs.values(), clock, delivery);
+      publishers.push(publisher);
+      return publisher;
+    },
     async stop() {
+      await Promise.all(publishers.map((p) => p.stop()));
       clearInterval(ticker);
       if (saver) clearInterval(saver);
       saveFinal();

@@ -20,6 +20,7 @@ import type {
 } from './contracts';
 import { installCoreApi } from './core-api';
 import { indexFunctions } from './functions';
+import { createEventGridExtension, usesEventGrid } from './eventGrid';
 import { createDispatcher, httpRouteOf, httpTriggerMetadata } from './http-server';
 import { describeError, fromTypedData, Invoker, toTypedData, type LoadedFunction } from './invoke';
 import { createHostKeys, resolveKeys, type KeySet, type KeysOption } from './keys';
@@ -323,6 +324,14 @@ function claimProcess(): void {
   started = true;
 }
 
+/** The extensions the app's functions need: Durable Functions, Event Grid webhooks. */
+function extensionFactoriesFor(functions: ReturnType<typeof indexFunctions>): ExtensionFactory[] {
+  return [
+    ...(usesDurable(functions) ? [loadDurableExtension()] : []),
+    ...(usesEventGrid(functions.map((fn) => fn.triggerType)) ? [createEventGridExtension] : []),
+  ];
+}
+
 export async function startHost(options: StartHostOptions): Promise<RunningHost> {
   claimProcess();
   const appDir = path.resolve(options.appDir);
@@ -343,7 +352,7 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   const registry = await loadProgrammingModel(appDir, logger);
 
   const functions = indexFunctions(registry.registrations, env, logger);
-  const factories = options.extensions ?? (usesDurable(functions) ? [loadDurableExtension()] : []);
+  const factories = options.extensions ?? extensionFactoriesFor(functions);
   let extensions: HostExtension[] = [];
   const extensionFor = (type: string, list: 'inputBindingTypes' | 'triggerTypes'): HostExtension | undefined =>
     extensions.find((ext) => ext[list].some((t) => t.toLowerCase() === type.toLowerCase()));

@@ -30,11 +30,20 @@ export interface EngineOptions {
   maximumShortTimerMs?: number;
   /** Interval of split long timers (ms); 3 days. */
   longRunningTimerIntervalMs?: number;
+  /**
+   * host.json `extensions.durableTask.defaultVersion`: the version new instances (and sub-orchestrations) start
+   * with; a continued-as-new instance keeps its own. Unset: ''.
+   */
+  defaultVersion?: string;
 }
 
 /** The extension's limit: "The UTF-16 size of the JSON-serialized payload must not exceed 16 KB." */
 const MAX_CUSTOM_STATUS_UTF16_BYTES = 16 * 1024;
 const DAY = 24 * 3600 * 1000;
+
+/** The version an execution started with (its ExecutionStarted event's). */
+const versionOf = (events: HistoryEvent[]): string =>
+  events.find((e) => e.EventType === EventType.ExecutionStarted)?.Version ?? '';
 
 export class InstanceExistsError extends Error {}
 export class NotAnOrchestratorError extends Error {}
@@ -84,6 +93,7 @@ export class DurableEngine {
   private readonly maxEpisodes: number;
   readonly maximumShortTimerMs: number;
   readonly longRunningTimerIntervalMs: number;
+  private readonly defaultVersion: string;
   private readonly cache = new Map<string, CachedHistory>();
   private readonly episodes = new Set<string>();
   private readonly parked = new Set<string>();
@@ -107,6 +117,7 @@ export class DurableEngine {
     this.maxEpisodes = options.maxConcurrentOrchestrations ?? 8;
     this.maximumShortTimerMs = options.maximumShortTimerMs ?? 6 * DAY;
     this.longRunningTimerIntervalMs = options.longRunningTimerIntervalMs ?? 3 * DAY;
+    this.defaultVersion = options.defaultVersion ?? '';
   }
 
   start(): void {
@@ -202,11 +213,12 @@ export class DurableEngine {
     inputText: string | null,
     parent: { instanceId: string; executionId: string; taskId: number; name: string } | undefined,
     now: number,
+    version = this.defaultVersion,
   ): HistoryEvent {
     return ev(EventType.ExecutionStarted, now, {
       Name: name,
       Input: inputText,
-      Version: '',
+      Version: version,
       OrchestrationInstance: { InstanceId: id, ExecutionId: executionId },
       ...(parent
         ? {
@@ -1015,7 +1027,7 @@ export class DurableEngine {
     this.store.addMessage(
       id,
       newExecution,
-      this.executionStarted(id, newExecution, row.name, inputText, this.parentOf(row), now),
+      this.executionStarted(id, newExecution, row.name, inputText, this.parentOf(row), now, versionOf(cached.events)),
       now,
     );
     this.updateRow(row, {

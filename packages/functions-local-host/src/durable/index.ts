@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import type { BindingInfo, ExtensionContext, ExtensionFactory, HostExtension } from '../contracts';
 import { DurableEngine } from './engine';
 import { DurableHttpApi } from './http-api';
+import { defaultVersionFrom } from './versioning';
 import {
   INSTANCE_ID_PLACEHOLDER,
   ROUTE_PREFIX,
@@ -99,6 +100,7 @@ export const createDurableExtension: ExtensionFactory = (context: ExtensionConte
     async start() {
       engine = new DurableEngine(context.dataDir, context.invoker, context.clock, context.logger, {
         maxConcurrentActivities: maxActivities,
+        defaultVersion: defaultVersionFrom(process.cwd()),
       });
       api = new DurableHttpApi(engine, urls);
       rpcServer = await startRpcServer(api);
