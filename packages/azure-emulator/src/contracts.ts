@@ -3,7 +3,6 @@
  * REST APIs the app calls, with Azurite behind it for blobs. Started by tests and by `npm start`.
  */
 import type { Clock } from '@rag-orchestrator/virtual-clock';
-import type { RunEventDelivery, RunEventPublisher } from './runEventPublisher';
 
 export type PipelineStep = 'index' | 'query' | 'eval';
 
@@ -171,5 +170,27 @@ export interface AzureEmulator {
   readonly state: EmulatorState;
   /** Exchanges recorded so far (when recordTraffic). */
   traffic(): RecordedExchange[];
+  stop(): Promise<void>;
+}
+
+/** How the emulator delivers AzureML run events to an Event Grid webhook (`publishRunEvents`). */
+export interface RunEventDelivery {
+  /** The webhook, e.g. http://localhost:7071/runtime/webhooks/eventgrid?functionName=amlRunEvents (read per post). */
+  url: string | (() => string);
+  drop?: number;
+  duplicate?: number;
+  delayMs?: number;
+  reorder?: boolean;
+  /** Random numbers in [0, 1) (default Math.random): seed it for repeatable runs. */
+  random?: () => number;
+  /** How often job states are looked at, real ms (default 20). */
+  tickMs?: number;
+}
+
+export interface RunEventPublisher {
+  /** Events made, dropped, duplicated, delivered (2xx) and given up on. */
+  stats(): { published: number; dropped: number; duplicated: number; delivered: number; failed: number };
+  /** Virtual time at which each job's final status was published (before drop and delay), by job name. */
+  finalEventAt(): Map<string, number>;
   stop(): Promise<void>;
 }

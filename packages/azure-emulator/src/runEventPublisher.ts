@@ -13,28 +13,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@rag-orchestrator/virtual-clock';
 import { guidFrom, workspaceId } from './ids';
+import type { RunEventDelivery, RunEventPublisher } from './contracts';
 import { timeline, type JobRecord } from './jobs';
 
-export interface RunEventDelivery {
-  /** The webhook, e.g. http://localhost:7071/runtime/webhooks/eventgrid?functionName=amlRunEvents (read per post). */
-  url: string | (() => string);
-  drop?: number;
-  duplicate?: number;
-  delayMs?: number;
-  reorder?: boolean;
-  /** Random numbers in [0, 1) (default Math.random): seed it for repeatable runs. */
-  random?: () => number;
-  /** How often job states are looked at, real ms (default 20). */
-  tickMs?: number;
-}
-
-export interface RunEventPublisher {
-  /** Events made, dropped, duplicated, delivered (2xx) and given up on. */
-  stats(): { published: number; dropped: number; duplicated: number; delivered: number; failed: number };
-  /** Virtual time at which each job's final status was published (before drop and delay), by job name. */
-  finalEventAt(): Map<string, number>;
-  stop(): Promise<void>;
-}
+export type { RunEventDelivery, RunEventPublisher };
 
 export interface RunEvent {
   topic: string;
