@@ -121,6 +121,17 @@ describe('classifyFailure', () => {
     ['searchQuota', ['(IndexerQuotaExceeded) Storage quota has been exceeded for this service.']],
     ['codeError', ['Traceback (most recent call last):', '  File "x.py", line 1', 'ValueError: bad chunk size']],
     ['unknown', ['step finished with exit code 1']],
+    // A step's info line naming the vault and a timestamp whose milliseconds are 403 are no vault error (this once
+    // classified a code error as keyVaultAccess, depending on the clock).
+    [
+      'codeError',
+      [
+        '2026-12-06 22:40:31.403 Loaded config.json and environment from Key Vault.',
+        'Traceback (most recent call last):',
+        "KeyError: 'chunking'",
+      ],
+    ],
+    ['keyVaultAccess', ['Reading secrets from Key Vault kv1', 'HTTP 403 Forbidden from vault.azure.net/secrets/x']],
   ];
   it.each(cases)('finds %s', (cause, lines) => {
     const result = classifyFailure(lines);

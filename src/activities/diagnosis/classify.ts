@@ -13,7 +13,8 @@ const any =
   (...patterns: RegExp[]) =>
   (text: string) =>
     patterns.some((p) => p.test(text));
-const both = (a: RegExp, b: RegExp) => (text: string) => a.test(text) && b.test(text);
+/** Both patterns on one line: a log's info line naming the vault and another line's "403" are not a vault error. */
+const both = (a: RegExp, b: RegExp) => (text: string) => text.split('\n').some((line) => a.test(line) && b.test(line));
 
 const RULES: Rule[] = [
   {
@@ -22,7 +23,8 @@ const RULES: Rule[] = [
       any(/ForbiddenByRbac|ForbiddenByPolicy|SecretNotFound|KeyVaultErrorException/i)(t) ||
       both(
         /key ?vault|vault\.azure\.net|secrets?\/(get|list)|get_secret|SecretClient/i,
-        /forbidden|\b403\b|permission|not authori[sz]ed|unauthori[sz]ed|access denied|does not have/i,
+        // `403` not as a timestamp's milliseconds (`22:40:31.403`).
+        /forbidden|(?<![.:])\b403\b|permission|not authori[sz]ed|unauthori[sz]ed|access denied|does not have/i,
       )(t),
   },
   {
