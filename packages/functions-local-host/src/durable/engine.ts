@@ -87,6 +87,16 @@ function episodeEvents(newEvents: HistoryEvent[], work: NewWork, outcome: Outcom
   return all;
 }
 
+/** What scheduling one new action of an episode needs: the instance, its state, the episode's events and work. */
+interface ScheduleContext {
+  row: InstanceRow;
+  st: ExecutionState;
+  started: HistoryEvent;
+  batch: HistoryEvent[];
+  work: NewWork;
+  past: HistoryEvent[];
+}
+
 export class DurableEngine {
   readonly store: DurableStore;
   private readonly maxActivities: number;
@@ -773,14 +783,7 @@ export class DurableEngine {
   private scheduleAction(
     a: ActionJson,
     id: number,
-    ctx: {
-      row: InstanceRow;
-      st: ExecutionState;
-      started: HistoryEvent;
-      batch: HistoryEvent[];
-      work: NewWork;
-      past: HistoryEvent[];
-    },
+    ctx: ScheduleContext,
   ): { failure: { message: string; errorType: string } } | undefined {
     const { row, st, started, work } = ctx;
     const T = Date.parse(started.Timestamp);
@@ -844,14 +847,7 @@ export class DurableEngine {
   private scheduleSubOrchestration(
     a: ActionJson,
     id: number,
-    ctx: {
-      row: InstanceRow;
-      st: ExecutionState;
-      started: HistoryEvent;
-      batch: HistoryEvent[];
-      work: NewWork;
-      past: HistoryEvent[];
-    },
+    ctx: ScheduleContext,
   ): { failure: { message: string; errorType: string } } | undefined {
     const { row, st, started, batch, work, past } = ctx;
     const name = a.functionName ?? '';
