@@ -4,6 +4,7 @@
  * Everything here is plain JSON and free of secrets.
  */
 import type { DiagnoseFailureOutput } from './contracts';
+import type { BaselineComparison } from './evaluationHistory';
 import type { PollingPolicy } from './polling';
 import type { Settings } from './settings';
 import type { ArmBody, ExperimentRequest } from './types';
@@ -92,6 +93,8 @@ export interface ExperimentResult {
   finishedAt: string;
   pipelines: PipelineResult[];
   comparison: Comparison;
+  /** A scheduled run (orchestration version 3.0 on): this run against its schedule's baseline. */
+  baseline?: BaselineComparison;
   error?: string;
 }
 

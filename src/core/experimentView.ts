@@ -4,6 +4,7 @@
  * the durable management URLs (they hold the system key) nor any secret.
  */
 import type { DiagnoseFailureOutput } from './contracts';
+import type { BaselineComparison, MetricComparison } from './evaluationHistory';
 import {
   compareMetrics,
   countPipelineStates,
@@ -56,6 +57,11 @@ export interface ExperimentView {
   counts: PipelineCounts;
   pipelines: PipelineView[];
   comparison?: Comparison;
+  /** A scheduled run: its comparison with the schedule's baseline (src/core/evaluationHistory.ts). */
+  baseline?: BaselineComparison;
+  /** The baseline comparison's regressions, worst first, and their count: a Completed run is never silently green. */
+  regressions?: MetricComparison[];
+  regressionCount?: number;
   error?: string;
   /** The HTML report of this experiment (`GET /api/experiments/{id}/report`), set by the status endpoint. */
   reportUri?: string;
@@ -171,6 +177,13 @@ export function buildExperimentView(args: {
       counts: countPipelineStates(pipelines.map((p) => p.status)),
       pipelines,
       comparison: result.comparison,
+      ...(result.baseline
+        ? {
+            baseline: result.baseline,
+            regressions: result.baseline.regressions,
+            regressionCount: result.baseline.regressionCount,
+          }
+        : {}),
       ...(result.error ? { error: result.error } : {}),
     };
   }
