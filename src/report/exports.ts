@@ -1,12 +1,26 @@
 /** The comparison as CSV and as JSON: one row per pipeline, its index name's parts, status and metrics. */
+import { comparisonOf } from './baselineColumns';
 import { PART_COLUMNS } from './indexParts';
 import type { ReportModel } from './model';
 import { csvField } from './escape';
 
-/** CSV (RFC 4180, CRLF): index_name, job_name, status, every part present, then every metric. */
+/** A scheduled run's baseline value, delta and verdict of a metric (none without a baseline). */
+function baselineFields(model: ReportModel, indexName: string, metric: string): unknown[] {
+  if (!model.baseline) return [];
+  const found = comparisonOf(model.baseline, indexName, metric);
+  return [found?.baseline, found?.delta, found?.verdict];
+}
+
+/**
+ * CSV (RFC 4180, CRLF): index_name, job_name, status, every part present, then every metric (for a scheduled run,
+ * each followed by its baseline value, delta and verdict).
+ */
 export function comparisonCsv(model: ReportModel): string {
   const parts = PART_COLUMNS.filter((c) => model.rows.some((r) => r.parts[c.key] !== undefined));
-  const header = ['index_name', 'job_name', 'status', ...parts.map((c) => c.key), ...model.metrics];
+  const metricColumns = model.metrics.flatMap((m) =>
+    model.baseline ? [m, `${m}_baseline`, `${m}_delta`, `${m}_verdict`] : [m],
+  );
+  const header = ['index_name', 'job_name', 'status', ...parts.map((c) => c.key), ...metricColumns];
   const lines = [header.map(csvField).join(',')];
   for (const row of model.rows) {
     lines.push(
@@ -15,7 +29,7 @@ export function comparisonCsv(model: ReportModel): string {
         row.jobName,
         row.status,
         ...parts.map((c) => row.parts[c.key]),
-        ...model.metrics.map((m) => row.metrics[m]),
+        ...model.metrics.flatMap((m) => [row.metrics[m], ...baselineFields(model, row.indexName, m)]),
       ]
         .map(csvField)
         .join(','),
@@ -24,7 +38,7 @@ export function comparisonCsv(model: ReportModel): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-/** JSON: the experiment, the metrics, the best configuration per metric and one row per pipeline. */
+/** JSON: the experiment, the metrics, the best configuration per metric, the baseline comparison if any, one row per pipeline. */
 export function comparisonJson(model: ReportModel): unknown {
   return {
     id: model.id,
@@ -32,6 +46,7 @@ export function comparisonJson(model: ReportModel): unknown {
     status: model.status,
     metrics: model.metrics,
     best: model.best,
+    ...(model.baseline ? { baseline: model.baseline } : {}),
     rows: model.rows.map((r) => ({
       indexName: r.indexName,
       jobName: r.jobName,

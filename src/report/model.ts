@@ -24,7 +24,7 @@ export interface ReportRow extends Pick<
 /** The experiment as the report shows it: the view's own fields, plus its rows, columns and best values. */
 export interface ReportModel extends Pick<
   ExperimentView,
-  'id' | 'experimentName' | 'status' | 'phase' | 'createdTime' | 'lastUpdatedTime' | 'counts' | 'error'
+  'id' | 'experimentName' | 'status' | 'phase' | 'createdTime' | 'lastUpdatedTime' | 'counts' | 'error' | 'baseline'
 > {
   /** Completed, Failed or Canceled: nothing will change any more. */
   finished: boolean;
@@ -64,6 +64,7 @@ export function reportModel(view: ExperimentView): ReportModel {
     ...(view.lastUpdatedTime ? { lastUpdatedTime: view.lastUpdatedTime } : {}),
     counts: view.counts,
     ...(view.error ? { error: view.error } : {}),
+    ...(view.baseline ? { baseline: view.baseline } : {}),
     finished: FINISHED.includes(view.status),
     columns: partColumnsFor(parts),
     metrics,

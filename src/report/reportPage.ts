@@ -2,6 +2,7 @@
  * The experiment report (`GET /api/experiments/{id}/report`): a summary, the progress of every pipeline (the page
  * reloads itself while the experiment runs), a chart per metric, the sortable comparison table and the failures.
  */
+import { baselineSummary } from './baselineColumns';
 import { chartsSection } from './chart';
 import { escapeHtml } from './escape';
 import { failuresSection } from './failures';
@@ -104,6 +105,7 @@ ${clockNote(options.clock)}
 <a data-keep-key href="report?format=json" download>JSON</a></p>
 </header>
 <main>
+${baselineSummary(model)}
 ${summary(model)}
 ${refreshNote(model, sort, options.refresh)}
 ${best(model)}

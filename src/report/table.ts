@@ -3,6 +3,7 @@
  * name, its metrics with the best value per metric marked, and a link to its job in AzureML studio. Column
  * headers are links that sort on the server, so the table works without JavaScript.
  */
+import { baselineCells, baselineHeads } from './baselineColumns';
 import { escapeHtml, safeHref } from './escape';
 import { formatDuration, formatMetric } from './format';
 import { isBest, type ReportModel, type ReportRow } from './model';
@@ -42,7 +43,7 @@ function bodyRow(model: ReportModel, row: ReportRow): string {
   const parts = model.columns
     .map((c) => `<td${c.numeric ? ' class="num"' : ''}>${escapeHtml(row.parts[c.key] ?? '')}</td>`)
     .join('');
-  const metrics = model.metrics.map((m) => metricCell(model, row, m)).join('');
+  const metrics = model.metrics.map((m) => metricCell(model, row, m) + baselineCells(model, row, m)).join('');
   return (
     `<tr data-index-name="${escapeHtml(row.indexName)}" data-status="${row.status}">` +
     `<td class="num">${row.n}</td>` +
@@ -57,7 +58,7 @@ export function comparisonTable(model: ReportModel, sort: Sort): string {
     '<th scope="col">Index configuration</th>',
     header('Status and AzureML job', 'status', sort),
     ...model.columns.map((c) => header(c.label, `part:${c.key}`, sort, c.numeric ? 'num' : '')),
-    ...model.metrics.map((m) => header(m, `metric:${m}`, sort, 'num metric')),
+    ...model.metrics.map((m) => header(m, `metric:${m}`, sort, 'num metric') + baselineHeads(model, m)),
   ].join('');
   const rows = sortRows(model, sort)
     .map((r) => bodyRow(model, r))

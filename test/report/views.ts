@@ -1,4 +1,5 @@
 /** Experiment views for the report tests: a finished one with a winner per metric and a failure, and a running one. */
+import type { BaselineComparison, MetricComparison } from '../../src/core/evaluationHistory';
 import type { ExperimentView, PipelineView } from '../../src/core/experimentView';
 
 export const name = (cs: number, model = 'all-mpnet-base-v2'): string =>
@@ -104,4 +105,45 @@ export function runningView(): ExperimentView {
       best: { fuzzy_score: { indexName: name(500), value: 60 } },
     },
   };
+}
+
+/** The completed view as a scheduled run compared with its pinned baseline: one regression, one new, some missing. */
+export function scheduledView(): ExperimentView {
+  const view = completedView('nightly-run');
+  const c = (
+    cs: number,
+    metric: string,
+    verdict: MetricComparison['verdict'],
+    value?: number,
+    baseline?: number,
+  ): MetricComparison => ({
+    indexName: name(cs),
+    metric,
+    ...(value !== undefined ? { value } : {}),
+    ...(baseline !== undefined ? { baseline } : {}),
+    ...(value !== undefined && baseline !== undefined
+      ? { delta: value - baseline, relativeDelta: (value - baseline) / Math.abs(baseline) }
+      : {}),
+    direction: 'higher',
+    tolerance: { kind: 'relative', value: 0.05 },
+    verdict,
+  });
+  const regressed = c(500, 'fuzzy_score', 'regressed', 50, 60);
+  const baseline: BaselineComparison = {
+    schedule: 'nightly',
+    baselineId: 'sched-nightly-w2',
+    baselineSource: 'pinned',
+    metrics: [
+      regressed,
+      c(500, 'llm_answer_relevance', 'improved', 0.9, 0.85),
+      c(1000, 'fuzzy_score', 'unchanged', 71.23456, 71),
+      c(1000, 'llm_answer_relevance', 'new', 0.8),
+      c(1500, 'fuzzy_score', 'missing', undefined, 65),
+      c(1500, 'llm_answer_relevance', 'missing', undefined, 0.7),
+      c(2000, 'fuzzy_score', 'missing', undefined, 40),
+    ],
+    regressions: [regressed],
+    regressionCount: 1,
+  };
+  return { ...view, baseline, regressions: baseline.regressions, regressionCount: 1 };
 }
