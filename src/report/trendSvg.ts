@@ -10,7 +10,7 @@ import type { TrendMetric, TrendModel } from './trendModel';
 
 const WIDTH = 640;
 const HEIGHT = 280;
-const PAD = { left: 60, right: 20, top: 30, bottom: 40 };
+const PAD = { left: 60, right: 40, top: 30, bottom: 40 };
 const PLOT_W = WIDTH - PAD.left - PAD.right;
 const PLOT_H = HEIGHT - PAD.top - PAD.bottom;
 /** At most this many date labels on the x axis (every k-th run past that). */
