@@ -23,6 +23,11 @@ const BENCHES = [
     what: '20 experiments × 6 pipelines with 20 % of Azure calls failing and 3 host SIGKILLs',
   },
   { name: 'report', file: 'report.ts', what: 'render the report page and CSV of a 500-pipeline experiment' },
+  {
+    name: 'evaluation',
+    file: 'evaluation.ts',
+    what: '52 weekly reruns of a 24-configuration schedule: trend page, downloads, stored history',
+  },
   { name: 'cold-start', file: 'coldStart.ts', what: 'loading the deployed entry vs durable-functions alone' },
 ];
 
