@@ -201,6 +201,29 @@ param experimentSchedule string = ''
 @description('Optional. Experiment file or blob URI the schedule reruns (EXPERIMENT_SCHEDULE_SOURCE).')
 param experimentScheduleSource string = ''
 
+@description('Optional. Named schedules, each with its cron, source and baseline policy (EXPERIMENT_SCHEDULES, docs/configuration.md). Empty: none.')
+param experimentSchedules string = ''
+
+// ---------------------------------------------------------------------------------------------------------------
+// Continuous evaluation: where regressions of scheduled runs are sent
+// ---------------------------------------------------------------------------------------------------------------
+
+@description('Optional. URL that receives a JSON POST for each regressed scheduled run (REGRESSION_WEBHOOK_URL). It may hold a token, so it is stored as Key Vault secret regression-webhook-url and the setting is a Key Vault reference. Empty: no webhook.')
+@secure()
+param regressionWebhookUrl string = ''
+
+@description('Optional. URI of a Key Vault secret you manage holding the webhook URL; wins over regressionWebhookUrl. The app\'s identity needs read access to that vault.')
+param regressionWebhookUrlSecretUri string = ''
+
+@description('Optional. E-mail address the regression alert notifies, through an action group. Empty: no action group; the alert still fires in Azure Monitor.')
+param regressionAlertEmail string = ''
+
+@description('Optional. Name of the log search alert rule on the app\'s ExperimentRegressed event.')
+param regressionAlertName string = 'alert-regression-${resourceToken}'
+
+@description('Optional. Name of the action group that e-mails regressionAlertEmail.')
+param regressionActionGroupName string = 'ag-regression-${resourceToken}'
+
 // ---------------------------------------------------------------------------------------------------------------
 // The accelerator's services. Non-secret fields become plain app settings; secret fields become Key Vault
 // references to "source" secrets (source-openai-api-key, ...) created here from secure parameters, or to secrets you
@@ -295,6 +318,30 @@ module applicationInsights 'modules/application-insights.bicep' = {
   }
 }
 
+// A regressed scheduled run: the app logs ExperimentRegressed; a log search alert on the component fires on it and
+// e-mails regressionAlertEmail through an action group (none when the address is empty).
+module regressionActionGroup 'modules/action-group.bicep' = if (!empty(regressionAlertEmail)) {
+  name: 'regression-action-group'
+  params: {
+    name: regressionActionGroupName
+    shortName: 'ragregress'
+    emailAddress: regressionAlertEmail
+    tags: allTags
+  }
+}
+
+module regressionAlert 'modules/regression-alert.bicep' = {
+  name: 'regression-alert'
+  params: {
+    name: regressionAlertName
+    location: location
+    tags: allTags
+    applicationInsightsResourceId: applicationInsights.outputs.resourceId
+    // Empty when there is no action group: the module drops empty ids.
+    actionGroupResourceIds: [regressionActionGroup.?outputs.?resourceId ?? '']
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Storage, Key Vault, source secrets
 // ---------------------------------------------------------------------------------------------------------------
@@ -305,6 +352,9 @@ module applicationInsights 'modules/application-insights.bicep' = {
 var deploymentContainerName = 'app-package-${toLower(take(functionAppName, 32))}'
 // AzureML run events Event Grid could not deliver (modules/ml-run-events.bicep).
 var runEventsDeadLetterContainer = 'aml-run-events-deadletter'
+// The schedules' run history (continuous evaluation). The app's identity reads and writes it with the Storage Blob
+// Data Owner role it holds on the whole account (storageRoles): no other role is needed.
+var evaluationHistoryContainer = 'evaluation-history'
 
 module storage 'modules/storage-account.bicep' = {
   name: 'storage'
@@ -315,6 +365,7 @@ module storage 'modules/storage-account.bicep' = {
     blobContainerNames: [
       deploymentContainerName
       runEventsDeadLetterContainer
+      evaluationHistoryContainer
     ]
   }
 }
@@ -376,6 +427,23 @@ module azureDocumentIntelligenceAdminKeySecret 'modules/key-vault-secret.bicep' 
     keyVault
   ]
 }
+
+module regressionWebhookUrlSecret 'modules/key-vault-secret.bicep' = if (!empty(regressionWebhookUrl) && empty(regressionWebhookUrlSecretUri)) {
+  name: 'secret-regression-webhook-url'
+  params: {
+    keyVaultName: keyVaultName
+    name: 'regression-webhook-url'
+    value: regressionWebhookUrl
+  }
+  dependsOn: [
+    keyVault
+  ]
+}
+
+// The webhook URL's secret: yours if given, else the one created here, else '' (no webhook).
+var regressionWebhookSecretUri = empty(regressionWebhookUrlSecretUri)
+  ? (regressionWebhookUrlSecret.?outputs.?secretUri ?? '')
+  : regressionWebhookUrlSecretUri
 
 // Setting name -> secret URI: yours (sourceSecretUris) if given, else the source secret created here, else ''.
 var secretUris = {
@@ -785,6 +853,10 @@ var baseAppSettings = {
   FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '4194304'
   EXPERIMENT_SCHEDULE: experimentSchedule
   EXPERIMENT_SCHEDULE_SOURCE: experimentScheduleSource
+  EXPERIMENT_SCHEDULES: experimentSchedules
+  REGRESSION_WEBHOOK_URL: empty(regressionWebhookSecretUri)
+    ? ''
+    : '@Microsoft.KeyVault(SecretUri=${regressionWebhookSecretUri})'
   OPENAI_API_TYPE: openAiApiType
   OPENAI_API_VERSION: openAiApiVersion
   OPENAI_ENDPOINT: openAiEndpoint
@@ -850,6 +922,10 @@ output MAX_PARALLEL_PIPELINES string = string(maxParallelPipelines)
 output PIPELINE_DEADLINE_HOURS string = string(pipelineDeadlineHours)
 output EXPERIMENT_SCHEDULE string = experimentSchedule
 output EXPERIMENT_SCHEDULE_SOURCE string = experimentScheduleSource
+output EXPERIMENT_SCHEDULES string = experimentSchedules
+
+@description('The log search alert rule on ExperimentRegressed.')
+output REGRESSION_ALERT_RULE_ID string = regressionAlert.outputs.resourceId
 output OPENAI_API_TYPE string = openAiApiType
 output OPENAI_API_VERSION string = openAiApiVersion
 output OPENAI_ENDPOINT string = openAiEndpoint

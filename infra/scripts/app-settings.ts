@@ -27,6 +27,8 @@ const APP_OWN_SETTINGS = [
   'PIPELINE_DEADLINE_HOURS',
   'EXPERIMENT_SCHEDULE',
   'EXPERIMENT_SCHEDULE_SOURCE',
+  'EXPERIMENT_SCHEDULES',
+  'REGRESSION_WEBHOOK_URL',
   // Read by the Functions host, not the app: its body limit, without which it buffers 100 MB bodies (docs/configuration.md).
   'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT',
 ] as const;

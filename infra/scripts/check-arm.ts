@@ -20,6 +20,8 @@
  * - app-settings-complete: every setting the app reads (app-settings.ts, from src/core/settings.ts) is set.
  * - aml-diagnostics: an AzureML workspace in the template gets diagnostic settings that send AmlComputeJobEvent,
  *   AmlRunStatusChangedEvent and AmlComputeClusterEvent to a Log Analytics workspace.
+ * - regression-alert: alert rules and action groups are well formed, and the app's template alerts on its
+ *   ExperimentRegressed event (check-alert.ts).
  * - parameters-file: every parameter in the parameters file exists in the template, and no secure parameter has a
  *   literal value there (only `${ENV_VAR}` references).
  */
@@ -42,6 +44,7 @@ import {
   type Scoped,
 } from './arm-template';
 import { REQUIRED_APP_SETTINGS } from './app-settings';
+import { checkAlerts } from './check-alert';
 
 export interface Violation {
   rule: string;
@@ -72,11 +75,13 @@ export interface CheckOptions {
   stats?: CheckStats;
   /** App setting names the app reads: each must be set (a name computed at deployment time counts if it appears). */
   requiredAppSettings?: readonly string[];
+  /** The template must alert on the app's ExperimentRegressed event (the app's own template). */
+  requireRegressionAlert?: boolean;
 }
 
 /** Checks a compiled ARM template; returns every violation found (empty: the template passes). */
 export function checkArmTemplate(template: unknown, options: CheckOptions = {}): Violation[] {
-  const { stats, requiredAppSettings = [] } = options;
+  const { stats, requiredAppSettings = [], requireRegressionAlert = false } = options;
   if (!isObject(template as Json)) {
     return [{ rule: 'template', resource: '(template)', message: 'The template is not a JSON object.' }];
   }
@@ -287,6 +292,7 @@ export function checkArmTemplate(template: unknown, options: CheckOptions = {}):
       }
     }
   }
+  checkAlerts(resources, requireRegressionAlert, report);
   if (stats) {
     stats.resources = resources.length;
     stats.roleAssignments = byType('microsoft.authorization/roleassignments').length;
@@ -405,7 +411,11 @@ function main(argv: string[]): number {
   }
   const template: unknown = JSON.parse(readFileSync(templatePath, 'utf8'));
   const stats: CheckStats = { resources: 0, roleAssignments: 0, appSettings: 0 };
-  const violations = checkArmTemplate(template, { stats, requiredAppSettings: REQUIRED_APP_SETTINGS });
+  const violations = checkArmTemplate(template, {
+    stats,
+    requiredAppSettings: REQUIRED_APP_SETTINGS,
+    requireRegressionAlert: true,
+  });
   if (parametersPath)
     violations.push(...checkParametersFile(template, JSON.parse(readFileSync(parametersPath, 'utf8'))));
   if (violations.length > 0) {

@@ -266,6 +266,89 @@ describe('checkArmTemplate', () => {
   });
 });
 
+/** The compliant template plus a regression alert on the component and an action group it notifies. */
+function withAlert(
+  query: string,
+  change: (alert: Record<string, unknown>, group: Record<string, unknown>) => void = () => {},
+) {
+  const template = compliantTemplate();
+  const alert: Record<string, unknown> = {
+    type: 'Microsoft.Insights/scheduledQueryRules',
+    apiVersion: '2026-03-01',
+    name: 'alert-regression',
+    kind: 'LogAlert',
+    properties: {
+      enabled: true,
+      severity: 2,
+      scopes: ["[resourceId('Microsoft.Insights/components', 'appi')]"],
+      criteria: {
+        allOf: [{ query: "[variables('query')]", timeAggregation: 'Count', operator: 'GreaterThan', threshold: 0 }],
+      },
+      actions: { actionGroups: ["[resourceId('Microsoft.Insights/actionGroups', 'ag-regression')]"] },
+    },
+  };
+  const group: Record<string, unknown> = {
+    type: 'Microsoft.Insights/actionGroups',
+    apiVersion: '2023-01-01',
+    name: 'ag-regression',
+    location: 'global',
+    properties: {
+      enabled: true,
+      groupShortName: 'ragregress',
+      emailReceivers: [{ name: 'regression-email', emailAddress: 'team@example.com', useCommonAlertSchema: true }],
+    },
+  };
+  change(alert, group);
+  (template['variables'] as Record<string, unknown>)['query'] = query;
+  Object.assign(template['resources'] as Record<string, unknown>, { alert, group });
+  return checkArmTemplate(template, { requireRegressionAlert: true });
+}
+
+const CLASSIC = 'traces\n| where message startswith "ExperimentRegressed"\n| project timestamp, message';
+
+describe('the regression alert', () => {
+  it('passes an enabled alert on ExperimentRegressed traces that notifies a global e-mail action group', () => {
+    expect(withAlert(CLASSIC)).toEqual([]);
+    expect(withAlert('AppTraces\n| where Message startswith "ExperimentRegressed"')).toEqual([]);
+  });
+
+  it('requires the app template to alert on ExperimentRegressed', () => {
+    expect(checkArmTemplate(compliantTemplate(), { requireRegressionAlert: true })).toEqual([
+      expect.objectContaining({ rule: 'regression-alert', resource: '(template)' }),
+    ]);
+    expect(withAlert('traces | where message has "Failed"').map((v) => v.resource)).toEqual(['(template)']);
+    expect(checkArmTemplate(compliantTemplate())).toEqual([]);
+  });
+
+  it('reports a table and column of two schemas, a disabled or unscoped rule and a broken action group', () => {
+    const messages = (query: string, change?: Parameters<typeof withAlert>[1]): string[] =>
+      withAlert(query, change).map((v) => `${v.rule} ${v.resource}: ${v.message}`);
+    expect(messages('traces | where Message startswith "ExperimentRegressed"')).toEqual([
+      expect.stringMatching(/^regression-alert alert: .*`traces`.*`message`, not `Message`/),
+    ]);
+    expect(messages('AppTraces | where message startswith "ExperimentRegressed"')).toEqual([
+      expect.stringMatching(/^regression-alert alert: .*`AppTraces`.*`Message`, not `message`/),
+    ]);
+    const broken = messages(CLASSIC, (alert, group) => {
+      const a = alert['properties'] as Record<string, unknown>;
+      a['enabled'] = false;
+      a['scopes'] = [];
+      a['actions'] = { actionGroups: [] };
+      group['location'] = 'westeurope';
+      (group['properties'] as { emailReceivers: Record<string, unknown>[] }).emailReceivers[0]![
+        'useCommonAlertSchema'
+      ] = false;
+    });
+    expect(broken).toEqual([
+      'regression-alert alert: Set properties.enabled to true.',
+      'regression-alert alert: Scope the alert to the Application Insights component (properties.scopes).',
+      "regression-alert group: An action group's location is 'global'.",
+      'regression-alert group: Each e-mail receiver needs an emailAddress and useCommonAlertSchema: true.',
+      'regression-alert group: No alert rule notifies this action group (properties.actions.actionGroups).',
+    ]);
+  });
+});
+
 describe('checkParametersFile', () => {
   it('reports unknown parameters and literal values of secure parameters, and accepts ${VAR} references', () => {
     const template = { parameters: { openAiApiKey: { type: 'securestring' }, environmentName: { type: 'string' } } };
@@ -294,6 +377,8 @@ describe('REQUIRED_APP_SETTINGS', () => {
         'AZURE_KEY_VAULT_ENDPOINT',
         'DURABLE_TASK_SCHEDULER_CONNECTION_STRING',
         'LOG_ANALYTICS_WORKSPACE_ID',
+        'EXPERIMENT_SCHEDULES',
+        'REGRESSION_WEBHOOK_URL',
       ]),
     );
     expect(new Set(REQUIRED_APP_SETTINGS).size).toBe(REQUIRED_APP_SETTINGS.length);
