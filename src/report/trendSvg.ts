@@ -173,19 +173,22 @@ export function trendSvg(model: TrendModel, metric: TrendMetric, ids: { title: s
   );
 }
 
+/** Text from a config or a request inside an SVG title or description (no markup there): FSI … PDI isolate it. */
+const fsi = (text: string | undefined): string => `\u2068${text ?? ''}\u2069`;
+
 export function chartTitle(model: TrendModel, metric: TrendMetric): string {
-  return `${metric.name} over the last ${model.runs.length} runs of schedule ${model.schedule}`;
+  return `${metric.name} over the last ${model.runs.length} runs of schedule ${fsi(model.schedule)}`;
 }
 
 /** What the chart shows, in words: the lines drawn, the baseline and every regressed point. */
 export function chartDescription(model: TrendModel, metric: TrendMetric): string {
-  const lines = metric.drawn.map((c) => model.configs[c]?.label ?? '').join('; ');
+  const lines = metric.drawn.map((c) => fsi(model.configs[c]?.label)).join('; ');
   const shown = `${metric.drawn.length} of ${model.configs.length} index configurations drawn: ${lines}.`;
   const baseline = model.runs.find((r) => r.baseline);
   const base = baseline ? ` Baseline: the run of ${baseline.date}.` : '';
   const regressed = metric.drawn.flatMap((c) =>
     model.runs
-      .map((r, i) => (metric.regressed[c]?.[i] ? `${model.configs[c]?.label} on ${r.date}` : ''))
+      .map((r, i) => (metric.regressed[c]?.[i] ? `${fsi(model.configs[c]?.label)} on ${r.date}` : ''))
       .filter((t) => t !== ''),
   );
   const reg = regressed.length > 0 ? ` Regressed: ${regressed.join('; ')}.` : ' No regressed point.';

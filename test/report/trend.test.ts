@@ -61,9 +61,11 @@ describe('the trend page', () => {
   it('draws an SVG chart per metric with a title, a description, a line per configuration and a table', () => {
     const page = html();
     expect(page.match(/<svg class="trend-svg"/g)).toHaveLength(2);
-    expect(page).toContain('<title id="trend-0-title">fuzzy_score over the last 4 runs of schedule nightly</title>');
-    expect(page).toMatch(
-      /<desc id="trend-0-desc">4 of 4 index configurations drawn: cs 500; cs 1000; cs 1500; cs 2000\./,
+    expect(page).toContain(
+      '<title id="trend-0-title">fuzzy_score over the last 4 runs of schedule \u2068nightly\u2069</title>',
+    );
+    expect(page).toContain(
+      '<desc id="trend-0-desc">4 of 4 index configurations drawn: \u2068cs 500\u2069; \u2068cs 1000\u2069; \u2068cs 1500\u2069; \u2068cs 2000\u2069.',
     );
     expect(page).toContain('aria-labelledby="trend-0-title trend-0-desc"');
     // Four configurations, each a line: cs 2000's is broken by its missing week (two segments, one a single point).
@@ -82,7 +84,7 @@ describe('the trend page', () => {
     const page = html();
     expect(page).toContain('<text class="baseline-label"');
     expect(page).toContain('Baseline: the run of 2026-11-08.');
-    expect(page).toContain('Regressed: cs 1000 on 2026-11-22.');
+    expect(page).toContain('Regressed: \u2068cs 1000\u2069 on 2026-11-22.');
     expect(page.match(/class="regressed-ring"/g)).toHaveLength(1);
     expect(page).toContain('<td class="num regressed">46.5 <span class="verdict">▼ regressed</span></td>');
     expect(page).toMatch(/Latest run \(2026-11-22\): ▼ 1 regression against baseline <code>sched-nightly-w2<\/code>/);
@@ -113,6 +115,14 @@ describe('the trend page', () => {
     expect(page).not.toContain(`data-index-name="${names[10]}"`);
     expect(page).toContain('6 of 24 configurations drawn');
     expect(page.match(/<tr><th scope="row">/g)).toHaveLength(24);
+  });
+
+  it('isolates a schedule name holding a bidi control wherever it is shown', () => {
+    const history = { ...weeklyHistory(), schedule: 'nightly \u202Egnp.exe' };
+    const page = renderTrendPage(history, { comparisons: comparisons() });
+    const outside = page.replace(/<bdi[^>]*>[^<]*<\/bdi>/g, '').replace(/\u2068[^\u2069]*\u2069/g, '');
+    expect(page).toContain('\u202E');
+    expect(outside).not.toContain('\u202E');
   });
 
   it('escapes a hostile schedule name and works with no baseline and no run', () => {
