@@ -58,7 +58,7 @@ export function baselineCells(model: ReportModel, row: ReportRow, metric: string
 function worstList(model: ReportModel, baseline: BaselineComparison): string {
   const label = (indexName: string): string => model.rows.find((r) => r.indexName === indexName)?.label ?? indexName;
   const worst = baseline.regressions.slice(0, 5).map((m) => {
-    const change = m.delta === undefined ? '' : ` ${signed(m.delta)}`;
+    const change = m.delta === undefined ? '' : ` (${signed(m.delta)})`;
     const values = `${formatMetric(m.baseline)} → ${formatMetric(m.value)}`;
     return `<li>${isolated(label(m.indexName))}, <strong>${escapeHtml(m.metric)}</strong>: ${escapeHtml(values)}${escapeHtml(change)}</li>`;
   });

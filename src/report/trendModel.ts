@@ -6,6 +6,7 @@
  * latest run; the table beside it has every configuration.
  */
 import type { MetricComparison, RunRecord, ScheduleHistory } from '../core/evaluationHistory';
+import type { RunComparisons } from './historyExports';
 import { indexParts, shortLabels } from './indexParts';
 
 export interface TrendOptions {
@@ -17,7 +18,7 @@ export interface TrendOptions {
    * Each run's comparison with its baseline, by experiment id (`BaselineComparison.metrics`): marks the regressed
    * points and gives each metric's direction. Without it the page shows values and each run's regression count.
    */
-  comparisons?: Readonly<Record<string, readonly MetricComparison[]>>;
+  comparisons?: RunComparisons;
 }
 
 export const DEFAULT_LAST_RUNS = 20;

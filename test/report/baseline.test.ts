@@ -44,7 +44,7 @@ describe('a scheduled run against its baseline', () => {
       /▼ 1 regression against baseline <a data-keep-key href="..\/sched-nightly-w2\/report"><code>sched-nightly-w2<\/code><\/a> \(pinned\)/,
     );
     expect(html).toContain('href="../../schedules/nightly/trend"');
-    expect(html).toContain('<strong>fuzzy_score</strong>: 60 → 50 -10</li>');
+    expect(html).toContain('<strong>fuzzy_score</strong>: 60 → 50 (-10)</li>');
     expect(html).toContain(`In the baseline, not in this run: <code>${name(2000)}</code>.`);
     expect(html).not.toContain(`not in this run: <code>${name(1500)}`);
   });
