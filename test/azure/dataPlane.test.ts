@@ -105,7 +105,7 @@ describe('run-history paging', () => {
 
 describe('a reused eval step run', () => {
   it('reads the metrics of the run it reuses (azureml.reusedrunid), not its own (it logged none)', async () => {
-    const { jobName } = await finishedJob('reused', { reusedSteps: ['eval'], metrics: { fuzzy_score: 61.5 } });
+    const { jobName, status } = await finishedJob('reused', { reusedSteps: ['eval'], metrics: { fuzzy_score: 61.5 } });
     const evalRun = listedChildren(jobName).find((r) => r.properties['azureml.isreused'] === 'true');
     const reusedId = evalRun?.properties['azureml.reusedrunid'];
     expect(reusedId).toMatch(/^[0-9a-f-]{36}$/);
@@ -113,6 +113,20 @@ describe('a reused eval step run', () => {
     expect(out.metrics).toEqual({ fuzzy_score: 61.5 });
     expect(out.runId).toBe(reusedId);
     expect(out.warning).toBeUndefined();
+    // The final status read names the eval run and the run it reuses: given that, fetchMetrics reads the same.
+    expect(status.evalRun).toEqual({
+      runId: evalRun?.runId,
+      metricsRunId: reusedId,
+      displayName: 'Evaluate experiment',
+    });
+    const before = h.emulator.traffic().length;
+    expect(valueOf(await fetchMetrics({ jobName, evalRun: status.evalRun }, h.deps()))).toEqual(out);
+    expect(
+      h.emulator
+        .traffic()
+        .slice(before)
+        .map((x) => `${x.service} ${x.method}`),
+    ).toEqual(['mlflow GET']);
   });
 });
 
