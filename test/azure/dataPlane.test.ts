@@ -88,6 +88,26 @@ describe('the data-plane token', () => {
   });
 });
 
+describe('the tracking URI', () => {
+  it('is read once per process, however many activities ask at once; a failed read is tried again', async () => {
+    let dataPlane: typeof import('../../src/azure/dataPlane') | undefined;
+    jest.isolateModules(() => {
+      dataPlane = jest.requireActual<typeof import('../../src/azure/dataPlane')>('../../src/azure/dataPlane');
+    });
+    const fresh = dataPlane!;
+    const { settings, clients } = h.deps();
+    const workspaceReads = (): number =>
+      h.emulator.traffic().filter((x) => x.method === 'GET' && /\/workspaces\/[^/]+\?/.test(x.url)).length;
+    h.emulator.scenario.inject({ path: /\/workspaces\/[^/]+$/, status: 404, times: 1 });
+    const before = workspaceReads();
+    await expect(fresh.trackingUri(settings, () => clients.ml())).rejects.toThrow();
+    const uris = await Promise.all(Array.from({ length: 8 }, () => fresh.trackingUri(settings, () => clients.ml())));
+    expect(new Set(uris).size).toBe(1);
+    expect(uris[0]).toMatch(/^azureml:\/\//);
+    expect(workspaceReads() - before).toBe(2);
+  });
+});
+
 describe('run-history paging', () => {
   it('follows nextLink page after page, as the service client does', async () => {
     const before = h.emulator.traffic().length;
