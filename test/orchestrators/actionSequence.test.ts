@@ -1,7 +1,8 @@
 /**
  * The exact sequence of durable calls each orchestrator makes, pinned for representative scenarios. Running
  * instances replay their history against new code (an instance keeps the orchestration version it started with:
- * unversioned and 1.0 stories below must never change; 2.0 ones are the push stories), so a refactor
+ * unversioned, 1.0 and 2.0 stories below must never change; 2.0 ones are the push stories, 3.0 ones the push stories
+ * where a run event's status says whether to read and fetchMetrics is given the eval run), so a refactor
  * must not add, drop, reorder or change any action (activities, sub-orchestrations, timers, event waits, Task.any
  * groups, continue-as-new) nor the custom status and outputs. Each story's transcript (`transcript.ts`: one line per
  * action) is inline below: a change there is a change of behaviour for running instances, to be made on purpose only.
