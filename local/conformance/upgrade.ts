@@ -6,9 +6,10 @@
  * The change, in both variants:
  * - planning: every job name gets a `-n2` suffix (what a new naming or planning rule does to new experiments);
  * - a step: set-up ensures the compute before it syncs the secrets (two yields swapped).
- * `versioned` bumps host.json's defaultVersion to 3.0 and takes the swapped order only for instances of 3.0 or later
- * (`context.df.version`), as docs/durable.md "Upgrades" asks; `unversioned` swaps for every instance and keeps 2.0:
- * the mistake the upgrade rule prevents, which the real engine must catch on replay.
+ * `versioned` bumps host.json's defaultVersion to the next major version (`NEXT_VERSION`: 4.0 while this build is
+ * 3.0) and takes the swapped order only for instances of that version or later (`context.df.version`), as
+ * docs/durable.md "Upgrades" asks; `unversioned` swaps for every instance and keeps this build's version: the mistake
+ * the upgrade rule prevents, which the real engine must catch on replay.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,8 +20,19 @@ import { versionAtLeast } from '../../src/core/orchestrationVersion';
 
 export type UpgradeVariant = 'versioned' | 'unversioned';
 
-/** The version the `versioned` upgrade introduces. */
-export const NEXT_VERSION = '3.0';
+/** This build's orchestration version: host.json's `extensions.durableTask.defaultVersion`. */
+export function currentVersion(root = path.join(__dirname, '..', '..')): string {
+  const hostJson = JSON.parse(readFileSync(path.join(root, 'host.json'), 'utf8')) as {
+    extensions?: { durableTask?: { defaultVersion?: unknown } };
+  };
+  const version = hostJson.extensions?.durableTask?.defaultVersion;
+  if (typeof version !== 'string' || !/^\d+(\.\d+)*$/.test(version))
+    throw new Error(`host.json has no numeric extensions.durableTask.defaultVersion (${String(version)})`);
+  return version;
+}
+
+/** The version the `versioned` upgrade introduces: the next major one after this build's (never a real release's). */
+export const NEXT_VERSION = `${Number(currentVersion().split('.')[0]) + 1}.0`;
 /** What N+1's planning appends to every job name. */
 export const NEXT_JOB_SUFFIX = '-n2';
 

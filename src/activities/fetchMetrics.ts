@@ -4,30 +4,41 @@
  * its run id, or, when AzureML reused an earlier run for it (`properties["azureml.isreused"] == "true"`), by that
  * run's id (`azureml.reusedrunid`: a reused step run logs nothing itself; azure-ai-ml's `jobs.download` reads a
  * reused job the same way, `operations/_job_operations.py`). A Completed job whose eval run yields no metrics gets
- * a warning naming the run read and what it held, never a silent `{}`.
+ * a warning naming the run read and what it held, never a silent `{}`. Given the eval run the final status read
+ * found (`evalRun`, 3.0 monitors), it reads that run's metrics alone: no job read (ARM), no run listing.
  */
+import type { Client } from '@azure-rest/core-client';
 import type { JobBase } from '@azure/arm-machinelearning';
 import { dataPlaneEndpoint } from '../azure/dataPlane';
 import { getRun } from '../azure/mlflow';
-import { childRunsOf, type ChildRun } from '../azure/runHistory';
+import { childRunsOf } from '../azure/runHistory';
 import { identifyStep, stepsByNodeName } from '../core/steps';
-import { type ActivityResult, type FetchMetricsInput, type FetchMetricsOutput } from '../core/contracts';
+import {
+  type ActivityResult,
+  type EvalRunRef,
+  type FetchMetricsInput,
+  type FetchMetricsOutput,
+} from '../core/contracts';
 import { dataPlaneTarget } from './dataPlaneAccess';
 import { secretValues, type ActivityDeps } from './deps';
+import { metricsRunIdOf } from './evalRun';
 import { emptyMetricsWarning, latestMetrics } from './metrics';
 import { getJob } from './jobs';
 import { ok, permanentOrThrow } from './result';
 
 type Read = Omit<FetchMetricsOutput, 'jobName'>;
 
-/** The run that holds a step run's metrics: the run it reuses, if AzureML reused one, else itself. */
-export const metricsRunIdOf = (run: Pick<ChildRun, 'runId' | 'properties'>): string =>
-  (run.properties['azureml.isreused'] === 'true' && run.properties['azureml.reusedrunid']) || run.runId;
+export { metricsRunIdOf } from './evalRun';
 
-async function readEvalMetrics(deps: ActivityDeps, jobName: string, job: JobBase): Promise<Read> {
+async function mlflowClient(deps: ActivityDeps): Promise<Client> {
   const { settings, clients } = deps;
-  const client = clients.mlflow(await dataPlaneEndpoint(settings, () => clients.ml()));
-  const children = await childRunsOf(client, settings, jobName);
+  return clients.mlflow(await dataPlaneEndpoint(settings, () => clients.ml()));
+}
+
+/** The eval run found from the job: its nodes name the step runs the run history lists. */
+async function readEvalMetrics(deps: ActivityDeps, jobName: string, job: JobBase): Promise<Read> {
+  const client = await mlflowClient(deps);
+  const children = await childRunsOf(client, deps.settings, jobName);
   const byNodeName = stepsByNodeName((job.properties as { jobs?: unknown }).jobs);
   const evalRun = children
     .filter((r) => identifyStep(r, byNodeName).step === 'eval')
@@ -36,9 +47,19 @@ async function readEvalMetrics(deps: ActivityDeps, jobName: string, job: JobBase
   if (!evalRun) {
     return { metrics: {}, warning: emptyMetricsWarning(jobName, { kind: 'noEvalRun', childRuns: children }) };
   }
-  const runId = metricsRunIdOf(evalRun);
   const { displayName } = evalRun;
-  const run = await getRun(client, settings, runId);
+  return readRunMetrics(client, deps, jobName, { metricsRunId: metricsRunIdOf(evalRun), displayName });
+}
+
+/** The metrics of the run that holds the eval step's (`metricsRunId`), or a warning saying what it held. */
+async function readRunMetrics(
+  client: Client,
+  deps: ActivityDeps,
+  jobName: string,
+  evalRun: Pick<EvalRunRef, 'metricsRunId' | 'displayName'>,
+): Promise<Read> {
+  const { metricsRunId: runId, displayName } = evalRun;
+  const run = await getRun(client, deps.settings, runId);
   if (!run)
     return { metrics: {}, runId, warning: emptyMetricsWarning(jobName, { kind: 'runMissing', runId, displayName }) };
   const metrics = latestMetrics([run]);
@@ -53,12 +74,15 @@ export async function runFetchMetrics(
   deps: ActivityDeps,
 ): Promise<ActivityResult<FetchMetricsOutput>> {
   const { settings, log } = deps;
-  const { jobName } = input;
-  const loaded = await getJob(deps, jobName);
-  if (!loaded.ok) return loaded;
+  const { jobName, evalRun } = input;
+  const source = evalRun ? { evalRun } : await getJob(deps, jobName);
+  if ('error' in source) return source;
   let read: Read;
   try {
-    read = await readEvalMetrics(deps, jobName, loaded.job);
+    read =
+      'evalRun' in source
+        ? await readRunMetrics(await mlflowClient(deps), deps, jobName, source.evalRun)
+        : await readEvalMetrics(deps, jobName, source.job);
   } catch (err) {
     return permanentOrThrow(err, dataPlaneTarget(settings, 'run history / MLflow tracking', secretValues(settings)));
   }

@@ -1,7 +1,7 @@
 /**
  * getPipelineStatus: the job's status (final only for Completed, Failed, Canceled) and its steps' statuses from
  * the workspace's run history (the pipeline run's child runs). When that cannot answer, the job status is still
- * returned.
+ * returned. A Completed job's output names its eval step run (`evalRun`), so fetchMetrics need not read it again.
  */
 import type { JobBase } from '@azure/arm-machinelearning';
 import { dataPlaneClient } from '../azure/dataPlane';
@@ -15,6 +15,7 @@ import {
 } from '../core/contracts';
 import { dataPlaneTarget, isAccessDenied } from './dataPlaneAccess';
 import { secretValues, type ActivityDeps } from './deps';
+import { latestEvalRun, metricsRunIdOf } from './evalRun';
 import { finalStatusOf, stepRank } from './jobStatus';
 import { getJob } from './jobs';
 import { describeError, ok, permanentOrThrow } from './result';
@@ -24,8 +25,11 @@ const iso = (time: string | undefined): string | undefined => {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 };
 
-/** A step run as the activities read it: its status, and where its files are (`dataContainerId`). */
-export type StepRun = StepStatus & { dataContainerId?: string };
+/**
+ * A step run as the activities read it: its status, where its files are (`dataContainerId`) and, for an eval step
+ * run, the run that holds its metrics (`metricsRunId`).
+ */
+export type StepRun = StepStatus & { dataContainerId?: string; metricsRunId?: string };
 
 /**
  * The job's step runs from the run history, each named by its step (`index`, `query`, `eval`: from the component
@@ -49,6 +53,7 @@ export async function stepRuns(deps: ActivityDeps, jobName: string, job: JobBase
         startTime: iso(run.startTimeUtc),
         endTime: iso(run.endTimeUtc),
         ...(run.dataContainerId ? { dataContainerId: run.dataContainerId } : {}),
+        ...(step === 'eval' ? { metricsRunId: metricsRunIdOf(run) } : {}),
       };
     })
     .sort((a, b) => stepRank(a.name) - stepRank(b.name) || a.name.localeCompare(b.name));
@@ -65,9 +70,9 @@ export async function runGetPipelineStatus(
   if (!loaded.ok) return loaded;
   const { job } = loaded;
   const status = job.properties.status ?? 'Unknown';
-  let steps: StepStatus[] = [];
+  let runs: StepRun[] = [];
   try {
-    steps = (await stepRuns(deps, jobName, job)).map(({ dataContainerId: _, ...step }) => step);
+    runs = await stepRuns(deps, jobName, job);
   } catch (err) {
     // A refusal is a role to grant: never an empty step list.
     if (isAccessDenied(err))
@@ -76,6 +81,8 @@ export async function runGetPipelineStatus(
       `getPipelineStatus: step statuses of ${jobName} unavailable from the run history (${describeError(err, secretValues(settings))})`,
     );
   }
+  const steps: StepStatus[] = runs.map(({ dataContainerId: _, metricsRunId: _m, ...step }) => step);
+  const evalRun = finalStatusOf(status) === 'Completed' ? latestEvalRun(runs) : undefined;
   const times = job.properties as { startTime?: Date | string; endTime?: Date | string };
   const start = steps
     .map((s) => s.startTime)
@@ -95,5 +102,6 @@ export async function runGetPipelineStatus(
     steps,
     ...((start ?? times.startTime) ? { startTime: String(start ?? times.startTime) } : {}),
     ...((end ?? times.endTime) ? { endTime: String(end ?? times.endTime) } : {}),
+    ...(evalRun ? { evalRun } : {}),
   });
 }

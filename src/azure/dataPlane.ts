@@ -16,13 +16,28 @@ export function dataPlaneEndpointOf(trackingUri: string | undefined): string | u
   return m ? `https://${m[1]}` : undefined;
 }
 
-/** Tracking URIs found so far, per workspace ARM id (a workspace's tracking URI does not change). */
-const discovered = new Map<string, string>();
+/**
+ * Tracking URIs found or being read, per workspace ARM id (a workspace's tracking URI does not change): activities
+ * that start together share one read; a read that fails is forgotten, so the next call reads again.
+ */
+const discovered = new Map<string, Promise<string>>();
+
+async function readTrackingUri(settings: Settings, ml: () => AzureMachineLearningWorkspaces): Promise<string> {
+  const workspace = await ml().workspaces.get(settings.resourceGroup, settings.workspaceName);
+  const uri = workspace.mlFlowTrackingUri;
+  if (!uri || !dataPlaneEndpointOf(uri)) {
+    throw new Error(
+      `The AzureML workspace ${settings.workspaceName} reports no MLflow tracking URI (mlFlowTrackingUri): set AML_MLFLOW_ENDPOINT to its data-plane endpoint (https://<region>.api.azureml.ms, or the private-link host).`,
+    );
+  }
+  return uri;
+}
 
 /**
  * The workspace's MLflow tracking URI (what the steps get as `--mlflow_tracking_uri`): with `AML_MLFLOW_ENDPOINT`
  * set, `azureml://<its host>/mlflow/v1.0/<workspace ARM id>`; else the workspace's own `mlFlowTrackingUri` (one
- * workspace read per process). Throws when the workspace cannot be read or reports none.
+ * workspace read per process, however many activities ask at once). Throws when the workspace cannot be read or
+ * reports none.
  */
 export async function trackingUri(settings: Settings, ml: () => AzureMachineLearningWorkspaces): Promise<string> {
   if (settings.endpoints.mlflow) {
@@ -31,15 +46,12 @@ export async function trackingUri(settings: Settings, ml: () => AzureMachineLear
   const key = workspaceResourceId(settings).toLowerCase();
   const known = discovered.get(key);
   if (known) return known;
-  const workspace = await ml().workspaces.get(settings.resourceGroup, settings.workspaceName);
-  const uri = workspace.mlFlowTrackingUri;
-  if (!uri || !dataPlaneEndpointOf(uri)) {
-    throw new Error(
-      `The AzureML workspace ${settings.workspaceName} reports no MLflow tracking URI (mlFlowTrackingUri): set AML_MLFLOW_ENDPOINT to its data-plane endpoint (https://<region>.api.azureml.ms, or the private-link host).`,
-    );
-  }
-  discovered.set(key, uri);
-  return uri;
+  const reading = readTrackingUri(settings, ml);
+  discovered.set(key, reading);
+  reading.catch(() => {
+    if (discovered.get(key) === reading) discovered.delete(key);
+  });
+  return reading;
 }
 
 /** The data-plane endpoint: `AML_MLFLOW_ENDPOINT` when set, else the host of the workspace's tracking URI. */

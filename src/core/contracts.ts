@@ -113,6 +113,14 @@ export interface StepStatus {
 export interface GetPipelineStatusInput {
   jobName: string;
 }
+/** A Completed job's eval step run, as the status read found it: what fetchMetrics reads (3.0). */
+export interface EvalRunRef {
+  /** The eval step run. */
+  runId: string;
+  /** The run that holds its metrics: the run AzureML reused for it, else itself. */
+  metricsRunId: string;
+  displayName?: string;
+}
 export interface GetPipelineStatusOutput {
   jobName: string;
   /** Raw AML status, e.g. NotStarted, Queued, Preparing, Running, Finalizing, CancelRequested, Completed… */
@@ -122,6 +130,8 @@ export interface GetPipelineStatusOutput {
   steps: StepStatus[];
   startTime?: string;
   endTime?: string;
+  /** Completed jobs: the eval step run (the latest), when the run history listed one. */
+  evalRun?: EvalRunRef;
 }
 
 // --- cancelPipeline --------------------------------------------------------------------------------------------
@@ -171,6 +181,8 @@ export interface DiagnoseFailureOutput {
 // --- fetchMetrics ----------------------------------------------------------------------------------------------
 export interface FetchMetricsInput {
   jobName: string;
+  /** The eval step run the final status read found (3.0 monitors): no job read, no run listing. */
+  evalRun?: EvalRunRef;
 }
 export interface FetchMetricsOutput {
   jobName: string;

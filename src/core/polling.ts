@@ -13,7 +13,7 @@ export interface PollingPolicy {
   /** Overall deadline for one pipeline, in hours from submission. */
   deadlineHours: number;
   /**
-   * Set when AzureML's run events wake the monitor (push, orchestration version 2.0): the longest wait for an
+   * Set when AzureML's run events wake the monitor (push, orchestration version 2.0 on): the longest wait for an
    * event, in seconds, before the monitor reads the status anyway (lost events, deliveries Event Grid still
    * retries). Unset: polling.
    */
@@ -44,4 +44,19 @@ export function shouldContinueAsNew(pollsThisGeneration: number, policy: Polling
 /** With push: when the wait for a run event ends anyway (ms since epoch), never past the deadline. */
 export function safetyWakeAt(nowMs: number, deadlineMs: number, safetyTimerSeconds: number): number {
   return Math.min(deadlineMs, nowMs + safetyTimerSeconds * 1000);
+}
+
+/**
+ * With push (3.0), after a run event that says the job still runs (no read): the safety timer counts again from
+ * that event, but the next read comes at most two safety periods after the last one (`lastReadMs`: a late or
+ * forged event cannot put it off further), and never past the deadline. A lost final event then still costs at most
+ * one safety period after the last event heard before it.
+ */
+export function safetyWakeAfterRunningHint(
+  nowMs: number,
+  lastReadMs: number,
+  deadlineMs: number,
+  safetyTimerSeconds: number,
+): number {
+  return Math.min(safetyWakeAt(nowMs, deadlineMs, safetyTimerSeconds), lastReadMs + 2 * safetyTimerSeconds * 1000);
 }

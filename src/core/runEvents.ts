@@ -7,7 +7,9 @@
  * experimentId, experimentName, runId, runType, runTags, runProperties and, for RunStatusChanged, runStatus.
  *
  * Nothing in an event is trusted beyond "wake up": the monitor then reads the job's real status from ARM, so a
- * forged, duplicated, late or out-of-order event costs at most one read and never changes a result.
+ * forged, duplicated, late or out-of-order event costs at most one read and never changes a result. From
+ * orchestration version 3.0 the event's type and status are a hint of whether that read is worth making
+ * (`runEventHint`): a job still running is not read again before the safety timer.
  *
  * Step (child) runs: the documented data has no parent run id, and a step's runTags are its own (our tags are set
  * on the pipeline job only), so step events cannot be tied to our pipeline from the schema and are ignored; step
@@ -29,8 +31,17 @@ export const RUN_EVENT_TYPES = [
  */
 export const PIPELINE_INDEX_TAG = 'ragOrchestratorPipelineIndex';
 
-/** The event the trigger raises on a monitor: its payload is only for logs. */
+/** The event the trigger raises on a monitor (payload: `JobStatusChangedData`). */
 export const JOB_STATUS_CHANGED_EVENT = 'jobStatusChanged';
+
+/** The `jobStatusChanged` payload: what the run event said, as a hint only (never a result). */
+export interface JobStatusChangedData {
+  runId: string;
+  /** The Event Grid event type (`RUN_EVENT_TYPES`). */
+  eventType: string;
+  /** RunStatusChanged's `runStatus`, when it has one. */
+  status?: string;
+}
 
 /** What the trigger is given: an Event Grid event, of any type and shape. */
 export interface RunEventEnvelope {
@@ -40,7 +51,8 @@ export interface RunEventEnvelope {
 }
 
 export type RunEventTarget =
-  { wake: true; instanceId: string; runId: string; status: string | undefined } | { wake: false; reason: string };
+  | { wake: true; instanceId: string; runId: string; eventType: string; status: string | undefined }
+  | { wake: false; reason: string };
 
 const record = (v: unknown): Record<string, unknown> | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
@@ -70,7 +82,51 @@ export function runEventTarget(event: RunEventEnvelope): RunEventTarget {
   const status = typeof data?.runStatus === 'string' ? data.runStatus.slice(0, 64) : undefined;
   if (status !== undefined && !WAKING_STATUSES.has(status.toLowerCase()))
     return { wake: false, reason: `status ${status} does not wake the monitor` };
-  return { wake: true, instanceId: monitorInstanceId(experimentId, Number(index)), runId, status };
+  const eventType = String(event.eventType);
+  return { wake: true, instanceId: monitorInstanceId(experimentId, Number(index)), runId, eventType, status };
+}
+
+/** The payload the trigger raises for a run event that wakes a monitor. */
+export const jobStatusChangedData = (target: Extract<RunEventTarget, { wake: true }>): JobStatusChangedData => ({
+  runId: target.runId,
+  eventType: target.eventType,
+  ...(target.status !== undefined ? { status: target.status } : {}),
+});
+
+/**
+ * AzureML's statuses of a job that has not ended (Azure/azure-rest-api-specs, specification/machinelearningservices/
+ * resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/mfe.json, `JobStatus`), lower case;
+ * Completed, Failed and Canceled end it, and Unknown says nothing.
+ */
+const RUNNING_STATUSES = new Set([
+  'notstarted',
+  'starting',
+  'provisioning',
+  'preparing',
+  'queued',
+  'running',
+  'finalizing',
+  'cancelrequested',
+  'notresponding',
+  'paused',
+]);
+
+/**
+ * What a woken monitor (3.0) makes of the events it took: `running` when every one is a RunStatusChanged to a
+ * status of a job that has not ended (no read: the job still runs, the safety timer still bounds the wait), else
+ * `read` (a final status, RunCompleted, no status, an unknown status or payload). Only a hint of whether a status
+ * read is worth making: a forged `read` costs one read, a forged `running` delays a read to the safety timer.
+ */
+export function runEventHint(payloads: readonly unknown[]): 'read' | 'running' {
+  const running = (payload: unknown): boolean => {
+    const p = record(payload);
+    return (
+      p?.eventType === RUN_EVENT_TYPES[0] &&
+      typeof p.status === 'string' &&
+      RUNNING_STATUSES.has(p.status.toLowerCase())
+    );
+  };
+  return payloads.length > 0 && payloads.every(running) ? 'running' : 'read';
 }
 
 /** The job body with the tags that tie its run events to its monitor (the experiment id tag is already there). */

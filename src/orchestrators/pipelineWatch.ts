@@ -4,11 +4,17 @@
  * the generation's polls are spent and the watch continues as new, carrying its state in the input.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { ACTIVITY, type GetPipelineStatusOutput } from '../core/contracts';
+import { ACTIVITY, type FetchMetricsInput, type GetPipelineStatusOutput } from '../core/contracts';
 import type { MonitorPipelineInput, MonitorState, PipelineResult } from '../core/experiment';
 import { versionAtLeast } from '../core/orchestrationVersion';
-import { nextPollAt, safetyWakeAt, shouldContinueAsNew, type PollingPolicy } from '../core/polling';
-import { JOB_STATUS_CHANGED_EVENT, withPipelineIndexTag } from '../core/runEvents';
+import {
+  nextPollAt,
+  safetyWakeAfterRunningHint,
+  safetyWakeAt,
+  shouldContinueAsNew,
+  type PollingPolicy,
+} from '../core/polling';
+import { JOB_STATUS_CHANGED_EVENT, runEventHint, withPipelineIndexTag } from '../core/runEvents';
 import { callActivity, describeError, PermanentActivityError } from './activityCalls';
 import { eventWaiters, type EventWaiters } from './eventWaiters';
 import {
@@ -31,11 +37,19 @@ interface Watch {
   readonly cancelEvents: EventWaiters;
   /** Orchestration version 2.0 or later: the job is tagged with its pipeline index (its run events find us). */
   readonly v2: boolean;
+  /**
+   * Orchestration version 3.0 or later: a run event that says the job still runs costs no read, and fetchMetrics is
+   * given the eval run the final status read found.
+   */
+  readonly v3: boolean;
   /** With push (2.0, `policy.safetyTimerSeconds` set): the `jobStatusChanged` event AzureML's run events raise. */
   readonly runEvents: EventWaiters | undefined;
   /** Logs once, not on replay. */
   log(message: string): void;
 }
+
+/** A status read: the state after it, and what it found when the job ended. */
+type Polled = { state: MonitorState } & Pick<GetPipelineStatusOutput, 'final' | 'evalRun'>;
 
 /** The watch's result, or undefined when it continued as new. */
 export function* watchPipeline(context: OrchestrationContext): Generator<Task, PipelineResult | undefined, unknown> {
@@ -56,7 +70,7 @@ export function* watchPipeline(context: OrchestrationContext): Generator<Task, P
     const polled = yield* pollStatus(w, state);
     if ('ended' in polled) return polled.ended;
     state = polled.state;
-    const ended = yield* concludeIfFinal(w, state, polled.final);
+    const ended = yield* concludeIfFinal(w, polled);
     if (ended) return ended;
   }
 }
@@ -72,6 +86,7 @@ function beginWatch(context: OrchestrationContext): Watch {
     policy: input.policy,
     cancelEvents: eventWaiters(context, CANCEL_EVENT),
     v2,
+    v3: versionAtLeast(context.df.version, '3.0'),
     runEvents: v2 && input.policy.safetyTimerSeconds ? eventWaiters(context, JOB_STATUS_CHANGED_EVENT) : undefined,
     log(message) {
       if (!context.df.isReplaying) context.log(`[${jobName}] ${message}`);
@@ -99,6 +114,8 @@ function* submitOrResume(w: Watch): Generator<Task, { state: MonitorState } | { 
  * The watch with push (2.0): wait for a run event or the safety timer. An event ends the generation at once
  * (continueAsNew), which also drops the copies a storm left buffered; every later generation starts with one status
  * read, so an event dropped at that boundary is read all the same. A safety timer wake reads the status in place.
+ * From 3.0, events that say the job still runs (`runEventHint`) only start a new wait in place: no read, and the
+ * safety timer counts from them, at most two periods after the last read (`safetyWakeAfterRunningHint`).
  */
 function* watchByRunEvents(
   w: Watch,
@@ -106,22 +123,35 @@ function* watchByRunEvents(
   submitted: MonitorState,
 ): Generator<Task, PipelineResult | undefined, unknown> {
   let state = submitted;
+  let read = Boolean(w.input.state);
+  let lastReadMs = w.context.df.currentUtcDateTime.getTime();
+  let wakeAt: number | undefined;
   for (let wakes = 0; ; wakes += 1) {
-    if (wakes > 0 || w.input.state) {
+    if (read) {
       const polled = yield* pollStatus(w, state);
       if ('ended' in polled) return polled.ended;
       state = polled.state;
-      const ended = yield* concludeIfFinal(w, state, polled.final);
+      lastReadMs = w.context.df.currentUtcDateTime.getTime();
+      const ended = yield* concludeIfFinal(w, polled);
       if (ended) return ended;
     }
     if (w.cancelEvents.received()) return yield* cancelJob(w, state, 'canceled by request', 'Canceled');
     if (shouldContinueAsNew(wakes, w.policy)) return continueWatch(w, state);
-    const woke = yield* waitForRunEvent(w, runEvents, state);
+    const woke = yield* waitForRunEvent(w, runEvents, state, wakeAt);
     if (woke === 'cancel') return yield* cancelJob(w, state, 'canceled by request', 'Canceled');
     if (woke === 'deadline') return yield* cancelJob(w, state, deadlineExceededMessage(state, w.policy), 'Failed');
-    if (woke === 'event' && !w.cancelEvents.received()) return continueWatch(w, state);
+    read = true;
+    wakeAt = undefined;
+    if (woke === 'safety') continue;
+    if (w.v3 && runEventHint(woke.events) === 'running') {
+      const now = w.context.df.currentUtcDateTime.getTime();
+      wakeAt = safetyWakeAfterRunningHint(now, lastReadMs, Date.parse(state.deadlineAt), safetyTimerSeconds(w));
+      read = false;
+    } else if (!w.cancelEvents.received()) return continueWatch(w, state);
   }
 }
+
+const safetyTimerSeconds = (w: Watch): number => w.policy.safetyTimerSeconds ?? 3600;
 
 /** Ends this generation: the watch continues as new, carrying its state. */
 function continueWatch(w: Watch, state: MonitorState): undefined {
@@ -129,24 +159,27 @@ function continueWatch(w: Watch, state: MonitorState): undefined {
   return undefined;
 }
 
-/** Waits for a run event, the safety timer, a cancel event or the deadline, whichever comes first. */
+/**
+ * Waits for a run event (its payloads, the events taken), the safety timer (due at `wakeAt`, else one safety period
+ * from now), a cancel event or the deadline, whichever comes first.
+ */
 function* waitForRunEvent(
   w: Watch,
   runEvents: EventWaiters,
   state: MonitorState,
-): Generator<Task, 'event' | 'safety' | 'cancel' | 'deadline', unknown> {
+  wakeAt: number | undefined,
+): Generator<Task, { events: unknown[] } | 'safety' | 'cancel' | 'deadline', unknown> {
   const { context } = w;
   const deadlineMs = Date.parse(state.deadlineAt);
   const now = context.df.currentUtcDateTime.getTime();
-  const timer = context.df.createTimer(new Date(safetyWakeAt(now, deadlineMs, w.policy.safetyTimerSeconds ?? 3600)));
+  const timer = context.df.createTimer(new Date(wakeAt ?? safetyWakeAt(now, deadlineMs, safetyTimerSeconds(w))));
   const cancel = w.cancelEvents.next();
   const event = runEvents.next();
   const winner = yield context.df.Task.any([timer, cancel, event]);
   if (winner === timer) return context.df.currentUtcDateTime.getTime() >= deadlineMs ? 'deadline' : 'safety';
   timer.cancel();
   if (winner === cancel) return 'cancel';
-  runEvents.take();
-  return 'event';
+  return { events: runEvents.take() };
 }
 
 /** Sleeps until the next poll (backing off while nothing changes); a cancel event or the deadline may come first. */
@@ -165,14 +198,7 @@ function* waitForNextPoll(w: Watch, state: MonitorState): Generator<Task, 'poll'
 }
 
 /** Reads the job's status; a permanent failure ends the watch, a transient one only counts as an unchanged poll. */
-function* pollStatus(
-  w: Watch,
-  state: MonitorState,
-): Generator<
-  Task,
-  { state: MonitorState; final?: GetPipelineStatusOutput['final'] } | { ended: PipelineResult },
-  unknown
-> {
+function* pollStatus(w: Watch, state: MonitorState): Generator<Task, Polled | { ended: PipelineResult }, unknown> {
   let status: GetPipelineStatusOutput;
   try {
     status = yield* callActivity(w.context, ACTIVITY.getPipelineStatus, { jobName: w.jobName });
@@ -188,19 +214,21 @@ function* pollStatus(
     w.log(`${status.status}${polled.step ? ` (step ${polled.step})` : ''}`);
     publishState(w, polled.state);
   }
-  return { state: polled.state, ...(status.final ? { final: status.final } : {}) };
+  const { final, evalRun } = status;
+  return { state: polled.state, ...(final ? { final } : {}), ...(final && evalRun ? { evalRun } : {}) };
 }
 
-/** A job that ended: fetch its metrics, or diagnose its failure. Undefined while it runs. */
-function* concludeIfFinal(
-  w: Watch,
-  state: MonitorState,
-  final: GetPipelineStatusOutput['final'],
-): Generator<Task, PipelineResult | undefined, unknown> {
+/**
+ * A job that ended: fetch its metrics (from 3.0, from the eval run the status read found: no second job read), or
+ * diagnose its failure. Undefined while it runs.
+ */
+function* concludeIfFinal(w: Watch, polled: Polled): Generator<Task, PipelineResult | undefined, unknown> {
   const { context, jobName } = w;
+  const { state, final, evalRun } = polled;
   if (final === 'Completed') {
+    const input: FetchMetricsInput = w.v3 && evalRun ? { jobName, evalRun } : { jobName };
     try {
-      const { metrics, warning } = yield* callActivity(context, ACTIVITY.fetchMetrics, { jobName });
+      const { metrics, warning } = yield* callActivity(context, ACTIVITY.fetchMetrics, input);
       return finish(w, state, { status: 'Completed', metrics, ...(warning ? { warning } : {}) });
     } catch (e) {
       return finish(w, state, { status: 'Completed', error: `metrics unavailable: ${describeError(e)}` });

@@ -156,6 +156,12 @@ describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
     expect(metrics.metrics).toEqual({ bleu_1: 42, fuzzy_score: 0.7 });
     expect(metrics.runId).toBe(final.steps[2]?.runId);
     expect(metrics.warning).toBeUndefined();
+    // Given the eval run the final status read found (3.0 monitors), fetchMetrics reads it alone: no ARM call.
+    const evalRun = { runId: final.steps[2]?.runId, metricsRunId: final.steps[2]?.runId };
+    expect(final.evalRun).toEqual({ ...evalRun, displayName: 'Evaluate experiment' });
+    const arm = h.emulator.state.armRequestCount();
+    expect(valueOf(await fetchMetrics({ jobName: p.jobName, evalRun: final.evalRun }, h.deps()))).toEqual(metrics);
+    expect(h.emulator.state.armRequestCount()).toBe(arm);
 
     // Throttling is retried by the client's pipeline: same answers.
     h.emulator.scenario.inject({ path: /\/children/, status: 429, retryAfterSeconds: 0, times: 1 });
@@ -180,6 +186,7 @@ describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
     expect(out.runId).toBe(final.steps.find((s) => s.name === 'eval')?.runId);
     expect(out.warning).toContain(`eval step run ${out.runId} (Evaluate experiment) of job ${name}`);
     expect(out.warning).toContain('logged no metrics');
+    expect(valueOf(await fetchMetrics({ jobName: name, evalRun: final.evalRun }, h.deps()))).toEqual(out);
   });
 
   it('uses AML_MLFLOW_ENDPOINT over the workspace tracking URI when it is set', async () => {
@@ -218,6 +225,7 @@ describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
     expect(['CancelRequested', 'Canceled']).toContain(cancelled.status);
     const final = await waitFinal(name);
     expect(final.final).toBe('Canceled');
+    expect(final.evalRun).toBeUndefined();
     const again = valueOf(await cancelPipeline({ jobName: name }, h.deps()));
     expect(again).toEqual({ jobName: name, status: 'Canceled', alreadyFinal: true });
     const cancelPosts = h.emulator

@@ -1,6 +1,7 @@
 /** Step identification against AzureML's recorded child-run listing (test/fixtures/aml/SOURCES.md). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { latestEvalRun } from '../../src/activities/evalRun';
 import { metricsRunIdOf } from '../../src/activities/fetchMetrics';
 import { blobAccountUrlOf } from '../../src/activities/diagnosis/artifactStore';
 import { dataPlaneScope } from '../../src/azure/clients';
@@ -105,6 +106,18 @@ describe('step runs as AzureML records them', () => {
         nextLink: `https://elsewhere.example${first}?$continuationtoken=xyz&$top=2`,
       }),
     ).toBe(`${first}?$continuationtoken=xyz&$top=2`);
+  });
+
+  it('names the eval step run that started last, and the run that holds its metrics', () => {
+    const runs = [
+      { name: 'index', runId: 'i', startTime: '2026-01-01T00:00:00.000Z' },
+      { name: 'eval', runId: 'e2', startTime: '2026-01-01T02:00:00.000Z', metricsRunId: 'e2', displayName: 'Eval' },
+      { name: 'eval', runId: 'e1', startTime: '2026-01-01T01:00:00.000Z', metricsRunId: 'earlier' },
+    ];
+    expect(latestEvalRun(runs)).toEqual({ runId: 'e2', metricsRunId: 'e2', displayName: 'Eval' });
+    expect(latestEvalRun(runs.slice(2))).toEqual({ runId: 'e1', metricsRunId: 'earlier' });
+    expect(latestEvalRun(runs.slice(0, 1))).toBeUndefined();
+    expect(latestEvalRun([])).toBeUndefined();
   });
 
   it('reads a reused run through the run it reuses', () => {

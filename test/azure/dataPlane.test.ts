@@ -88,6 +88,26 @@ describe('the data-plane token', () => {
   });
 });
 
+describe('the tracking URI', () => {
+  it('is read once per process, however many activities ask at once; a failed read is tried again', async () => {
+    let dataPlane: typeof import('../../src/azure/dataPlane') | undefined;
+    jest.isolateModules(() => {
+      dataPlane = jest.requireActual<typeof import('../../src/azure/dataPlane')>('../../src/azure/dataPlane');
+    });
+    const fresh = dataPlane!;
+    const { settings, clients } = h.deps();
+    const workspaceReads = (): number =>
+      h.emulator.traffic().filter((x) => x.method === 'GET' && /\/workspaces\/[^/]+\?/.test(x.url)).length;
+    h.emulator.scenario.inject({ path: /\/workspaces\/[^/]+$/, status: 404, times: 1 });
+    const before = workspaceReads();
+    await expect(fresh.trackingUri(settings, () => clients.ml())).rejects.toThrow();
+    const uris = await Promise.all(Array.from({ length: 8 }, () => fresh.trackingUri(settings, () => clients.ml())));
+    expect(new Set(uris).size).toBe(1);
+    expect(uris[0]).toMatch(/^azureml:\/\//);
+    expect(workspaceReads() - before).toBe(2);
+  });
+});
+
 describe('run-history paging', () => {
   it('follows nextLink page after page, as the service client does', async () => {
     const before = h.emulator.traffic().length;
@@ -105,7 +125,7 @@ describe('run-history paging', () => {
 
 describe('a reused eval step run', () => {
   it('reads the metrics of the run it reuses (azureml.reusedrunid), not its own (it logged none)', async () => {
-    const { jobName } = await finishedJob('reused', { reusedSteps: ['eval'], metrics: { fuzzy_score: 61.5 } });
+    const { jobName, status } = await finishedJob('reused', { reusedSteps: ['eval'], metrics: { fuzzy_score: 61.5 } });
     const evalRun = listedChildren(jobName).find((r) => r.properties['azureml.isreused'] === 'true');
     const reusedId = evalRun?.properties['azureml.reusedrunid'];
     expect(reusedId).toMatch(/^[0-9a-f-]{36}$/);
@@ -113,6 +133,20 @@ describe('a reused eval step run', () => {
     expect(out.metrics).toEqual({ fuzzy_score: 61.5 });
     expect(out.runId).toBe(reusedId);
     expect(out.warning).toBeUndefined();
+    // The final status read names the eval run and the run it reuses: given that, fetchMetrics reads the same.
+    expect(status.evalRun).toEqual({
+      runId: evalRun?.runId,
+      metricsRunId: reusedId,
+      displayName: 'Evaluate experiment',
+    });
+    const before = h.emulator.traffic().length;
+    expect(valueOf(await fetchMetrics({ jobName, evalRun: status.evalRun }, h.deps()))).toEqual(out);
+    expect(
+      h.emulator
+        .traffic()
+        .slice(before)
+        .map((x) => `${x.service} ${x.method}`),
+    ).toEqual(['mlflow GET']);
   });
 });
 

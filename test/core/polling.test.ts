@@ -1,4 +1,11 @@
-import { nextPollAt, nextPollDelaySeconds, shouldContinueAsNew, type PollingPolicy } from '../../src/core/polling';
+import {
+  nextPollAt,
+  nextPollDelaySeconds,
+  safetyWakeAfterRunningHint,
+  safetyWakeAt,
+  shouldContinueAsNew,
+  type PollingPolicy,
+} from '../../src/core/polling';
 
 const policy: PollingPolicy = {
   initialPollSeconds: 30,
@@ -35,5 +42,18 @@ describe('polling policy', () => {
     expect(polls).toBeLessThan(600);
     expect(shouldContinueAsNew(19, policy)).toBe(false);
     expect(shouldContinueAsNew(20, policy)).toBe(true);
+  });
+
+  it('with push, a running hint restarts the safety timer, at most two periods after the last read, never past the deadline', () => {
+    const hour = 3_600_000;
+    const read = Date.parse('2026-01-01T00:00:00Z');
+    const far = read + 72 * hour;
+    expect(safetyWakeAt(read, far, 3600)).toBe(read + hour);
+    // A Running event a minute after the read: the timer counts from it.
+    expect(safetyWakeAfterRunningHint(read + 60_000, read, far, 3600)).toBe(read + hour + 60_000);
+    // Events that keep coming cannot put the read off past two periods.
+    expect(safetyWakeAfterRunningHint(read + 1.5 * hour, read, far, 3600)).toBe(read + 2 * hour);
+    expect(safetyWakeAfterRunningHint(read + 3 * hour, read, far, 3600)).toBe(read + 2 * hour);
+    expect(safetyWakeAfterRunningHint(read + 60_000, read, read + 30 * 60_000, 3600)).toBe(read + 30 * 60_000);
   });
 });

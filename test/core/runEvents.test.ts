@@ -1,6 +1,12 @@
 import { monitorInstanceId } from '../../src/core/experiment';
 import { TAGS } from '../../src/core/pipelineJob';
-import { PIPELINE_INDEX_TAG, runEventTarget, withPipelineIndexTag } from '../../src/core/runEvents';
+import {
+  jobStatusChangedData,
+  PIPELINE_INDEX_TAG,
+  runEventHint,
+  runEventTarget,
+  withPipelineIndexTag,
+} from '../../src/core/runEvents';
 
 /** A RunStatusChanged event in the shape of azure-rest-api-specs' example (examples/run_status_changed.json). */
 function runStatusChanged(runTags: Record<string, unknown>, runStatus = 'Completed') {
@@ -32,6 +38,7 @@ describe('runEventTarget', () => {
       wake: true,
       instanceId: monitorInstanceId('exp-abc', 7),
       runId: 'demo-89e871a3cab1',
+      eventType: 'Microsoft.MachineLearningServices.RunStatusChanged',
       status: 'Completed',
     });
     const completed = { ...runStatusChanged(ours), eventType: 'Microsoft.MachineLearningServices.RunCompleted' };
@@ -65,6 +72,35 @@ describe('runEventTarget', () => {
         wake: false,
       },
     );
+  });
+});
+
+describe('the hint a woken monitor (3.0) takes from the events', () => {
+  const changed = 'Microsoft.MachineLearningServices.RunStatusChanged';
+  const completed = 'Microsoft.MachineLearningServices.RunCompleted';
+
+  it('the trigger passes the event type and status, and nothing else of the event', () => {
+    const target = runEventTarget(runStatusChanged(ours, 'Running'));
+    if (!target.wake) throw new Error('expected a wake');
+    expect(jobStatusChangedData(target)).toEqual({ runId: 'demo-89e871a3cab1', eventType: changed, status: 'Running' });
+    const { runStatus: _omitted, ...noStatus } = runStatusChanged(ours).data;
+    const bare = runEventTarget({ ...runStatusChanged(ours), eventType: completed, data: noStatus });
+    if (!bare.wake) throw new Error('expected a wake');
+    expect(jobStatusChangedData(bare)).toEqual({ runId: 'demo-89e871a3cab1', eventType: completed });
+  });
+
+  it('no read only when every event says the job still runs', () => {
+    const running = { runId: 'r', eventType: changed, status: 'Running' };
+    expect(runEventHint([running])).toBe('running');
+    expect(runEventHint([running, { ...running, status: 'finalizing' }])).toBe('running');
+    for (const status of ['Completed', 'failed', 'Canceled', 'Cancelled', 'Unknown', 'Whatever'])
+      expect(runEventHint([running, { ...running, status }])).toBe('read');
+    expect(runEventHint([{ runId: 'r', eventType: completed }])).toBe('read');
+    expect(runEventHint([{ ...running, eventType: completed }])).toBe('read');
+    expect(runEventHint([{ runId: 'r', eventType: changed }])).toBe('read');
+    // 2.0's payload, no payload, nothing taken: read.
+    for (const payloads of [[{ runId: 'r' }], [undefined], [null], ['Running'], []])
+      expect(runEventHint(payloads)).toBe('read');
   });
 });
 

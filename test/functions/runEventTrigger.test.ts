@@ -36,7 +36,11 @@ describe('the run event trigger', () => {
     const c = client(() => 'raised');
     await wakeMonitor(event(ours), c.client, new InvocationContext());
     expect(c.raised).toEqual([
-      { instanceId: 'exp-abc:p0002', eventName: 'jobStatusChanged', data: { runId: 'demo-1' } },
+      {
+        instanceId: 'exp-abc:p0002',
+        eventName: 'jobStatusChanged',
+        data: { runId: 'demo-1', eventType: 'Microsoft.MachineLearningServices.RunStatusChanged', status: 'Running' },
+      },
     ]);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The exact sequence of durable calls each orchestrator makes, pinned for representative scenarios. Running
  * instances replay their history against new code (an instance keeps the orchestration version it started with:
- * unversioned and 1.0 stories below must never change; 2.0 ones are the push stories), so a refactor
+ * unversioned, 1.0 and 2.0 stories below must never change; 2.0 ones are the push stories, 3.0 ones the push stories
+ * where a run event's status says whether to read and fetchMetrics is given the eval run), so a refactor
  * must not add, drop, reorder or change any action (activities, sub-orchestrations, timers, event waits, Task.any
  * groups, continue-as-new) nor the custom status and outputs. Each story's transcript (`transcript.ts`: one line per
  * action) is inline below: a change there is a change of behaviour for running instances, to be made on purpose only.
@@ -721,6 +722,153 @@ describe('monitorPipeline 2.0 with push: the sequence of durable calls', () => {
      2:
        any(timer 2026-01-01T00:00:30.000Z | wait cancel)
        status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}"
+    `);
+  });
+});
+
+// --- monitorPipeline 3.0: a run event's type and status say whether a read is worth it ---------------------------
+
+const hinted = (eventType: 'RunStatusChanged' | 'RunCompleted', status?: string) => (r: Replay) =>
+  r.raised('jobStatusChanged', {
+    runId: 'exp-1-aaaa',
+    eventType: `Microsoft.MachineLearningServices.${eventType}`,
+    ...(status ? { status } : {}),
+  });
+const running = hinted('RunStatusChanged', 'Running');
+const evalRun = { runId: 'eval-run', metricsRunId: 'reused-run', displayName: 'eval' };
+const completedWithEvalRun = ok({ jobName: 'exp-1-aaaa', status: 'Completed', final: 'Completed', steps: [], evalRun });
+
+describe('monitorPipeline 3.0 with push: the sequence of durable calls', () => {
+  it('a Running event costs no read; RunCompleted ends the generation, whose successor reads once and fetches the metrics of the eval run that read found', async () => {
+    const x = await pushMonitor(pushInput, '3.0');
+    await x.episode((r) => [running(r)], Date.parse('2026-01-01T00:01:00Z'));
+    await x.episode((r) => [hinted('RunCompleted')(r)], Date.parse('2026-01-01T00:50:00Z'));
+    expect(count(x, 'getPipelineStatus')).toBe(0);
+    const next = versioned(carriedBy(x), '3.0');
+    await next.start();
+    await answer(next, 'getPipelineStatus', completedWithEvalRun);
+    await answer(next, 'fetchMetrics', ok({ metrics: { fuzzy_score: 71 } }));
+    expect(transcript(x.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity submitPipeline {job:{"properties":{"tags":{"ragOrchestratorPipelineIndex":"0"}}},jobName:"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     2:
+       any(timer 2026-01-01T01:00:00.000Z | wait cancel | wait jobStatusChanged)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     3:
+       any(timer 2026-01-01T01:01:00.000Z | wait cancel | wait jobStatusChanged)
+     4:
+       continue-as-new {experimentId:"exp-1",index:0,indexName:"idx-512",job:{"properties":{}},jobName:"exp-1-aaaa",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20,safetyTimerSeconds:3600},state:{deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}}
+       done null"
+    `);
+    expect(transcript(next.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     2:
+       activity fetchMetrics {evalRun:{"displayName":"eval","metricsRunId":"reused-run","runId":"eval-run"},jobName:"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status ~ polls:1,status:"Completed"
+     3:
+       activity raiseEvent {data:{durationSeconds:0,finishedAt:"2026-01-01T00:00:00.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",metrics:{"fuzzy_score":71},status:"Completed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z"},eventName:"pipelineFinished",instanceId:"exp-1"} retry(5, 10s, ×2, ≤120s)
+       status ~ -deadlineAt,-unchangedPolls"
+    `);
+  });
+
+  it('running events keep restarting the safety timer, never more than two periods after the last read; its wake reads in place', async () => {
+    const x = await pushMonitor(pushInput, '3.0');
+    await x.episode((r) => [running(r)], Date.parse('2026-01-01T00:30:00Z'));
+    await x.episode((r) => [hinted('RunStatusChanged', 'Finalizing')(r)], Date.parse('2026-01-01T01:20:00Z'));
+    const timer = lastTimer(x.r);
+    await x.episode((r) => [r.timerFired(timer)], Date.parse(String(timer.fireAt)));
+    await answer(x, 'getPipelineStatus', status('Running'));
+    expect(count(x, 'getPipelineStatus')).toBe(1);
+    expect(transcript(x.transcript.slice(1), 2)).toMatchInlineSnapshot(`
+     "2:
+       any(timer 2026-01-01T01:00:00.000Z | wait cancel | wait jobStatusChanged)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     3:
+       any(timer 2026-01-01T01:30:00.000Z | wait cancel | wait jobStatusChanged)
+     4:
+       any(timer 2026-01-01T02:00:00.000Z | wait cancel | wait jobStatusChanged)
+     5:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+     6:
+       any(timer 2026-01-01T03:00:00.000Z | wait cancel | wait jobStatusChanged)
+       status ~ polls:1,status:"Running""
+    `);
+  });
+
+  it('a storm of 100 Running events costs no read until the generation is spent; the next one reads once', async () => {
+    const x = await pushMonitor(pushInput, '3.0');
+    await x.episode((r) => Array.from({ length: 100 }, () => running(r)), Date.parse('2026-01-01T00:05:00Z'));
+    expect(count(x, 'getPipelineStatus')).toBe(0);
+    expect(x.transcript.slice(-1)[0]?.isDone).toBe(true);
+    expect(x.r.scheduled.filter((a) => a.actionType === ActionType.CreateTimer)).toHaveLength(20);
+    const next = versioned(carriedBy(x), '3.0');
+    await next.start();
+    await answer(next, 'getPipelineStatus', status('Running'));
+    expect(count(next, 'getPipelineStatus')).toBe(1);
+    expect(transcript(x.transcript.slice(-1), x.transcript.length)).toMatchInlineSnapshot(`
+     "3:
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       any(timer 2026-01-01T01:05:00.000Z canceled | wait cancel | wait jobStatusChanged)
+       continue-as-new {experimentId:"exp-1",index:0,indexName:"idx-512",job:{"properties":{}},jobName:"exp-1-aaaa",policy:{deadlineHours:72,initialPollSeconds:30,maxPollSeconds:300,pollsPerGeneration:20,safetyTimerSeconds:3600},state:{deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}}
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+       done null"
+    `);
+  });
+
+  it('a forged final event costs one read: the job still runs, the watch waits again', async () => {
+    const x = await pushMonitor(pushInput, '3.0');
+    await x.episode((r) => [hinted('RunStatusChanged', 'Completed')(r)], Date.parse('2026-01-01T00:05:00Z'));
+    const next = versioned(carriedBy(x), '3.0');
+    await next.start();
+    await answer(next, 'getPipelineStatus', status('Running'));
+    expect(count(next, 'getPipelineStatus')).toBe(1);
+    expect(transcript(next.transcript)).toMatchInlineSnapshot(`
+     "1:
+       activity getPipelineStatus {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:1,jobName:"exp-1-aaaa",polls:0,status:"NotStarted",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}
+     2:
+       any(timer 2026-01-01T01:00:00.000Z | wait cancel | wait jobStatusChanged)
+       status ~ polls:1,status:"Running""
+    `);
+  });
+
+  it('polling (push off) also gives fetchMetrics the eval run; a read that found none leaves fetchMetrics to look', async () => {
+    const x = versioned(monitorInput, '3.0');
+    await x.start();
+    await answer(x, 'submitPipeline', ok(submittedValue));
+    await poll(x, completedWithEvalRun);
+    const y = versioned(monitorInput, '3.0');
+    await y.start();
+    await answer(y, 'submitPipeline', ok(submittedValue));
+    await poll(y, status('Completed', 'Completed'));
+    expect(transcript(x.transcript.slice(-1), x.transcript.length)).toMatchInlineSnapshot(`
+     "4:
+       activity fetchMetrics {evalRun:{"displayName":"eval","metricsRunId":"reused-run","runId":"eval-run"},jobName:"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:1,status:"Completed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}"
+    `);
+    expect(transcript(y.transcript.slice(-1), y.transcript.length)).toMatchInlineSnapshot(`
+     "4:
+       activity fetchMetrics {"jobName":"exp-1-aaaa"} retry(5, 10s, ×2, ≤120s)
+       status {deadlineAt:"2026-01-04T00:00:00.000Z",generation:0,jobName:"exp-1-aaaa",polls:1,status:"Completed",studioUrl:"https://ml/x",submittedAt:"2026-01-01T00:00:00.000Z",unchangedPolls:0}"
     `);
   });
 });
