@@ -1,7 +1,10 @@
 /**
- * submitPipeline: creates the pipeline job under its deterministic name, exactly once. A retried submission
- * finds the job (GET) and returns it with `created: false`; a PUT that conflicts (a concurrent submission)
- * reads it again.
+ * submitPipeline: creates the pipeline job under its deterministic name, exactly once, in one ARM call when the job
+ * is new. It PUTs first: ARM answers 201 for a new job and 200 for a PUT of an existing one (the same definition:
+ * only tags, description and display name may change, and ours are the same). Any other refusal (a 409 of a
+ * concurrent submission, AzureML's 400 `JobPropertyImmutable` for a definition that differs) is followed by a GET:
+ * a job under that name is ours (the name hashes the experiment and the pipeline) and is returned with
+ * `created: false`; no job means the PUT's error stands. So a retried submission never creates a second job.
  */
 import type { JobBase } from '@azure/arm-machinelearning';
 import { sendJson } from '../azure/armRaw';
@@ -30,11 +33,6 @@ export async function runSubmitPipeline(
     return ok({ jobName, created, status, studioUrl: studioJobUrl(settings, jobName) });
   };
 
-  try {
-    return result(false, await ml.jobs.get(rg, ws, jobName));
-  } catch (err) {
-    if (statusOf(err) !== 404) return permanentOrThrow(err, target);
-  }
   let job;
   try {
     job = withTrackingUri(input.job, await trackingUri(settings, () => ml));
@@ -47,15 +45,18 @@ export async function runSubmitPipeline(
     const url = `${settings.endpoints.resourceManager}${workspaceResourceId(settings)}/jobs/${encodeURIComponent(
       jobName,
     )}?api-version=${encodeURIComponent(ml.apiVersion)}`;
-    const created = await sendJson(ml, 'PUT', url, job);
-    return result(true, created.body as unknown as JobBase);
+    const put = await sendJson(ml, 'PUT', url, job);
+    return result(put.status === 201, put.body as unknown as JobBase);
   } catch (err) {
-    if (statusOf(err) !== 409) return permanentOrThrow(err, target);
-  }
-  // Another submission created it in the meantime (or the PUT of an existing job was refused): read it.
-  try {
-    return result(false, await ml.jobs.get(rg, ws, jobName));
-  } catch (err) {
-    return permanentOrThrow(err, target);
+    if (!mayExist(statusOf(err))) return permanentOrThrow(err, target);
+    // The job may exist already (a retried or concurrent submission): read it; if there is none, the PUT's error stands.
+    try {
+      return result(false, await ml.jobs.get(rg, ws, jobName));
+    } catch (readErr) {
+      return permanentOrThrow(statusOf(readErr) === 404 ? err : readErr, target);
+    }
   }
 }
+
+/** A PUT refused for a reason that an existing job under the name explains: a conflict or a bad request. */
+const mayExist = (status: number | undefined): boolean => status === 400 || status === 409;

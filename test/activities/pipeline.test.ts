@@ -252,9 +252,25 @@ describe('submitPipeline, getPipelineStatus, fetchMetrics', () => {
     const p = plan.pipelines[2] ?? first();
     const name = `${p.jobName}-retry`;
     h.emulator.scenario.inject({ method: 'PUT', path: `/jobs/${name}`, status: 429, retryAfterSeconds: 0, times: 1 });
-    h.emulator.scenario.inject({ method: 'GET', path: `/jobs/${name}`, status: 503, times: 1 });
+    h.emulator.scenario.inject({ method: 'PUT', path: `/jobs/${name}`, status: 503, times: 1 });
     const out = valueOf(await submitPipeline({ jobName: name, job: p.job }, h.deps()));
     expect(out.created).toBe(true);
+    expect(h.emulator.state.jobs().find((j) => j.name === name)?.createdCount).toBe(1);
+  });
+
+  it('submits a new job in one ARM call (a PUT, no read first); a job of that name with another definition is returned, not replaced', async () => {
+    const p = plan.pipelines[1] ?? first();
+    const name = `${p.jobName}-once`;
+    const jobCalls = () => h.emulator.traffic().filter((x) => x.service === 'arm' && x.url.includes(`/jobs/${name}?`));
+    const out = valueOf(await submitPipeline({ jobName: name, job: p.job }, h.deps()));
+    expect(out.created).toBe(true);
+    expect(jobCalls().map((x) => x.method)).toEqual(['PUT']);
+
+    const other = structuredClone(p.job) as { properties: { experimentName?: string } };
+    other.properties.experimentName = 'another-definition';
+    const again = valueOf(await submitPipeline({ jobName: name, job: other as typeof p.job }, h.deps()));
+    expect(again.created).toBe(false);
+    expect(jobCalls().map((x) => x.method)).toEqual(['PUT', 'PUT', 'GET']);
     expect(h.emulator.state.jobs().find((j) => j.name === name)?.createdCount).toBe(1);
   });
 
