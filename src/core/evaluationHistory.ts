@@ -34,6 +34,8 @@ export interface MetricComparison {
   /** delta ÷ |baseline|, when both exist and the baseline is not 0. */
   relativeDelta?: number;
   direction?: MetricDirection;
+  /** Set when the metric is not one of the accelerator's and its direction was assumed (higher is better). */
+  directionAssumed?: true;
   tolerance?: Tolerance;
   verdict: Verdict;
 }

@@ -1,0 +1,104 @@
+import { compareWithBaseline, DEFAULT_TOLERANCE, type Baseline } from '../../src/core/baselineCompare';
+import { ACCELERATOR_METRIC_TYPES, metricDirection } from '../../src/core/metricDirections';
+
+const baseline = (metrics: Record<string, Record<string, number>>, source: Baseline['source'] = 'lastCompleted') => ({
+  run: { experimentId: 'exp-base', metrics },
+  source,
+});
+
+describe('metric directions (from the accelerator)', () => {
+  it('takes every accelerator metric type as higher-is-better, the "distances" included', () => {
+    expect(ACCELERATOR_METRIC_TYPES).toHaveLength(26);
+    for (const m of ['hamming', 'levenshtein', 'jaro_winkler', 'rougeL_recall', 'bert_all_MiniLM_L6_v2']) {
+      expect(metricDirection(m)).toEqual({ direction: 'higher', source: 'accelerator' });
+    }
+  });
+  it('assumes higher for an unknown metric and says so', () => {
+    expect(metricDirection('latency_ms')).toEqual({ direction: 'higher', source: 'assumed' });
+  });
+});
+
+describe('compareWithBaseline', () => {
+  it('marks the first run noBaseline, with no regression', () => {
+    const c = compareWithBaseline({ metrics: { a: { fuzzy_score: 70 } } }, undefined, {}, 'nightly');
+    expect(c).toMatchObject({ schedule: 'nightly', baselineSource: 'none', regressionCount: 0, regressions: [] });
+    expect(c.metrics).toEqual([
+      { indexName: 'a', metric: 'fuzzy_score', value: 70, direction: 'higher', verdict: 'noBaseline' },
+    ]);
+    expect(c.baselineId).toBeUndefined();
+  });
+
+  it('uses a relative 2 % default: a 1 % drop is unchanged, a 3 % drop regressed, a 3 % rise improved', () => {
+    expect(DEFAULT_TOLERANCE).toEqual({ kind: 'relative', value: 0.02 });
+    const c = compareWithBaseline(
+      { metrics: { a: { fuzzy_score: 99, cosine_ochiai: 97, jaccard: 103 } } },
+      baseline({ a: { fuzzy_score: 100, cosine_ochiai: 100, jaccard: 100 } }, 'pinned'),
+      {},
+      's',
+    );
+    const verdicts = Object.fromEntries(c.metrics.map((m) => [m.metric, m.verdict]));
+    expect(verdicts).toEqual({ cosine_ochiai: 'regressed', fuzzy_score: 'unchanged', jaccard: 'improved' });
+    expect(c).toMatchObject({ baselineId: 'exp-base', baselineSource: 'pinned', regressionCount: 1 });
+    expect(c.regressions[0]).toMatchObject({ indexName: 'a', metric: 'cosine_ochiai', value: 97, baseline: 100 });
+    expect(c.regressions[0]?.delta).toBeCloseTo(-3);
+    expect(c.regressions[0]?.relativeDelta).toBeCloseTo(-0.03);
+  });
+
+  it('takes absolute and per-metric tolerances, with * as the default', () => {
+    const run = { metrics: { a: { fuzzy_score: 68, jaccard: 68 } } };
+    const base = baseline({ a: { fuzzy_score: 70, jaccard: 70 } });
+    const c = compareWithBaseline(
+      run,
+      base,
+      { '*': { kind: 'absolute', value: 5 }, jaccard: { kind: 'absolute', value: 1 } },
+      's',
+    );
+    expect(c.metrics.map((m) => [m.metric, m.verdict, m.tolerance?.value])).toEqual([
+      ['fuzzy_score', 'unchanged', 5],
+      ['jaccard', 'regressed', 1],
+    ]);
+  });
+
+  it('reports new and missing configurations and metrics, never as regressions', () => {
+    const c = compareWithBaseline(
+      { metrics: { a: { fuzzy_score: 70, llm_context_recall: 50 }, fresh: { fuzzy_score: 1 } } },
+      baseline({ a: { fuzzy_score: 70, jaccard: 60 }, gone: { fuzzy_score: 90 } }),
+      {},
+      's',
+    );
+    expect(c.metrics.map((m) => `${m.indexName}/${m.metric}:${m.verdict}`)).toEqual([
+      'a/fuzzy_score:unchanged',
+      'a/jaccard:missing',
+      'a/llm_context_recall:new',
+      'fresh/fuzzy_score:new',
+      'gone/fuzzy_score:missing',
+    ]);
+    expect(c.regressionCount).toBe(0);
+  });
+
+  it('orders regressions worst first, by how far beyond their tolerance', () => {
+    const c = compareWithBaseline(
+      { metrics: { a: { fuzzy_score: 95 }, b: { fuzzy_score: 80 }, c: { fuzzy_score: 90 } } },
+      baseline({ a: { fuzzy_score: 100 }, b: { fuzzy_score: 100 }, c: { fuzzy_score: 100 } }),
+      {},
+      's',
+    );
+    expect(c.regressions.map((r) => r.indexName)).toEqual(['b', 'c', 'a']);
+  });
+
+  it('flags an unknown metric whose direction is assumed, and any drop from a zero baseline with a relative tolerance', () => {
+    const c = compareWithBaseline({ metrics: { a: { custom: -1 } } }, baseline({ a: { custom: 0 } }), {}, 's');
+    expect(c.metrics[0]).toMatchObject({ verdict: 'regressed', directionAssumed: true, delta: -1 });
+    expect(c.metrics[0]?.relativeDelta).toBeUndefined();
+  });
+
+  it('ignores values that are not finite numbers', () => {
+    const c = compareWithBaseline(
+      { metrics: { a: { fuzzy_score: NaN } } },
+      baseline({ a: { fuzzy_score: 70 } }),
+      {},
+      's',
+    );
+    expect(c.metrics.map((m) => m.verdict)).toEqual(['missing']);
+  });
+});
