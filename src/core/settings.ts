@@ -9,7 +9,7 @@
 import { secretNameProblem, secretValueProblem } from './keyVaultRules';
 import { DEFAULT_MAX_PIPELINES, MAX_PIPELINES_CEILING } from './limits';
 import { parseForwardedHosts } from './publicBase';
-import { parseSchedules, type ScheduleDefinition } from './schedules';
+import { parseSchedules, shownSource, type ScheduleDefinition } from './schedules';
 
 /** The accelerator's 17 environment fields, in its own order. Each becomes a Key Vault secret (see ACCELERATOR.md). */
 export const ACCELERATOR_FIELDS = [
@@ -104,6 +104,14 @@ export interface Settings {
    * a secret: never logged, returned or put in orchestration input (`withoutSecrets` drops it).
    */
   regressionWebhookUrl?: string;
+  /**
+   * The app's own host storage (AzureWebJobsStorage), where the evaluation history lives: identity-based in Azure
+   * (`AzureWebJobsStorage__blobServiceUri`, else `https://<AzureWebJobsStorage__accountName>.blob.core.windows.net`),
+   * or a connection string (Azurite). The connection string holds a key: `withoutSecrets` drops it.
+   */
+  hostStorage: { blobServiceUri?: string; connectionString?: string };
+  /** PUBLIC_BASE_URL, else `https://<WEBSITE_HOSTNAME>/api` (App Service sets it): links sent by the app unasked. */
+  publicBaseUrl?: string;
   http: {
     maxBodyBytes: number;
     /** TRUSTED_FORWARDED_HOSTS: hosts an `X-Forwarded-Host` may name (`src/core/publicBase.ts`); empty: none. */
@@ -259,6 +267,22 @@ function schedulesOf({ optional }: EnvReader, problems: SettingProblem[]): Sched
   return parsed.schedules;
 }
 
+/** AzureWebJobsStorage: identity-based (blob service URI or account name) or a connection string. */
+function hostStorageOf({ optional }: EnvReader): Settings['hostStorage'] {
+  const uri = optional('AzureWebJobsStorage__blobServiceUri');
+  const account = optional('AzureWebJobsStorage__accountName');
+  const connectionString = optional('AzureWebJobsStorage');
+  if (uri) return { blobServiceUri: uri.replace(/\/$/, '') };
+  if (account) return { blobServiceUri: `https://${account}.blob.core.windows.net` };
+  return connectionString ? { connectionString } : {};
+}
+
+function publicBaseOf({ optional, url }: EnvReader): { publicBaseUrl?: string } {
+  if (optional('PUBLIC_BASE_URL')) return { publicBaseUrl: url('PUBLIC_BASE_URL', '') };
+  const host = optional('WEBSITE_HOSTNAME');
+  return host ? { publicBaseUrl: `https://${host}/api` } : {};
+}
+
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** REGRESSION_WEBHOOK_URL: https, or http to a loopback host (tests); a problem never quotes the value. */
@@ -329,6 +353,8 @@ export function parseSettings(env: Env): { settings: Settings; problems: Setting
     schedule: { cron: optional('EXPERIMENT_SCHEDULE'), source: optional('EXPERIMENT_SCHEDULE_SOURCE') },
     schedules: schedulesOf(read, problems),
     ...webhookOf(read, problems),
+    hostStorage: hostStorageOf(read),
+    ...publicBaseOf(read),
     http: httpOf(read, problems),
     preflight: { cacheSeconds: int('PREFLIGHT_CACHE_SECONDS', 30, 0, 3600) },
     limits: limitsOf(read),
@@ -377,8 +403,13 @@ export function withoutSecrets(settings: Settings): Settings {
   const accelerator = Object.fromEntries(
     ACCELERATOR_FIELDS.map(({ field, secret }) => [field, secret ? undefined : settings.accelerator[field]]),
   ) as Record<AcceleratorField, string | undefined>;
-  const { regressionWebhookUrl: _webhook, ...rest } = settings;
-  return { ...rest, accelerator };
+  const { regressionWebhookUrl: _webhook, hostStorage, schedules, ...rest } = settings;
+  return {
+    ...rest,
+    accelerator,
+    hostStorage: hostStorage.blobServiceUri ? { blobServiceUri: hostStorage.blobServiceUri } : {},
+    schedules: schedules.map((s) => ({ ...s, source: shownSource(s.source) })),
+  };
 }
 
 /**
