@@ -8,12 +8,12 @@
  */
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
-import { createHash } from 'node:crypto';
 import { duplicateKeys } from '../core/duplicateKeys';
 import { lookUpWithAppClients } from '../lookups/dataAssetVersions';
 import { checkNcrontab } from '../core/ncrontab';
 import { freeScheduledRunId, tickTime } from '../core/scheduleRuns';
-import { DEFAULT_SCHEDULE, namedSchedulePrefix, shownSource, type ScheduleDefinition } from '../core/schedules';
+import { DEFAULT_SCHEDULE, shownSource } from '../core/schedules';
+import { prefixOf, timerNameOf } from './schedulePrefixes';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
 import { cannotTellLine, preflightFor } from './preflightGate';
@@ -27,20 +27,6 @@ const ACTIVE = [
   df.OrchestrationRuntimeStatus.ContinuedAsNew,
   df.OrchestrationRuntimeStatus.Suspended,
 ];
-
-/** `exp-sched-<hash of schedule and source>`: every run of one schedule starts with it. */
-export const schedulePrefix = (cron: string, source: string): string =>
-  `exp-sched-${createHash('sha256').update(`${cron}\n${source}`).digest('hex').slice(0, 10)}`;
-
-/** The run-id prefix of a schedule: the older one for `default` of EXPERIMENT_SCHEDULE, so its runs stay its history. */
-export const prefixOf = (schedule: Pick<ScheduleDefinition, 'name' | 'cron' | 'source' | 'legacy'>): string =>
-  schedule.legacy ? schedulePrefix(schedule.cron, schedule.source) : namedSchedulePrefix(schedule.name);
-
-/** The timer function of a schedule. */
-export const timerNameOf = (schedule: Pick<ScheduleDefinition, 'name' | 'legacy'>): string =>
-  schedule.legacy || schedule.name === DEFAULT_SCHEDULE
-    ? 'scheduledExperiment'
-    : `scheduledExperiment-${schedule.name}`;
 
 /** Whether the task hub holds any record under this instance id (starting it again would replace that record). */
 async function recordExists(client: df.DurableClient, instanceId: string): Promise<boolean> {
