@@ -112,7 +112,7 @@ export async function runScheduledExperiment(
   if (unsure) context.warn(unsure);
   await client.startNew(ORCHESTRATION.runExperiment, { instanceId: input.experimentId, input: withFixedPlan(input) });
   context.log(
-    `Scheduled experiment ${input.experimentId} of schedule ${schedule.name} started (${plan.pipelines.length} pipeline(s))${timer.isPastDue ? '; this run was past due' : ''}.`,
+    `Scheduled experiment ${input.experimentId} started (schedule ${schedule.name}, ${plan.pipelines.length} pipeline(s))${timer.isPastDue ? '; this run was past due' : ''}.`,
   );
 }
 
