@@ -8,7 +8,8 @@
 import { compareWithBaseline, type Baseline } from '../core/baselineCompare';
 import type { ActivityResult, CompareWithBaselineInput, CompareWithBaselineOutput } from '../core/contracts';
 import { regressedLogLine } from '../core/runRecords';
-import { currentBaseline, historyStore, settingPinOf, type HistoryStore } from '../azure/historyStore';
+import { currentBaseline } from '../core/baselineChoice';
+import { historyStore, settingPinOf, type HistoryStore } from '../azure/historyStore';
 import { secretValues, type ActivityDeps } from './deps';
 import { fail, ok, permanentOrThrow } from './result';
 

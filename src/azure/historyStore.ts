@@ -8,26 +8,13 @@
  * Records hold index names, metric values, ids and times: no secret, no job body.
  */
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import { currentBaseline, type Pin } from '../core/baselineChoice';
 import type { BaselineComparison, RunRecord, ScheduleHistory } from '../core/evaluationHistory';
 import type { Settings } from '../core/settings';
 import { getSettings } from '../settings';
 import { getClients, type Clients } from './clients';
 
 export const HISTORY_CONTAINER = 'evaluation-history';
-
-/** A baseline pinned by a user. */
-export interface Pin {
-  experimentId: string;
-  pinnedAt: string;
-}
-
-/** The baseline in force for a schedule: the setting's pin, else the user's, else the last Completed run. */
-export interface CurrentBaseline {
-  experimentId?: string;
-  source: ScheduleHistory['baselineSource'];
-  /** A pin whose run has no record (nothing to compare with): the last Completed run stands in. */
-  pinWithoutRecord?: string;
-}
 
 const runPrefix = (schedule: string): string => `runs/${schedule}/`;
 const runBlobName = (r: Pick<RunRecord, 'schedule' | 'startedAt' | 'experimentId'>): string =>
@@ -121,29 +108,6 @@ export function historyStore(clients: Clients): HistoryStore {
     );
   }
   return historyStoreOver(service);
-}
-
-/**
- * The baseline in force: the pin of EXPERIMENT_SCHEDULES (it wins), else the user's pin, else the last Completed
- * run in `runs` (oldest first) started before `before` (when given) and other than `excludeId`.
- */
-export function currentBaseline(
-  settingPin: string | undefined,
-  userPin: Pin | undefined,
-  runs: readonly RunRecord[],
-  options: { before?: string; excludeId?: string } = {},
-): CurrentBaseline {
-  const pinned = settingPin ?? userPin?.experimentId;
-  const hasRecord = pinned !== undefined && runs.some((r) => r.experimentId === pinned && r.status === 'Completed');
-  if (pinned && hasRecord) return { experimentId: pinned, source: 'pinned' };
-  const last = runs
-    .filter((r) => r.status === 'Completed' && r.experimentId !== options.excludeId)
-    .filter((r) => options.before === undefined || r.startedAt < options.before)
-    .at(-1);
-  const fallback: CurrentBaseline = last
-    ? { experimentId: last.experimentId, source: 'lastCompleted' }
-    : { source: 'none' };
-  return pinned ? { ...fallback, pinWithoutRecord: pinned } : fallback;
 }
 
 /** The pin EXPERIMENT_SCHEDULES sets for `schedule`, if any. */

@@ -1,5 +1,8 @@
 import { compareWithBaseline, DEFAULT_TOLERANCE, type Baseline } from '../../src/core/baselineCompare';
+import { currentBaseline } from '../../src/core/baselineChoice';
+import type { RunRecord } from '../../src/core/evaluationHistory';
 import { ACCELERATOR_METRIC_TYPES, metricDirection } from '../../src/core/metricDirections';
+import { regressedLogLine, runRecordOf } from '../../src/core/runRecords';
 
 const baseline = (metrics: Record<string, Record<string, number>>, source: Baseline['source'] = 'lastCompleted') => ({
   run: { experimentId: 'exp-base', metrics },
@@ -100,5 +103,87 @@ describe('compareWithBaseline', () => {
       's',
     );
     expect(c.metrics.map((m) => m.verdict)).toEqual(['missing']);
+  });
+});
+
+describe('the baseline in force (currentBaseline)', () => {
+  const run = (experimentId: string, day: number, status: RunRecord['status'] = 'Completed'): RunRecord => ({
+    experimentId,
+    schedule: 's',
+    startedAt: `2027-01-0${day}T03:00:00.000Z`,
+    finishedAt: `2027-01-0${day}T04:00:00.000Z`,
+    status,
+    metrics: {},
+    regressionCount: 0,
+  });
+  const runs = [run('exp-1', 1), run('exp-2', 2), run('exp-3', 3, 'Failed'), run('exp-4', 4)];
+  const pin = (experimentId: string) => ({ experimentId, pinnedAt: '2027-01-05T00:00:00.000Z' });
+
+  it('is the last Completed run before this one, never a Failed one, never itself', () => {
+    expect(currentBaseline(undefined, undefined, runs)).toEqual({ experimentId: 'exp-4', source: 'lastCompleted' });
+    expect(
+      currentBaseline(undefined, undefined, runs, { before: '2027-01-04T03:00:00.000Z', excludeId: 'exp-4' }),
+    ).toEqual({
+      experimentId: 'exp-2',
+      source: 'lastCompleted',
+    });
+    expect(currentBaseline(undefined, undefined, [run('exp-1', 1, 'Canceled')])).toEqual({ source: 'none' });
+  });
+
+  it("takes the setting's pin over the user's, and falls back when the pinned run has no Completed record", () => {
+    expect(currentBaseline('exp-1', pin('exp-2'), runs)).toEqual({ experimentId: 'exp-1', source: 'pinned' });
+    expect(currentBaseline(undefined, pin('exp-2'), runs)).toEqual({ experimentId: 'exp-2', source: 'pinned' });
+    expect(currentBaseline(undefined, pin('exp-3'), runs)).toEqual({
+      experimentId: 'exp-4',
+      source: 'lastCompleted',
+      pinWithoutRecord: 'exp-3',
+    });
+  });
+});
+
+describe('the record and the log event of a run', () => {
+  it('keeps each pipeline with metrics by index name, nothing else', () => {
+    const record = runRecordOf(
+      {
+        experimentId: 'exp-1',
+        experimentName: 'demo',
+        status: 'Failed',
+        startedAt: 'a',
+        finishedAt: 'b',
+        pipelines: [
+          { index: 0, indexName: 'idx-a', jobName: 'j0', status: 'Completed', metrics: { fuzzy_score: 70 } },
+          { index: 1, indexName: 'idx-b', jobName: 'j1', status: 'Failed', error: 'boom' },
+        ],
+        comparison: { metrics: [], rows: [], best: {} },
+      },
+      'nightly',
+    );
+    expect(record).toEqual({
+      experimentId: 'exp-1',
+      schedule: 'nightly',
+      startedAt: 'a',
+      finishedAt: 'b',
+      status: 'Failed',
+      metrics: { 'idx-a': { fuzzy_score: 70 } },
+    });
+  });
+
+  it('logs ExperimentRegressed then the JSON, with at most 5 of the worst', () => {
+    const metrics = Object.fromEntries([...'abcdefg'].map((c, i) => [c, { fuzzy_score: 90 - i * 5 }]));
+    const before = Object.fromEntries([...'abcdefg'].map((c) => [c, { fuzzy_score: 100 }]));
+    const c = compareWithBaseline({ metrics }, baseline(before), {}, 'nightly');
+    const line = regressedLogLine('exp-9', c);
+    expect(line.startsWith('ExperimentRegressed {')).toBe(true);
+    const event = JSON.parse(line.slice('ExperimentRegressed '.length)) as { worst: { indexName: string }[] };
+    expect(event).toMatchObject({ experimentId: 'exp-9', schedule: 'nightly', regressionCount: 7 });
+    expect(event.worst.map((w) => w.indexName)).toEqual(['g', 'f', 'e', 'd', 'c']);
+    expect(Object.keys(event.worst[0]!).sort()).toEqual([
+      'baseline',
+      'delta',
+      'indexName',
+      'metric',
+      'relativeDelta',
+      'value',
+    ]);
   });
 });
