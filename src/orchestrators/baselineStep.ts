@@ -2,7 +2,8 @@
  * The last step of a scheduled run (orchestration version 3.0 on; 2.0 instances replay without it): compare the run
  * with its schedule's baseline and record it (activity compareWithBaseline), then, when it regressed, tell the
  * regression webhook (activity notifyRegression, retried by the durable retry policy). Neither can fail the run:
- * a comparison that could not be made is the result's `error`, a webhook that could not be reached a log line.
+ * a comparison that could not be made is the result's `error`, a webhook that could not be reached a log line. A
+ * scheduled run that fails outright is recorded too (`recordFailedRun`).
  */
 import type { Task } from 'durable-functions';
 import type { ExperimentResult } from '../core/experiment';
@@ -14,12 +15,15 @@ import type { ExperimentRun } from './experimentRun';
 /** The orchestration version that compares scheduled runs with their baseline. */
 export const BASELINE_VERSION = '3.0';
 
+const comparing = (run: ExperimentRun): run is ExperimentRun & { schedule: string } =>
+  Boolean(run.schedule) && versionAtLeast(run.context.df.version, BASELINE_VERSION);
+
 export function* compareWithSchedule(
   run: ExperimentRun,
   result: ExperimentResult,
 ): Generator<Task, ExperimentResult, unknown> {
+  if (!comparing(run)) return result;
   const { context, schedule } = run;
-  if (!schedule || !versionAtLeast(context.df.version, BASELINE_VERSION)) return result;
   let baseline: ExperimentResult['baseline'];
   try {
     baseline = yield* callActivity(context, 'compareWithBaseline', { record: runRecordOf(result, schedule) });
@@ -43,4 +47,25 @@ export function* compareWithSchedule(
     }
   }
   return { ...result, baseline };
+}
+
+/**
+ * A scheduled run that failed outright (a permanent set-up failure): recorded as Failed, without metrics, so the
+ * schedule's history shows it; a record that cannot be written is only logged (the run's own error stands).
+ */
+export function* recordFailedRun(run: ExperimentRun, error: unknown): Generator<Task, void, unknown> {
+  if (!comparing(run)) return;
+  const record = {
+    experimentId: run.experimentId,
+    schedule: run.schedule,
+    startedAt: run.startedAt,
+    finishedAt: run.context.df.currentUtcDateTime.toISOString(),
+    status: 'Failed' as const,
+    metrics: {},
+  };
+  try {
+    yield* callActivity(run.context, 'compareWithBaseline', { record });
+  } catch (e) {
+    run.log(`the failed run was not recorded in the evaluation history: ${describeError(e)} (${describeError(error)})`);
+  }
 }

@@ -10,9 +10,9 @@
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
 import type { ExperimentResult } from '../core/experiment';
-import { compareWithSchedule } from './baselineStep';
+import { compareWithSchedule, recordFailedRun } from './baselineStep';
 import { NOT_STARTED_CANCELED, pipelinesWithoutResult } from './experimentDecisions';
-import { beginExperiment, finishExperiment, neverStarted } from './experimentRun';
+import { beginExperiment, finishExperiment, neverStarted, type ExperimentRun } from './experimentRun';
 import { CANCELED, prepareExperiment } from './experimentSetUp';
 import { runPipelines } from './pipelineWindow';
 
@@ -20,6 +20,16 @@ export { safetyWakeUpMs } from './experimentDecisions';
 
 export function* runExperiment(context: OrchestrationContext): Generator<Task, ExperimentResult, unknown> {
   const run = beginExperiment(context);
+  try {
+    return yield* experimentStory(run);
+  } catch (e) {
+    // A scheduled run (3.0 on) that fails is still recorded in its schedule's history (never as a baseline).
+    yield* recordFailedRun(run, e);
+    throw e;
+  }
+}
+
+function* experimentStory(run: ExperimentRun): Generator<Task, ExperimentResult, unknown> {
   const allPipelines = run.plan.pipelines.map((_, i) => i);
 
   if ((yield* prepareExperiment(run)) === CANCELED) {

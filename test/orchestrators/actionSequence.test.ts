@@ -649,6 +649,22 @@ describe('runExperiment 3.0: a scheduled run against its baseline', () => {
     `);
   });
 
+  it('a scheduled run that fails outright is recorded as Failed, then fails with its own error', async () => {
+    const input: RunExperimentInput = { ...experimentInput([500], 1), trigger: 'schedule', schedule: 'nightly' };
+    const x = new Recorded(new Replay(runExperiment, 'runExperiment', input, { instanceId: 'exp-1', version: '3.0' }));
+    await x.start();
+    await x.episode((r) => [r.completed(only(r.find(ActionType.CallActivity, 'syncSecrets')), permanent)]);
+    await x.episode((r) => [r.completed(only(r.find(ActionType.CallActivity, 'compareWithBaseline')), ok(comparison))]);
+    expect(x.transcript.slice(-1)[0]?.error).toMatch(/syncSecrets failed on cluster cpu-1/);
+    expect(transcript(x.transcript.slice(-2))).toMatchInlineSnapshot(`
+     "1:
+       activity compareWithBaseline {record:{experimentId:"exp-1",finishedAt:"2026-01-01T00:00:00.000Z",metrics:{},schedule:"nightly",startedAt:"2026-01-01T00:00:00.000Z",status:"Failed"}} retry(5, 10s, ×2, ≤120s)
+       status {error:"syncSecrets failed on cluster cpu-1: Quota exceeded. Ask for more.",phase:"done",pipelines:"P",total:1}
+     2:
+       failed (not done): syncSecrets failed on cluster cpu-1: Quota exceeded. Ask for more."
+    `);
+  });
+
   it.each([
     ['a 2.0 scheduled run', '2.0', 'schedule'],
     ['an unversioned scheduled run', undefined, 'schedule'],
