@@ -5,7 +5,7 @@
  * logs one structured line, `ExperimentRegressed {…}` (src/core/runRecords.ts), which reaches Application Insights
  * as a trace (the alert rule of infra/ queries it).
  */
-import { compareWithBaseline, type Baseline } from '../core/baselineCompare';
+import { boundedComparison, compareWithBaseline, type Baseline } from '../core/baselineCompare';
 import type { ActivityResult, CompareWithBaselineInput, CompareWithBaselineOutput } from '../core/contracts';
 import { regressedLogLine } from '../core/runRecords';
 import { currentBaseline } from '../core/baselineChoice';
@@ -61,7 +61,8 @@ export async function runCompareWithBaseline(
     return fail({ resource: 'the evaluation history', reason: (e as Error).message, action: STORE_ACTION });
   }
   try {
-    return ok(await compare(store, input, deps));
+    // The history keeps the whole comparison; the durable result a bounded one (baselineCompare.ts).
+    return ok(boundedComparison(await compare(store, input, deps)));
   } catch (err) {
     return permanentOrThrow(err, {
       resource: `the evaluation history (${store.label})`,

@@ -129,3 +129,30 @@ export function compareWithBaseline(
     regressionCount: regressions.length,
   };
 }
+
+/** The most a comparison may weigh in a durable result (a message of the Durable Task Scheduler is at most 1 MiB). */
+export const MAX_RESULT_COMPARISON_BYTES = 256 * 1024;
+
+const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+
+/**
+ * The comparison within `maxBytes` of JSON: whole when it fits; else `metrics` keeps only the entries that are not
+ * `unchanged`, then only the regressions, then the worst regressions that fit (`omitted` counts what was left out;
+ * `regressionCount` stays the true count).
+ */
+export function boundedComparison(c: BaselineComparison, maxBytes = MAX_RESULT_COMPARISON_BYTES): BaselineComparison {
+  if (bytesOf(c) <= maxBytes) return c;
+  const total = c.metrics.length;
+  const withMetrics = (metrics: MetricComparison[], regressions = c.regressions): BaselineComparison => ({
+    ...c,
+    metrics,
+    regressions,
+    omitted: total - metrics.length,
+  });
+  const changed = withMetrics(c.metrics.filter((m) => m.verdict !== 'unchanged'));
+  if (bytesOf(changed) <= maxBytes) return changed;
+  // Each regression is then listed once (in `regressions`), worst first, as many as fit.
+  const perEntry = Math.max(1, bytesOf(c.regressions) / Math.max(1, c.regressions.length));
+  const kept = c.regressions.slice(0, Math.max(0, Math.floor((maxBytes - 1024) / perEntry)));
+  return withMetrics([], kept);
+}

@@ -1,4 +1,9 @@
-import { compareWithBaseline, DEFAULT_TOLERANCE, type Baseline } from '../../src/core/baselineCompare';
+import {
+  boundedComparison,
+  compareWithBaseline,
+  DEFAULT_TOLERANCE,
+  type Baseline,
+} from '../../src/core/baselineCompare';
 import { currentBaseline } from '../../src/core/baselineChoice';
 import type { RunRecord } from '../../src/core/evaluationHistory';
 import { ACCELERATOR_METRIC_TYPES, metricDirection } from '../../src/core/metricDirections';
@@ -185,5 +190,30 @@ describe('the record and the log event of a run', () => {
       'relativeDelta',
       'value',
     ]);
+  });
+});
+
+describe('boundedComparison (the durable result stays small)', () => {
+  const many = (n: number, drop: (i: number) => number) =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`idx-${i}`, { fuzzy_score: 70 - drop(i), jaccard: 70 }]));
+  const base = baseline(many(500, () => 0));
+
+  it('keeps a comparison that fits whole', () => {
+    const c = compareWithBaseline({ metrics: many(3, () => 5) }, base, {}, 's');
+    expect(boundedComparison(c)).toBe(c);
+  });
+
+  it('drops unchanged entries first, then keeps the worst regressions that fit; the count stays true', () => {
+    const c = compareWithBaseline({ metrics: many(500, (i) => (i % 10 === 0 ? 5 + i / 100 : 0)) }, base, {}, 's');
+    expect(c.regressionCount).toBe(50);
+    const changed = boundedComparison(c, 60_000);
+    expect(changed.metrics.every((m) => m.verdict === 'regressed')).toBe(true);
+    expect(changed).toMatchObject({ omitted: 950, regressionCount: 50 });
+    const tight = boundedComparison(c, 4_000);
+    expect(Buffer.byteLength(JSON.stringify(tight))).toBeLessThanOrEqual(4_000);
+    expect(tight.metrics).toEqual([]);
+    expect(tight.regressions.length).toBeGreaterThan(0);
+    expect(tight.regressions[0]).toEqual(c.regressions[0]);
+    expect(tight.regressionCount).toBe(50);
   });
 });
