@@ -7,6 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { body } from './configs';
 import { api, CANARY, startStack, waitFor, type Stack } from './stack';
 
 jest.setTimeout(300_000);
@@ -73,8 +74,13 @@ it('flags a regression against the pinned baseline in the status, the log event,
   expect((await experiment(first!)).baseline).toMatchObject({ baselineSource: 'none', regressionCount: 0 });
   expect((await experiment(third!)).baseline).toMatchObject({ baselineId: second, regressionCount: 0 });
 
-  // An unknown id cannot be pinned; the second run can (the first may have started before the metrics were set).
+  // An unknown id or a run started by a request cannot be pinned; the second scheduled run can (the first may have
+  // started before the metrics were set).
   expect((await api(base(), 'POST', '/experiments/exp-nope-1/baseline')).status).toBe(404);
+  const byHand = (await api(base(), 'POST', '/experiments', body('e2e-ce-by-hand'))).body as { id: string };
+  const refused = await api(base(), 'POST', `/experiments/${byHand.id}/baseline`);
+  expect(refused.status).toBe(409);
+  expect((refused.body as { error: { code: string } }).error.code).toBe('NotAScheduledRun');
   const pin = await api(base(), 'POST', `/experiments/${second}/baseline`);
   expect(pin.status).toBe(200);
   expect(pin.body).toMatchObject({ schedule: 'nightly', baselineId: second, baselineSource: 'pinned' });
