@@ -18,11 +18,14 @@ export interface ActivityDeps {
 
 export type Activity<I, O> = (input: I, deps: ActivityDeps) => Promise<ActivityResult<O>>;
 
-/** The secret values among the accelerator's fields, for redaction. */
+/** The secret values of the settings, for redaction. */
 export const secretValues = (settings: Settings): string[] =>
-  ACCELERATOR_FIELDS.filter((f) => f.secret)
-    .map((f) => settings.accelerator[f.field])
-    .filter((v): v is string => v !== undefined);
+  [
+    ...ACCELERATOR_FIELDS.filter((f) => f.secret).map((f) => settings.accelerator[f.field]),
+    // Not the accelerator's, but secrets too: the webhook URL (it may carry a token) and the host storage's key.
+    settings.regressionWebhookUrl,
+    settings.hostStorage?.connectionString,
+  ].filter((v): v is string => v !== undefined);
 
 /** A permanent failure naming app settings that are not set, or undefined when all are. */
 export function missingSettings(

@@ -8,11 +8,13 @@
  */
 import { type ActivityIO, type ActivityName, ACTIVITY } from '../core/contracts';
 import { runCancelPipeline } from './cancelPipeline';
+import { runCompareWithBaseline } from './compareBaseline';
 import { type Activity, WORKSPACE_SETTINGS } from './deps';
 import { runDiagnoseFailure } from './diagnoseFailure';
 import { runEnsureCompute } from './ensureCompute';
 import { runFetchMetrics } from './fetchMetrics';
 import { runGetPipelineStatus } from './getPipelineStatus';
+import { runNotifyRegression } from './notifyRegression';
 import { workspaceLabel } from './mlTargets';
 import { type ActivityEntry, prepareActivity, type SettingsNeed } from './registration';
 import { runRegisterComponents } from './registerComponents';
@@ -42,6 +44,8 @@ export const ACTIVITY_TABLE: Table = {
   cancelPipeline: { run: runCancelPipeline, needs: WORKSPACE },
   diagnoseFailure: { run: runDiagnoseFailure, needs: WORKSPACE },
   fetchMetrics: { run: runFetchMetrics, needs: WORKSPACE },
+  compareWithBaseline: { run: runCompareWithBaseline },
+  notifyRegression: { run: runNotifyRegression },
 };
 
 /** The activities as the host runs them. */
@@ -62,4 +66,6 @@ export const {
   cancelPipeline,
   diagnoseFailure,
   fetchMetrics,
+  compareWithBaseline,
+  notifyRegression,
 } = handlers;

@@ -46,6 +46,11 @@ export interface Clients {
   /** Blob service of a storage account, authenticated with the token credential (never account keys). */
   blobService(accountUrl: string): BlobServiceClient;
   /**
+   * The app's own host storage (AzureWebJobsStorage, `settings.hostStorage`): with the token credential in Azure, or
+   * its connection string locally (Azurite); undefined when neither is set.
+   */
+  hostBlobService(): BlobServiceClient | undefined;
+  /**
    * AzureML data plane (MLflow tracking, run history) at `endpoint` (see `src/azure/dataPlane.ts`), token scope
    * the ARM audience (`dataPlaneScope`).
    */
@@ -120,7 +125,7 @@ function armClients(
 function dataPlaneClients(
   settings: Settings,
   credential: TokenCredential,
-): Pick<Clients, 'secrets' | 'logs' | 'blobService' | 'mlflow'> {
+): Pick<Clients, 'secrets' | 'logs' | 'blobService' | 'hostBlobService' | 'mlflow'> {
   const blobService = perKey((url) => new (sdk.storageBlob().BlobServiceClient)(url, credential, { userAgentOptions }));
   const mlflow = perKey((url) =>
     sdk
@@ -146,6 +151,12 @@ function dataPlaneClients(
         }),
     ),
     blobService: (accountUrl) => blobService(withoutTrailingSlash(accountUrl)),
+    hostBlobService: lazy(() => {
+      const { blobServiceUri, connectionString } = settings.hostStorage;
+      if (blobServiceUri) return blobService(withoutTrailingSlash(blobServiceUri));
+      if (!connectionString) return undefined;
+      return sdk.storageBlob().BlobServiceClient.fromConnectionString(connectionString, { userAgentOptions });
+    }),
     mlflow: (endpoint) => mlflow(withoutTrailingSlash(endpoint)),
   };
 }

@@ -6,6 +6,7 @@
  * orchestrator retries with RetryOptions. A permanent fault (4xx, missing setting, bad request) is *returned* as
  * `{ ok: false, error }` so the orchestrator fails fast with a message naming the resource and what to do.
  */
+import type { BaselineComparison, MetricComparison, RunRecord } from './evaluationHistory';
 import type { ArmBody, ComponentPlan } from './types';
 
 export const ACTIVITY = {
@@ -18,6 +19,8 @@ export const ACTIVITY = {
   cancelPipeline: 'cancelPipeline',
   diagnoseFailure: 'diagnoseFailure',
   fetchMetrics: 'fetchMetrics',
+  compareWithBaseline: 'compareWithBaseline',
+  notifyRegression: 'notifyRegression',
   raiseEvent: 'raiseEvent',
 } as const;
 
@@ -194,6 +197,36 @@ export interface FetchMetricsOutput {
   warning?: string;
 }
 
+// --- compareWithBaseline -------------------------------------------------------------------------------------
+/**
+ * A scheduled run's record (its `baselineId` and `regressionCount` are the activity's to fill): compared with the
+ * schedule's baseline, written to the evaluation history. Idempotent: a second call returns the first answer.
+ */
+export interface CompareWithBaselineInput {
+  record: Omit<RunRecord, 'baselineId' | 'regressionCount'>;
+}
+export type CompareWithBaselineOutput = BaselineComparison;
+
+// --- notifyRegression ------------------------------------------------------------------------------------------
+/** One regression as the log event and the webhook carry it. */
+export type RegressionSummary = Pick<
+  MetricComparison,
+  'indexName' | 'metric' | 'value' | 'baseline' | 'delta' | 'relativeDelta'
+>;
+export interface NotifyRegressionInput {
+  experimentId: string;
+  schedule: string;
+  status: 'Completed' | 'Failed' | 'Canceled';
+  regressionCount: number;
+  /** The worst regressions, at most 5. */
+  worst: RegressionSummary[];
+}
+export interface NotifyRegressionOutput {
+  /** false when REGRESSION_WEBHOOK_URL is not set (nothing was sent). */
+  sent: boolean;
+  statusCode?: number;
+}
+
 // --- raiseEvent ------------------------------------------------------------------------------------------------
 /** An external event to raise on an orchestration instance (orchestrators cannot raise events themselves). */
 export interface RaiseEventInput {
@@ -215,5 +248,7 @@ export interface ActivityIO {
   cancelPipeline: [CancelPipelineInput, CancelPipelineOutput];
   diagnoseFailure: [DiagnoseFailureInput, DiagnoseFailureOutput];
   fetchMetrics: [FetchMetricsInput, FetchMetricsOutput];
+  compareWithBaseline: [CompareWithBaselineInput, CompareWithBaselineOutput];
+  notifyRegression: [NotifyRegressionInput, NotifyRegressionOutput];
   raiseEvent: [RaiseEventInput, RaiseEventOutput];
 }

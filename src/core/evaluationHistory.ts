@@ -34,6 +34,8 @@ export interface MetricComparison {
   /** delta ÷ |baseline|, when both exist and the baseline is not 0. */
   relativeDelta?: number;
   direction?: MetricDirection;
+  /** Set when the metric is not one of the accelerator's and its direction was assumed (higher is better). */
+  directionAssumed?: true;
   tolerance?: Tolerance;
   verdict: Verdict;
 }
@@ -50,6 +52,12 @@ export interface BaselineComparison {
   /** The `regressed` entries, worst first (largest move the wrong way relative to tolerance). */
   regressions: MetricComparison[];
   regressionCount: number;
+  /**
+   * Entries left out of `metrics` so that the result stays far below the durable message limit (a very large run:
+   * `unchanged` ones first; at the extreme `regressions` lists fewer than `regressionCount`, the worst). The
+   * evaluation history keeps the whole comparison. Absent: nothing left out.
+   */
+  omitted?: number;
 }
 
 /** One run of a schedule as its history keeps it (a small record: no job bodies, no secrets). */

@@ -18,6 +18,8 @@ export interface RunExperimentInput {
   settings: Settings;
   submittedAt: string;
   trigger: 'http' | 'schedule';
+  /** The schedule that started this run (orchestration version 3.0 on; src/core/schedules.ts). */
+  schedule?: string;
   /** Hash of the request body, to tell a reused Idempotency-Key with another body. */
   requestHash: string;
   /**

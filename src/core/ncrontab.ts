@@ -98,3 +98,57 @@ export function checkNcrontab(expression: string): ScheduleCheck {
   }
   return { ok: true };
 }
+
+/** The values one field allows (the expression is valid: `checkNcrontab` said so). */
+function fieldValues(text: string, field: Field): Set<number> {
+  const values = new Set<number>();
+  for (const part of text.split(',')) {
+    const [range = '', stepText] = part.split('/');
+    const step = stepText ? Number(stepText) : 1;
+    const [fromText = '', toText] = range.split('-');
+    const from = range === '*' ? field.min : (valueOf(fromText, field) ?? field.min);
+    const to =
+      range === '*' || (stepText && toText === undefined) ? field.max : (valueOf(toText ?? fromText, field) ?? from);
+    for (let v = from; v <= to; v += step) values.add(v);
+  }
+  return values;
+}
+
+/** Days searched for the next occurrence: five years covers every valid day/month combination (29 February). */
+const SEARCH_DAYS = 5 * 366;
+
+/**
+ * The first occurrence of a valid six-field expression strictly after `after`, in UTC (the Functions timer's time
+ * zone on Linux), or undefined when none comes within five years (e.g. 30 February). Day and day-of-week must both
+ * match, as NCrontab matches them (atifaziz/NCrontab, `NCrontab/CrontabSchedule.cs`, `TryGetNextOccurrence`).
+ */
+export function nextOccurrence(expression: string, after: Date): Date | undefined {
+  if (!checkNcrontab(expression).ok) return undefined;
+  const sets = expression
+    .trim()
+    .split(/\s+/)
+    .map((text, i) => fieldValues(text, FIELDS[i] as Field));
+  const [seconds, minutes, hours, days, months, weekdays] = sets as [
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+  ];
+  const ordered = (s: Set<number>): number[] => [...s].sort((a, b) => a - b);
+  const start = Date.UTC(after.getUTCFullYear(), after.getUTCMonth(), after.getUTCDate());
+  for (let d = 0; d <= SEARCH_DAYS; d++) {
+    const day = new Date(start + d * 86_400_000);
+    if (!months.has(day.getUTCMonth() + 1) || !days.has(day.getUTCDate()) || !weekdays.has(day.getUTCDay())) continue;
+    for (const h of ordered(hours)) {
+      for (const m of ordered(minutes)) {
+        for (const s of ordered(seconds)) {
+          const at = day.getTime() + ((h * 60 + m) * 60 + s) * 1000;
+          if (at > after.getTime()) return new Date(at);
+        }
+      }
+    }
+  }
+  return undefined;
+}

@@ -9,6 +9,7 @@
 import { secretNameProblem, secretValueProblem } from './keyVaultRules';
 import { DEFAULT_MAX_PIPELINES, MAX_PIPELINES_CEILING } from './limits';
 import { parseForwardedHosts } from './publicBase';
+import { parseSchedules, shownSource, type ScheduleDefinition } from './schedules';
 
 /** The accelerator's 17 environment fields, in its own order. Each becomes a Key Vault secret (see ACCELERATOR.md). */
 export const ACCELERATOR_FIELDS = [
@@ -96,6 +97,21 @@ export interface Settings {
     safetyTimerSeconds?: number;
   };
   schedule: { cron: string | undefined; source: string | undefined };
+  /** Every schedule: EXPERIMENT_SCHEDULES and `default` (EXPERIMENT_SCHEDULE), see src/core/schedules.ts. */
+  schedules: ScheduleDefinition[];
+  /**
+   * REGRESSION_WEBHOOK_URL: where a regressed scheduled run is POSTed (https, or http to a loopback host). Treated as
+   * a secret: never logged, returned or put in orchestration input (`withoutSecrets` drops it).
+   */
+  regressionWebhookUrl?: string;
+  /**
+   * The app's own host storage (AzureWebJobsStorage), where the evaluation history lives: identity-based in Azure
+   * (`AzureWebJobsStorage__blobServiceUri`, else `https://<AzureWebJobsStorage__accountName>.blob.core.windows.net`),
+   * or a connection string (Azurite). The connection string holds a key: `withoutSecrets` drops it.
+   */
+  hostStorage: { blobServiceUri?: string; connectionString?: string };
+  /** PUBLIC_BASE_URL, else `https://<WEBSITE_HOSTNAME>/api` (App Service sets it): links sent by the app unasked. */
+  publicBaseUrl?: string;
   http: {
     maxBodyBytes: number;
     /** TRUSTED_FORWARDED_HOSTS: hosts an `X-Forwarded-Host` may name (`src/core/publicBase.ts`); empty: none. */
@@ -239,6 +255,56 @@ function limitsOf({ int, optional }: EnvReader): Settings['limits'] {
   };
 }
 
+/** EXPERIMENT_SCHEDULES and EXPERIMENT_SCHEDULE: each problem names its JSON path. */
+function schedulesOf({ optional }: EnvReader, problems: SettingProblem[]): ScheduleDefinition[] {
+  const parsed = parseSchedules(optional('EXPERIMENT_SCHEDULES'), {
+    cron: optional('EXPERIMENT_SCHEDULE'),
+    source: optional('EXPERIMENT_SCHEDULE_SOURCE'),
+  });
+  for (const p of parsed.problems) {
+    problems.push({ name: 'EXPERIMENT_SCHEDULES', message: `EXPERIMENT_SCHEDULES ${p.path}: ${p.message}.` });
+  }
+  return parsed.schedules;
+}
+
+/** AzureWebJobsStorage: identity-based (blob service URI or account name) or a connection string. */
+function hostStorageOf({ optional }: EnvReader): Settings['hostStorage'] {
+  const uri = optional('AzureWebJobsStorage__blobServiceUri');
+  const account = optional('AzureWebJobsStorage__accountName');
+  const connectionString = optional('AzureWebJobsStorage');
+  if (uri) return { blobServiceUri: uri.replace(/\/$/, '') };
+  if (account) return { blobServiceUri: `https://${account}.blob.core.windows.net` };
+  return connectionString ? { connectionString } : {};
+}
+
+function publicBaseOf({ optional, url }: EnvReader): { publicBaseUrl?: string } {
+  if (optional('PUBLIC_BASE_URL')) return { publicBaseUrl: url('PUBLIC_BASE_URL', '') };
+  const host = optional('WEBSITE_HOSTNAME');
+  return host ? { publicBaseUrl: `https://${host}/api` } : {};
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** REGRESSION_WEBHOOK_URL: https, or http to a loopback host (tests); a problem never quotes the value. */
+function webhookOf({ optional }: EnvReader, problems: SettingProblem[]): { regressionWebhookUrl?: string } {
+  const raw = optional('REGRESSION_WEBHOOK_URL');
+  if (!raw) return {};
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname)))) {
+    return { regressionWebhookUrl: url.toString() };
+  }
+  problems.push({
+    name: 'REGRESSION_WEBHOOK_URL',
+    message: 'REGRESSION_WEBHOOK_URL must be an absolute https:// URL (http:// only to localhost); it is ignored.',
+  });
+  return {};
+}
+
 /**
  * Parses the environment. Never throws: malformed numbers are reported in `problems` and replaced by defaults.
  */
@@ -285,6 +351,10 @@ export function parseSettings(env: Env): { settings: Settings; problems: Setting
     endpoints: endpointsOf(read, resourceManager),
     orchestration: orchestrationOf(read),
     schedule: { cron: optional('EXPERIMENT_SCHEDULE'), source: optional('EXPERIMENT_SCHEDULE_SOURCE') },
+    schedules: schedulesOf(read, problems),
+    ...webhookOf(read, problems),
+    hostStorage: hostStorageOf(read),
+    ...publicBaseOf(read),
     http: httpOf(read, problems),
     preflight: { cacheSeconds: int('PREFLIGHT_CACHE_SECONDS', 30, 0, 3600) },
     limits: limitsOf(read),
@@ -333,7 +403,13 @@ export function withoutSecrets(settings: Settings): Settings {
   const accelerator = Object.fromEntries(
     ACCELERATOR_FIELDS.map(({ field, secret }) => [field, secret ? undefined : settings.accelerator[field]]),
   ) as Record<AcceleratorField, string | undefined>;
-  return { ...settings, accelerator };
+  const { regressionWebhookUrl: _webhook, hostStorage, schedules, ...rest } = settings;
+  return {
+    ...rest,
+    accelerator,
+    hostStorage: hostStorage.blobServiceUri ? { blobServiceUri: hostStorage.blobServiceUri } : {},
+    schedules: schedules.map((s) => ({ ...s, source: shownSource(s.source) })),
+  };
 }
 
 /**

@@ -6,10 +6,12 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import { pinBaseline, unpinBaseline } from './baselinePin';
 import { cancelExperiment } from './cancelExperiment';
 import { getExperiment } from './getExperiment';
 import { answersErrors, clientAnswersErrors } from './http';
 import { listExperiments } from './listExperiments';
+import { listSchedules } from './listSchedules';
 import { ALL_METHODS, methodNotAllowed, type Method } from './methodNotAllowed';
 import { planEndpoint } from './planExperiment';
 import { getReport, listReports } from './report';
@@ -53,6 +55,21 @@ export const ROUTES: readonly Route[] = [
     route: 'experiments/{id}/cancel',
     authLevel: 'function',
     endpoints: [{ name: 'cancelExperiment', methods: ['POST'], client: clientAnswersErrors(cancelExperiment) }],
+  },
+  {
+    name: 'baseline',
+    route: 'experiments/{id}/baseline',
+    authLevel: 'function',
+    endpoints: [
+      { name: 'pinBaseline', methods: ['POST'], client: clientAnswersErrors(pinBaseline) },
+      { name: 'unpinBaseline', methods: ['DELETE'], client: clientAnswersErrors(unpinBaseline) },
+    ],
+  },
+  {
+    name: 'schedules',
+    route: 'schedules',
+    authLevel: 'function',
+    endpoints: [{ name: 'listSchedules', methods: ['GET', 'HEAD'], plain: answersErrors(listSchedules) }],
   },
   {
     name: 'plan',

@@ -1,16 +1,19 @@
 /**
- * The schedule: reruns the configured experiment (EXPERIMENT_SCHEDULE, a six-field NCRONTAB expression; off when
- * unset; checked at start-up, an invalid one is logged as an error and registers no timer).
- * One run at a time per schedule: when the previous run is still going, this one is skipped with a log line. Each
- * tick's run id comes from the tick's own time and is never one whose record exists (src/core/scheduleRuns.ts).
+ * The schedules: each reruns its experiment on its timer (EXPERIMENT_SCHEDULES and EXPERIMENT_SCHEDULE, six-field
+ * NCRONTAB expressions, src/core/schedules.ts; checked at start-up, an invalid one is logged as an error and
+ * registers no timer). `default` (EXPERIMENT_SCHEDULE) is the timer function `scheduledExperiment`, a named one
+ * `scheduledExperiment-<name>`. One run at a time per schedule: when the previous run is still going, this one is
+ * skipped with a log line. Each tick's run id comes from the tick's own time and is never one whose record exists
+ * (src/core/scheduleRuns.ts); the run's input names its schedule (its baseline comparison, src/orchestrators/baselineStep.ts).
  */
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
-import { createHash } from 'node:crypto';
 import { duplicateKeys } from '../core/duplicateKeys';
 import { lookUpWithAppClients } from '../lookups/dataAssetVersions';
 import { checkNcrontab } from '../core/ncrontab';
 import { freeScheduledRunId, tickTime } from '../core/scheduleRuns';
+import { DEFAULT_SCHEDULE, shownSource } from '../core/schedules';
+import { prefixOf, timerNameOf } from './schedulePrefixes';
 import { ORCHESTRATION } from '../orchestrators/names';
 import { getSettings } from '../settings';
 import { cannotTellLine, preflightFor } from './preflightGate';
@@ -24,10 +27,6 @@ const ACTIVE = [
   df.OrchestrationRuntimeStatus.ContinuedAsNew,
   df.OrchestrationRuntimeStatus.Suspended,
 ];
-
-/** `exp-sched-<hash of schedule and source>`: every run of one schedule starts with it. */
-export const schedulePrefix = (cron: string, source: string): string =>
-  `exp-sched-${createHash('sha256').update(`${cron}\n${source}`).digest('hex').slice(0, 10)}`;
 
 /** Whether the task hub holds any record under this instance id (starting it again would replace that record). */
 async function recordExists(client: df.DurableClient, instanceId: string): Promise<boolean> {
@@ -43,11 +42,13 @@ export async function runScheduledExperiment(
   timer: Timer,
   client: df.DurableClient,
   context: InvocationContext,
+  scheduleName: string = DEFAULT_SCHEDULE,
 ): Promise<void> {
   const settings = getSettings();
-  const { cron, source } = settings.schedule;
-  if (!cron || !source) return;
-  const prefix = schedulePrefix(cron, source);
+  const schedule = settings.schedules.find((s) => s.name === scheduleName);
+  if (!schedule) return;
+  const { source } = schedule;
+  const prefix = prefixOf(schedule);
 
   const running = (await client.getStatusBy({ runtimeStatus: ACTIVE })) ?? [];
   const previous = running.find((s) => s.name === ORCHESTRATION.runExperiment && s.instanceId.startsWith(`${prefix}-`));
@@ -66,7 +67,7 @@ export async function runScheduledExperiment(
     if (twice.length > 0) throw new Error(`it writes these keys twice: ${twice.join(', ')}`);
   } catch (e) {
     context.error(
-      `Scheduled experiment not started: cannot read EXPERIMENT_SCHEDULE_SOURCE '${source}': ${(e as Error).message}`,
+      `Scheduled experiment not started: cannot read the source of schedule ${schedule.name} '${shownSource(source)}': ${(e as Error).message}`,
     );
     return;
   }
@@ -93,12 +94,13 @@ export async function runScheduledExperiment(
   }
   if (decision.kind === 'invalid') {
     context.error(
-      `Scheduled experiment not started: '${source}' has ${decision.problems.length} problem(s): ` +
+      `Scheduled experiment not started: '${shownSource(source)}' has ${decision.problems.length} problem(s): ` +
         decision.problems.map((p) => `${p.path}: ${p.message}`).join('; '),
     );
     return;
   }
-  const { input, plan } = decision;
+  const plan = decision.plan;
+  const input = { ...decision.input, schedule: schedule.name };
   const preflight = await preflightFor(settings, plan, input.request.config);
   if (!preflight.ok) {
     context.error(
@@ -110,19 +112,26 @@ export async function runScheduledExperiment(
   if (unsure) context.warn(unsure);
   await client.startNew(ORCHESTRATION.runExperiment, { instanceId: input.experimentId, input: withFixedPlan(input) });
   context.log(
-    `Scheduled experiment ${input.experimentId} started (${plan.pipelines.length} pipeline(s))${timer.isPastDue ? '; this run was past due' : ''}.`,
+    `Scheduled experiment ${input.experimentId} started (schedule ${schedule.name}, ${plan.pipelines.length} pipeline(s))${timer.isPastDue ? '; this run was past due' : ''}.`,
   );
 }
 
-const { cron } = getSettings().schedule;
-const checked = cron ? checkNcrontab(cron) : undefined;
-if (checked && !checked.ok) {
-  // At start-up there is no invocation context: the worker sends console output to the host's log.
-  console.error(`EXPERIMENT_SCHEDULE is not valid, so no scheduled experiment will run: ${checked.problem}`);
-} else if (cron) {
-  df.app.client.timer('scheduledExperiment', {
-    schedule: cron,
-    runOnStartup: false,
-    handler: runScheduledExperiment,
-  });
+/** Registers one timer per valid schedule; an invalid one is logged (there is no invocation context at start-up). */
+function registerSchedules(): void {
+  const { schedule: legacy, schedules } = getSettings();
+  const checked = legacy.cron ? checkNcrontab(legacy.cron) : undefined;
+  if (checked && !checked.ok) {
+    // At start-up the worker sends console output to the host's log.
+    console.error(`EXPERIMENT_SCHEDULE is not valid, so no scheduled experiment will run: ${checked.problem}`);
+  }
+  for (const schedule of schedules) {
+    if (schedule.legacy && checked && !checked.ok) continue;
+    df.app.client.timer(timerNameOf(schedule), {
+      schedule: schedule.cron,
+      runOnStartup: false,
+      handler: (timer, client, context) => runScheduledExperiment(timer, client, context, schedule.name),
+    });
+  }
 }
+
+registerSchedules();

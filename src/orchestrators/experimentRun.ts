@@ -29,6 +29,8 @@ import { CANCEL_EVENT } from './names';
 export interface ExperimentRun {
   readonly context: OrchestrationContext;
   readonly experimentId: string;
+  /** The schedule that started the run, if a schedule did. */
+  readonly schedule: string | undefined;
   readonly plan: Plan;
   readonly startedAt: string;
   /** How each pipeline is watched. */
@@ -57,6 +59,7 @@ export function beginExperiment(context: OrchestrationContext): ExperimentRun {
   return {
     context,
     experimentId,
+    schedule: input.trigger === 'schedule' ? input.schedule : undefined,
     plan,
     startedAt,
     policy: pipelinePollingPolicy(settings, versionAtLeast(context.df.version, '2.0')),

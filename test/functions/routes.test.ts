@@ -22,6 +22,8 @@ describe('the route table', () => {
       experiments: 'GET, HEAD, POST',
       'experiments/{id}': 'GET, HEAD',
       'experiments/{id}/cancel': 'POST',
+      'experiments/{id}/baseline': 'DELETE, POST',
+      schedules: 'GET, HEAD',
       plan: 'POST',
       'experiments/{id}/report': 'GET, HEAD',
       reports: 'GET, HEAD',

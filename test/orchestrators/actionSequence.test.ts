@@ -2,7 +2,8 @@
  * The exact sequence of durable calls each orchestrator makes, pinned for representative scenarios. Running
  * instances replay their history against new code (an instance keeps the orchestration version it started with:
  * unversioned, 1.0 and 2.0 stories below must never change; 2.0 ones are the push stories, 3.0 ones the push stories
- * where a run event's status says whether to read and fetchMetrics is given the eval run), so a refactor
+ * where a run event's status says whether to read and fetchMetrics is given the eval run, and the scheduled run
+ * compared with its baseline), so a refactor
  * must not add, drop, reorder or change any action (activities, sub-orchestrations, timers, event waits, Task.any
  * groups, continue-as-new) nor the custom status and outputs. Each story's transcript (`transcript.ts`: one line per
  * action) is inline below: a change there is a change of behaviour for running instances, to be made on purpose only.
@@ -579,6 +580,102 @@ describe('monitorPipeline: the sequence of durable calls', () => {
      5:
        done {error:"monitoring failed: Cannot read properties of undefined (reading 'find')",finishedAt:"2026-01-01T00:00:30.000Z",index:0,indexName:"idx-512",jobName:"exp-1-aaaa",status:"Failed"}"
     `);
+  });
+});
+
+// --- runExperiment 3.0: a scheduled run ends compared with its schedule's baseline --------------------------------
+
+/** A two-pipeline run of schedule `nightly` (or a run by HTTP) of `version`, both pipelines Completed. */
+async function scheduledRun(version: string | undefined, trigger: RunExperimentInput['trigger'] = 'schedule') {
+  const input: RunExperimentInput = { ...experimentInput([500, 700], 2), trigger, schedule: 'nightly' };
+  const ids = { instanceId: 'exp-1', ...(version ? { version } : {}) };
+  const x = new Recorded(new Replay(runExperiment, 'runExperiment', input, ids));
+  await x.start();
+  for (const name of SETUP) await x.episode((r) => [r.completed(only(r.find(ActionType.CallActivity, name)), ok({}))]);
+  const t0 = x.r.now;
+  await x.episode((r) => [r.raised('pipelineFinished', pipelineResult(r, child(r, 0), 'Completed'))], t0 + 1000);
+  await x.episode((r) => [r.raised('pipelineFinished', pipelineResult(r, child(r, 1), 'Completed'))], t0 + 2000);
+  return x;
+}
+
+const regression = {
+  indexName: 'idx-b',
+  metric: 'fuzzy_score',
+  value: 60,
+  baseline: 71,
+  delta: -11,
+  relativeDelta: -0.155,
+  direction: 'higher',
+  tolerance: { kind: 'relative', value: 0.02 },
+  verdict: 'regressed',
+};
+const comparison = {
+  schedule: 'nightly',
+  baselineId: 'exp-0',
+  baselineSource: 'pinned',
+  metrics: [regression],
+  regressions: [regression],
+  regressionCount: 1,
+};
+
+describe('runExperiment 3.0: a scheduled run against its baseline', () => {
+  it('compares, records, and tells the webhook of a regression (retried); the result carries the baseline', async () => {
+    const x = await scheduledRun('3.0');
+    await x.episode((r) => [r.completed(only(r.find(ActionType.CallActivity, 'compareWithBaseline')), ok(comparison))]);
+    await x.episode((r) => [
+      r.completed(only(r.find(ActionType.CallActivity, 'notifyRegression')), ok({ sent: true, statusCode: 204 })),
+    ]);
+    expect(x.transcript.slice(-1)[0]?.isDone).toBe(true);
+    expect(transcript(x.transcript.slice(-3))).toMatchInlineSnapshot(`
+     "1:
+       activity compareWithBaseline {record:{experimentId:"exp-1",finishedAt:"2026-01-01T00:00:02.000Z",metrics:#37778893,schedule:"nightly",startedAt:"2026-01-01T00:00:00.000Z",status:"Completed"}} retry(5, 10s, ×2, ≤120s)
+       status {"phase":"done","pipelines":"CC","total":2}
+     2:
+       activity notifyRegression {experimentId:"exp-1",regressionCount:1,schedule:"nightly",status:"Completed",worst:[#864333c5]} retry(5, 10s, ×2, ≤120s)
+     3:
+       done {baseline:{baselineId:"exp-0",baselineSource:"pinned",metrics:#0b1efcca,regressionCount:1,regressions:#0b1efcca,schedule:"nightly"},comparison:{best:#30abf936,metrics:["fuzzy_score"],rows:#5bf76d9b},experimentId:"exp-1",experimentName:"demo",finishedAt:"2026-01-01T00:00:02.000Z",pipelines:[#0e0640a7,#e9d121c1],startedAt:"2026-01-01T00:00:00.000Z",status:"Completed"}"
+    `);
+  });
+
+  it("a comparison that cannot be made is the result's error, not a failed run; no regression, no webhook", async () => {
+    const x = await scheduledRun('3.0');
+    await x.episode((r) => [r.completed(only(r.find(ActionType.CallActivity, 'compareWithBaseline')), permanent)]);
+    expect(x.transcript.slice(-1)[0]?.isDone).toBe(true);
+    expect(transcript(x.transcript.slice(-2))).toMatchInlineSnapshot(`
+     "1:
+       activity compareWithBaseline {record:{experimentId:"exp-1",finishedAt:"2026-01-01T00:00:02.000Z",metrics:#37778893,schedule:"nightly",startedAt:"2026-01-01T00:00:00.000Z",status:"Completed"}} retry(5, 10s, ×2, ≤120s)
+       status {"phase":"done","pipelines":"CC","total":2}
+     2:
+       done {comparison:{best:#30abf936,metrics:["fuzzy_score"],rows:#5bf76d9b},error:"the comparison with schedule nightly's baseline failed: compareWithBaseline failed on cluster cpu-1: Quota exceeded. Ask for more.",experimentId:"exp-1",experimentName:"demo",finishedAt:"2026-01-01T00:00:02.000Z",pipelines:[#0e0640a7,#e9d121c1],startedAt:"2026-01-01T00:00:00.000Z",status:"Completed"}"
+    `);
+  });
+
+  it('a scheduled run that fails outright is recorded as Failed, then fails with its own error', async () => {
+    const input: RunExperimentInput = { ...experimentInput([500], 1), trigger: 'schedule', schedule: 'nightly' };
+    const x = new Recorded(new Replay(runExperiment, 'runExperiment', input, { instanceId: 'exp-1', version: '3.0' }));
+    await x.start();
+    await x.episode((r) => [r.completed(only(r.find(ActionType.CallActivity, 'syncSecrets')), permanent)]);
+    await x.episode((r) => [r.completed(only(r.find(ActionType.CallActivity, 'compareWithBaseline')), ok(comparison))]);
+    expect(x.transcript.slice(-1)[0]?.error).toMatch(/syncSecrets failed on cluster cpu-1/);
+    expect(transcript(x.transcript.slice(-2))).toMatchInlineSnapshot(`
+     "1:
+       activity compareWithBaseline {record:{experimentId:"exp-1",finishedAt:"2026-01-01T00:00:00.000Z",metrics:{},schedule:"nightly",startedAt:"2026-01-01T00:00:00.000Z",status:"Failed"}} retry(5, 10s, ×2, ≤120s)
+       status {error:"syncSecrets failed on cluster cpu-1: Quota exceeded. Ask for more.",phase:"done",pipelines:"P",total:1}
+     2:
+       failed (not done): syncSecrets failed on cluster cpu-1: Quota exceeded. Ask for more."
+    `);
+  });
+
+  it.each([
+    ['a 2.0 scheduled run', '2.0', 'schedule'],
+    ['an unversioned scheduled run', undefined, 'schedule'],
+    ['a 3.0 run started by HTTP', '3.0', 'http'],
+  ] as const)('%s ends as before: no comparison', async (_name, version, trigger) => {
+    const x = await scheduledRun(version, trigger);
+    const last = x.transcript.slice(-1)[0];
+    expect(last?.isDone).toBe(true);
+    expect(last?.actions).toEqual([]);
+    expect(Object.keys(last?.output as object)).not.toContain('baseline');
   });
 });
 

@@ -101,7 +101,7 @@ const putJob = async (deps: MlDeps, req: EmuRequest, m: RegExpMatchArray): Promi
     body,
     createdAt: clock.now(),
     createdCount: 1,
-    scenario: scenario.scenarioFor(name),
+    scenario: scenario.scenarioFor(name, ((body.properties ?? {}) as { tags?: Record<string, string> }).tags ?? {}),
     steps: stepsOf(body),
   };
   state.jobs.set(name, job);

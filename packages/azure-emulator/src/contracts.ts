@@ -84,9 +84,12 @@ export interface Capacity {
   searchRejectedKeys: string[];
 }
 
+/** A job by its name (substring or RegExp), or by its tags (every one given must match: exact value or RegExp). */
+export type JobMatch = string | RegExp | { tags: Record<string, string | RegExp> };
+
 export interface ScenarioControl {
-  /** Scenario for jobs whose name matches (substring or RegExp); later calls take precedence. */
-  setJobScenario(match: string | RegExp, scenario: JobScenario): void;
+  /** Scenario for jobs that match (by name or tags, see JobMatch); later calls take precedence. */
+  setJobScenario(match: JobMatch, scenario: JobScenario): void;
   /** Scenario for every other job. */
   setDefaultJobScenario(scenario: JobScenario): void;
   inject(fault: FaultInjection): void;

@@ -202,6 +202,8 @@ function appSettings(url: string, blobAccountUrl: string, identityHeader: string
     AZURE_KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: 'true',
     AZURE_LOG_ANALYTICS_ENDPOINT: url,
     AZURE_STORAGE_BLOB_ENDPOINT: blobAccountUrl,
+    // The app's host storage, identity-based as in Azure (the local host keeps its own state in SQLite).
+    AzureWebJobsStorage__blobServiceUri: blobAccountUrl,
     AML_SUBSCRIPTION_ID: IDS.subscriptionId,
     AML_RESOURCE_GROUP_NAME: IDS.resourceGroup,
     AML_WORKSPACE_NAME: IDS.workspaceName,

@@ -1,6 +1,6 @@
 /** Scriptable behaviour: job scenarios, injected faults, failed provisioning, Key Vault permission model. */
 import { defaultCapacity } from './capacity';
-import type { Capacity, FaultInjection, JobScenario, RandomFaults, ScenarioControl } from './contracts';
+import type { Capacity, FaultInjection, JobMatch, JobScenario, RandomFaults, ScenarioControl } from './contracts';
 
 /** A random fault for one request: its status, and whether it is answered after the request took effect. */
 export interface RandomFault {
@@ -24,8 +24,8 @@ function seeded(seed: number): () => number {
 }
 
 export interface ScenarioState extends ScenarioControl {
-  /** The scenario that applies to a new job of this name. */
-  scenarioFor(jobName: string): JobScenario;
+  /** The scenario that applies to a new job of this name and tags. */
+  scenarioFor(jobName: string, tags?: Readonly<Record<string, string>>): JobScenario;
   /** The fault that applies to this request (consumes one use), if any. */
   takeFault(method: string, path: string): FaultInjection | undefined;
   /** Message of the scripted compute provisioning failure (consumed), if any. */
@@ -39,6 +39,15 @@ export interface ScenarioState extends ScenarioControl {
   capacity(): Capacity;
   keyVaultSecretsDenied(): boolean;
 }
+
+/** Whether a job of this name and tags is one `match` names. */
+const jobMatches = (match: JobMatch, name: string, tags: Readonly<Record<string, string>>): boolean =>
+  typeof match === 'string' || match instanceof RegExp
+    ? matches(match, name)
+    : Object.entries(match.tags).every(([key, want]) => {
+        const value = tags[key];
+        return value !== undefined && (typeof want === 'string' ? value === want : want.test(value));
+      });
 
 const matches = (pattern: string | RegExp, value: string): boolean =>
   typeof pattern === 'string' ? value.includes(pattern) : pattern.test(value);
@@ -64,7 +73,7 @@ function drawRandomFault(
 }
 
 export function createScenarioState(): ScenarioState {
-  let jobScenarios: { match: string | RegExp; scenario: JobScenario }[] = [];
+  let jobScenarios: { match: JobMatch; scenario: JobScenario }[] = [];
   let defaultScenario: JobScenario = {};
   let faults: (FaultInjection & { left: number })[] = [];
   let computeFailure: string | undefined;
@@ -121,9 +130,9 @@ export function createScenarioState(): ScenarioState {
       computeFailure = undefined;
       partialError = undefined;
     },
-    scenarioFor(jobName) {
-      // The latest scenario set for a matching name wins.
-      return jobScenarios.findLast((entry) => matches(entry.match, jobName))?.scenario ?? defaultScenario;
+    scenarioFor(jobName, tags = {}) {
+      // The latest scenario set for a matching job wins.
+      return jobScenarios.findLast((entry) => jobMatches(entry.match, jobName, tags))?.scenario ?? defaultScenario;
     },
     takeFault(method, path) {
       const fault = faults.find(
