@@ -9,7 +9,7 @@
  */
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { currentBaseline, type Pin } from '../core/baselineChoice';
-import type { BaselineComparison, RunRecord, ScheduleHistory } from '../core/evaluationHistory';
+import type { BaselineComparison, MetricComparison, RunRecord, ScheduleHistory } from '../core/evaluationHistory';
 import type { Settings } from '../core/settings';
 import { getSettings } from '../settings';
 import { getClients, type Clients } from './clients';
@@ -128,4 +128,19 @@ export async function readScheduleHistory(schedule: string, limit: number): Prom
     ...(baseline.experimentId ? { baselineId: baseline.experimentId } : {}),
     baselineSource: baseline.source,
   };
+}
+
+/** Each run's stored comparison with its baseline (`BaselineComparison.metrics`), by experiment id. */
+export async function readRunComparisons(
+  schedule: string,
+  runs: readonly RunRecord[],
+): Promise<Record<string, MetricComparison[]>> {
+  const store = historyStore(getClients());
+  const found = await Promise.all(runs.map((r) => store.readComparison(schedule, r.experimentId)));
+  const byId: Record<string, MetricComparison[]> = {};
+  runs.forEach((r, i) => {
+    const comparison = found[i];
+    if (comparison) byId[r.experimentId] = comparison.metrics;
+  });
+  return byId;
 }

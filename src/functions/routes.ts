@@ -16,6 +16,7 @@ import { ALL_METHODS, methodNotAllowed, type Method } from './methodNotAllowed';
 import { planEndpoint } from './planExperiment';
 import { getReport, listReports } from './report';
 import { reportAsset } from './reportAssets';
+import { getScheduleHistoryCsv, getScheduleHistoryJson, getScheduleTrend } from './scheduleHistory';
 import { startExperiment } from './startExperiment';
 
 type Answer = HttpResponseInit | Promise<HttpResponseInit>;
@@ -70,6 +71,26 @@ export const ROUTES: readonly Route[] = [
     route: 'schedules',
     authLevel: 'function',
     endpoints: [{ name: 'listSchedules', methods: ['GET', 'HEAD'], plain: answersErrors(listSchedules) }],
+  },
+  {
+    name: 'scheduleTrend',
+    route: 'schedules/{name}/trend',
+    authLevel: 'function',
+    endpoints: [{ name: 'scheduleTrend', methods: ['GET', 'HEAD'], plain: answersErrors(getScheduleTrend) }],
+  },
+  {
+    name: 'scheduleHistoryCsv',
+    route: 'schedules/{name}/history.csv',
+    authLevel: 'function',
+    endpoints: [{ name: 'scheduleHistoryCsv', methods: ['GET', 'HEAD'], plain: answersErrors(getScheduleHistoryCsv) }],
+  },
+  {
+    name: 'scheduleHistoryJson',
+    route: 'schedules/{name}/history.json',
+    authLevel: 'function',
+    endpoints: [
+      { name: 'scheduleHistoryJson', methods: ['GET', 'HEAD'], plain: answersErrors(getScheduleHistoryJson) },
+    ],
   },
   {
     name: 'plan',

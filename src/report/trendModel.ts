@@ -26,7 +26,7 @@ export const DEFAULT_MAX_LINES = 6;
 
 export interface TrendRun {
   record: RunRecord;
-  /** The day of the run (UTC), for axes and headers. */
+  /** The day of the run (UTC), with its time when another shown run has the same day, for axes and headers. */
   date: string;
   /** This run is the schedule's current baseline. */
   baseline: boolean;
@@ -110,9 +110,14 @@ function metricOf(
 export function trendModel(history: ScheduleHistory, options: TrendOptions = {}): TrendModel {
   const last = Math.max(1, options.lastRuns ?? DEFAULT_LAST_RUNS);
   const shown = history.runs.slice(-last);
+  // Runs are named by their day; by day and time (UTC) when two shown runs share a day.
+  const days = shown.map((r) => r.startedAt.slice(0, 10));
+  const sameDay = new Set(days).size < days.length;
   const runs: TrendRun[] = shown.map((record) => ({
     record,
-    date: record.startedAt.slice(0, 10),
+    date: sameDay
+      ? `${record.startedAt.slice(0, 10)} ${record.startedAt.slice(11, 16)}`
+      : record.startedAt.slice(0, 10),
     baseline: record.experimentId === history.baselineId,
   }));
   const configs = configsOf(shown);

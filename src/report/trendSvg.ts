@@ -119,11 +119,13 @@ function axes(model: TrendModel, ticks: number[], y: (v: number) => number): str
         `<text class="tick" x="${PAD.left - 6}" y="${r1(y(t) + 4)}" text-anchor="end">${escapeHtml(formatMetric(t))}</text>`,
     )
     .join('');
-  const every = Math.ceil(n / MAX_X_LABELS);
+  // A label with a time is about 100 px wide: fewer of them fit.
+  const withTime = model.runs.some((r) => r.date.length > 10);
+  const every = Math.ceil(n / (withTime ? Math.ceil(MAX_X_LABELS / 2) : MAX_X_LABELS));
   const picked = model.runs.map((_, i) => i).filter((i) => i % every === 0);
   const lastPicked = picked[picked.length - 1] ?? 0;
   // The latest run is labelled too when its label does not run into the previous one (about 70 px apart).
-  if (n > 1 && lastPicked !== n - 1 && xOf(n - 1, n) - xOf(lastPicked, n) >= 70) picked.push(n - 1);
+  if (n > 1 && lastPicked !== n - 1 && xOf(n - 1, n) - xOf(lastPicked, n) >= (withTime ? 105 : 70)) picked.push(n - 1);
   const dates = picked
     .map(
       (i) =>

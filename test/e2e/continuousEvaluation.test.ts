@@ -5,8 +5,10 @@
  * (Completed, regressions and their count), in the host's log (one `ExperimentRegressed {…}` line), in the webhook
  * (received by a listener in this test), and in GET /api/schedules.
  */
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CHROMIUM_PATH, launchChromium, screenshotPath } from '../browser/chromium';
 import { body } from './configs';
 import { api, CANARY, startStack, waitFor, type Stack } from './stack';
 
@@ -169,11 +171,58 @@ it('flags a regression against the pinned baseline in the status, the log event,
   expect(lastRuns.length).toBeGreaterThanOrEqual(4);
   expect(list.text).not.toContain(CANARY);
 
-  // TREND PAGE (the lead wires GET /api/schedules/{name}/trend and the history downloads): assert here that
-  // `${base()}/schedules/nightly/trend` plots `indexB`'s fuzzy_score dropping at `regressed.id`, with `second`
-  // marked as the baseline, and that history.json / history.csv hold the same runs.
+  // The trend page: the lines, the pinned baseline marked, the regressed point ringed and named; and the downloads.
+  const trend = await api(base(), 'GET', '/schedules/nightly/trend');
+  expect(trend.status).toBe(200);
+  expect(trend.headers.get('content-security-policy')).toContain("default-src 'none'");
+  expect(trend.text).toMatch(/<polyline class="line line-\d+" points="[^"]+ [^"]+"/);
+  expect(trend.text).toContain('class="baseline-marker"');
+  expect(trend.text).toContain('class="regressed-ring"');
+  expect(trend.text).toContain(second);
+  expect(trend.text).not.toContain(CANARY);
+  await screenshotInChromium(`${base()}/schedules/nightly/trend`, 'trend-e2e-nightly');
+  const history = (await api(base(), 'GET', '/schedules/nightly/history.json')).body as {
+    baselineId: string;
+    runs: { experimentId: string }[];
+    rows: { experimentId: string; indexName: string; metric: string; value: number; verdict?: string }[];
+  };
+  expect(history.baselineId).toBe(second);
+  expect(history.runs.map((r) => r.experimentId)).toEqual(expect.arrayContaining([second, regressed.id]));
+  expect(history.rows).toContainEqual(
+    expect.objectContaining({
+      experimentId: regressed.id,
+      indexName: indexB,
+      metric: 'fuzzy_score',
+      value: 50,
+      verdict: 'regressed',
+    }),
+  );
+  const csv = await api(base(), 'GET', '/schedules/nightly/history.csv');
+  expect(csv.headers.get('content-type')).toContain('text/csv');
+  expect(csv.text.split('\r\n').filter((l) => l.includes(regressed.id) && l.endsWith(',regressed'))).toHaveLength(1);
+  expect((await api(base(), 'GET', '/schedules/weekly/trend')).status).toBe(404);
+  expect((await api(base(), 'GET', '/schedules/nightly/trend?runs=0')).status).toBe(400);
 
   // Unpinning: the last Completed run is the baseline again.
   expect((await api(base(), 'DELETE', `/experiments/${second}/baseline`)).status).toBe(200);
   expect((await api(base(), 'DELETE', `/experiments/${second}/baseline`)).status).toBe(409);
 });
+
+/** The page in Chromium: its lines drawn with a size, and a screenshot in .local/screenshots (when Chromium is here). */
+async function screenshotInChromium(url: string, name: string): Promise<void> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    if (process.env.CI === 'true') throw new Error(`Chromium is missing at ${CHROMIUM_PATH}`);
+    return;
+  }
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(url);
+    const widths = await page.$$eval('polyline.line', (lines) => lines.map((l) => l.getBoundingClientRect().width));
+    expect(widths.length).toBeGreaterThan(0);
+    expect(Math.min(...widths)).toBeGreaterThan(0);
+    await page.screenshot({ path: screenshotPath(name), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+}

@@ -43,6 +43,20 @@ describe('the trend model', () => {
     expect(pickDrawn({ ...metric, regressed: [[false], [false], [false], [false]] }, 3)).toEqual([1, 2, 3]);
   });
 
+  it('names runs by their day, and by day and time when two runs share a day', () => {
+    const weekly = weeklyHistory();
+    expect(trendModel(weekly).runs.every((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.date))).toBe(true);
+    const hourly: ScheduleHistory = {
+      ...weekly,
+      runs: weekly.runs.slice(-3).map((r, i) => ({ ...r, startedAt: `2026-12-07T0${i + 1}:00:00.000Z` })),
+    };
+    expect(trendModel(hourly).runs.map((r) => r.date)).toEqual([
+      '2026-12-07 01:00',
+      '2026-12-07 02:00',
+      '2026-12-07 03:00',
+    ]);
+  });
+
   it('puts y ticks on round numbers that cover every value', () => {
     expect(niceStep(10)).toBe(2.5);
     expect(niceStep(0.07)).toBe(0.02);
