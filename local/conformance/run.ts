@@ -19,6 +19,7 @@ import { KNOWN_FAILURES, SCENARIOS } from './scenarios';
 import { startUpgradedApp, type UpgradedApp } from './upgrade';
 import { UPGRADE_SCENARIOS } from './upgradeScenarios';
 import { PUSH_SCENARIOS } from './pushScenarios';
+import { BOUNDARY_SCENARIOS } from './boundaryScenarios';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -85,7 +86,11 @@ async function main(): Promise<number> {
     experimentInput: experimentInputFor(ROOT),
   };
   const selected = (list: Scenario[]) => list.filter((s) => !only || s.name.includes(only));
-  const counts = await runScenarios(ctx, selected([...SCENARIOS, ...PUSH_SCENARIOS, ...UPGRADE_SCENARIOS]), false);
+  const counts = await runScenarios(
+    ctx,
+    selected([...SCENARIOS, ...PUSH_SCENARIOS, ...BOUNDARY_SCENARIOS, ...UPGRADE_SCENARIOS]),
+    false,
+  );
   const known = await runScenarios(ctx, selected(KNOWN_FAILURES), true);
   await harness.stop();
   await upgraded?.stop();
