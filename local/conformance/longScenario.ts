@@ -73,8 +73,11 @@ function figures(episodes: Episode[], wakeMs: number[]) {
     perGeneration.set(g, Math.max(perGeneration.get(g) ?? 0, e.historyEvents));
   }
   const sizes = [...perGeneration.values()];
+  const begun = episodes.filter((e) => e.newEvents.includes('ExecutionStarted'));
   return {
     generations: perGeneration.size,
+    /** Generations whose first episode already held a run event (carried over by the extension at continue-as-new). */
+    carried: begun.filter((e) => e.newEvents.includes(`EventRaised:${JOB_STATUS_CHANGED_EVENT}`)).length,
     maxHistory: Math.max(...sizes),
     totalHistory: sizes.reduce((a, b) => a + b, 0),
     historyEarlyLate: earlyLate(sizes),
@@ -92,7 +95,8 @@ const ms = (x: number): string => `${x.toFixed(1)} ms`;
 
 function printFigures(wakes: number, f: ReturnType<typeof figures>, stored: string, parent: Episode | undefined) {
   console.log(
-    `       ${wakes} wake-ups, ${f.generations} generations; history events per generation: max ${f.maxHistory}, ` +
+    `       ${wakes} wake-ups, ${f.generations} generations (${f.carried} begun with a carried-over run event); ` +
+      `history events per generation: max ${f.maxHistory}, ` +
       `total ${f.totalHistory} (first tenth ${f.historyEarlyLate.early}, last ${f.historyEarlyLate.late})\n` +
       `       episode (replay) early ${ms(f.replay.early)}, late ${ms(f.replay.late)}; ` +
       `wake-up (event → waiting again) early ${ms(f.wake.early)}, late ${ms(f.wake.late)}\n` +
