@@ -48,14 +48,16 @@ async function driveWakes(ctx: ScenarioContext, monitor: string, jobName: string
   const first = await soon('the monitor waiting', 90_000, waitingAfter(ctx, monitor, -1));
   let generation = first.generation ?? 0;
   const times: number[] = [];
+  const raises: number[] = [];
   for (let i = 0; i < wakes; i++) {
     const t0 = performance.now();
     await management.raise(monitor, JOB_STATUS_CHANGED_EVENT, { runId: jobName });
+    raises.push(performance.now() - t0);
     const waiting = await soon(`wake-up ${i + 1}`, 60_000, waitingAfter(ctx, monitor, generation));
     generation = waiting.generation ?? generation;
     times.push(performance.now() - t0);
   }
-  return times;
+  return { times, raises };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -66,7 +68,7 @@ const earlyLate = (xs: number[]) => {
 };
 
 /** The figures of the monitor's episodes and the wake-ups' times. */
-function figures(episodes: Episode[], wakeMs: number[]) {
+function figures(episodes: Episode[], wakeMs: { times: number[]; raises: number[] }) {
   const perGeneration = new Map<number, number>();
   for (const e of episodes) {
     const g = e.generation ?? 0;
@@ -82,7 +84,8 @@ function figures(episodes: Episode[], wakeMs: number[]) {
     totalHistory: sizes.reduce((a, b) => a + b, 0),
     historyEarlyLate: earlyLate(sizes),
     replay: earlyLate(episodes.map((e) => e.ms)),
-    wake: earlyLate(wakeMs),
+    wake: earlyLate(wakeMs.times),
+    raise: earlyLate(wakeMs.raises),
   };
 }
 
@@ -99,7 +102,8 @@ function printFigures(wakes: number, f: ReturnType<typeof figures>, stored: stri
       `history events per generation: max ${f.maxHistory}, ` +
       `total ${f.totalHistory} (first tenth ${f.historyEarlyLate.early}, last ${f.historyEarlyLate.late})\n` +
       `       episode (replay) early ${ms(f.replay.early)}, late ${ms(f.replay.late)}; ` +
-      `wake-up (event → waiting again) early ${ms(f.wake.early)}, late ${ms(f.wake.late)}\n` +
+      `wake-up (event → waiting again) early ${ms(f.wake.early)}, late ${ms(f.wake.late)}, ` +
+      `of which raising the event early ${ms(f.raise.early)}, late ${ms(f.raise.late)}\n` +
       `       task hub: ${stored}; the experiment's own history: ${parent?.historyEvents ?? '?'} events`,
   );
 }
