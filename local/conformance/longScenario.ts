@@ -142,6 +142,8 @@ const longExperiment: Scenario = {
     check(f.generations > wakes, `${wakes} wake-ups ended only ${f.generations - 1} generations`);
     check(f.historyEarlyLate.late <= f.historyEarlyLate.early + 4, 'history per generation grew with the wake-ups');
     check(f.replay.late <= 3 * f.replay.early + 5, 'the replay time grew with the wake-ups');
+    // Generous: the whole wake-up goes through Azurite and the engine on a shared machine (it grows about 2.5x over 600).
+    check(f.wake.late <= 4 * f.wake.early + 500, 'the time per wake-up grew with the wake-ups');
     check(stored.rows <= 2 * f.maxHistory, `the task hub keeps ${stored.rows} rows: more than one generation's`);
   },
 };
