@@ -10,7 +10,7 @@
  *
  * The app must be the only one loaded in this process (one programming model per process).
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HostLogger, LogLevel } from '@rag-orchestrator/functions-local-host';
 import {
@@ -23,6 +23,7 @@ import {
   resolveEntryFiles,
 } from '@rag-orchestrator/functions-local-host/embed';
 import { durableFunctionNames, type DurableFunctionNames } from './appFunctions';
+import { createHolds, episodeOf, type BridgeCall, type Episode, type Hold } from './episodes';
 
 export interface Bridge {
   url: string;
@@ -32,6 +33,10 @@ export interface Bridge {
   calls: Map<string, number>;
   /** The app's and the bridge's log lines so far. */
   logs: string[];
+  /** Every orchestrator episode so far (episodes.ts). */
+  episodes: Episode[];
+  /** Holds the next call that matches until released (episodes.ts). */
+  hold(match: (call: BridgeCall) => boolean): Hold;
   close(): Promise<void>;
 }
 
@@ -41,6 +46,31 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+  });
+}
+
+/** The bridge's HTTP server: `POST /orchestrator/<name>` and `POST /activity/<name>`, answered by `run`. */
+function serve(run: (kind: string, name: string, text: string) => Promise<unknown>): Server {
+  return createServer((req, res) => {
+    const match = /^\/(orchestrator|activity)\/([\w-]+)$/.exec(req.url ?? '');
+    if (req.method !== 'POST' || !match) {
+      res.writeHead(404).end();
+      return;
+    }
+    const [, kind = '', name = ''] = match;
+    readBody(req)
+      .then((text) => run(kind, name, text))
+      .then(
+        (value) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(value === undefined ? '' : JSON.stringify(value));
+        },
+        (err: unknown) => {
+          const e = err instanceof Error ? err : new Error(String(err));
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ message: e.message, stack: e.stack ?? '' }));
+        },
+      );
   });
 }
 
@@ -66,15 +96,22 @@ export async function startBridge(appDir: string, verbose: boolean): Promise<Bri
     return fn;
   };
   const calls = new Map<string, number>();
+  const episodes: Episode[] = [];
+  const holds = createHolds();
 
   const run = async (kind: string, name: string, text: string): Promise<unknown> => {
     calls.set(name, (calls.get(name) ?? 0) + 1);
     if (kind === 'orchestrator') {
+      await holds.gate({ kind, name, instanceId: (JSON.parse(text) as { instanceId?: string }).instanceId ?? '' });
       const invoker = new Invoker(registry, logger, () => undefined, {});
+      const t0 = performance.now();
       const { response } = await invoker.invoke(byName(name), { triggerData: { json: text }, reason: 'conformance' });
-      return fromTypedData(response.returnValue);
+      const answer = fromTypedData(response.returnValue);
+      episodes.push(episodeOf(name, text, answer, performance.now() - t0));
+      return answer;
     }
-    const { input, client } = JSON.parse(text) as { input: unknown; client: unknown };
+    const { instanceId, input, client } = JSON.parse(text) as { instanceId: string; input: unknown; client: unknown };
+    await holds.gate({ kind: 'activity', name, instanceId });
     const invoker = new Invoker(
       registry,
       logger,
@@ -88,27 +125,7 @@ export async function startBridge(appDir: string, verbose: boolean): Promise<Bri
     return fromTypedData(response.returnValue);
   };
 
-  const server = createServer((req, res) => {
-    const match = /^\/(orchestrator|activity)\/([\w-]+)$/.exec(req.url ?? '');
-    if (req.method !== 'POST' || !match) {
-      res.writeHead(404).end();
-      return;
-    }
-    const [, kind = '', name = ''] = match;
-    readBody(req)
-      .then((text) => run(kind, name, text))
-      .then(
-        (value) => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(value === undefined ? '' : JSON.stringify(value));
-        },
-        (err: unknown) => {
-          const e = err instanceof Error ? err : new Error(String(err));
-          res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ message: e.message, stack: e.stack ?? '' }));
-        },
-      );
-  });
+  const server = serve(run);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -116,6 +133,8 @@ export async function startBridge(appDir: string, verbose: boolean): Promise<Bri
     durableFunctions: durableFunctionNames(functions),
     calls,
     logs,
+    episodes,
+    hold: holds.hold,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -17,6 +17,8 @@ export interface ScenarioContext {
   emulator: AzureEmulator;
   bridge: Bridge;
   harness(): HarnessProcess;
+  /** The task hub's storage (Azurite) and name: to read what the engine stored (taskHubHistory.ts). */
+  taskHub: { connectionString: string; name: string };
   /** Kills the harness (SIGKILL) and starts a new one on the same task hub. */
   restartHarness(): Promise<void>;
   /**

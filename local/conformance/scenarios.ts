@@ -128,7 +128,7 @@ const cancelExperiment: Scenario = {
 };
 
 /** The results an instance's activities of that name completed with (the extension's history summary). */
-async function activityResults(instanceId: string, activity: string): Promise<unknown[]> {
+export async function activityResults(instanceId: string, activity: string): Promise<unknown[]> {
   const status = await management.status(instanceId, true);
   return (status?.historyEvents ?? [])
     .filter((e) => e.EventType === 'TaskCompleted' && e.FunctionName === activity)
