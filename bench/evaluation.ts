@@ -9,6 +9,7 @@ import type { MetricComparison, RunRecord, ScheduleHistory } from '../src/core/e
 import { compareWithBaseline } from '../src/core/baselineCompare';
 import { historyCsv, historyJson } from '../src/report/historyExports';
 import { renderTrendPage } from '../src/report/trendPage';
+import { kib, showTimes, timeRuns } from './timing';
 
 const WARM_UP = 3;
 const RUNS = 20;
@@ -67,22 +68,7 @@ function comparisons(h: ScheduleHistory): Record<string, MetricComparison[]> {
   );
 }
 
-function time(fn: () => unknown): number[] {
-  for (let i = 0; i < WARM_UP; i++) fn();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return times.sort((a, b) => a - b);
-}
-
-const show = (what: string, t: number[]): void =>
-  console.log(
-    `   ${what}: median ${t[Math.floor(t.length / 2)]!.toFixed(1)} ms (min ${t[0]!.toFixed(1)}, max ${t[t.length - 1]!.toFixed(1)}) over ${RUNS} runs`,
-  );
-const kib = (text: string): string => `${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB`;
+const time = (fn: () => unknown): number[] => timeRuns(fn, WARM_UP, RUNS);
 
 const h = history();
 const stored = JSON.stringify(h.runs);
@@ -91,7 +77,7 @@ console.log(
     `(${(Buffer.byteLength(stored) / WEEKS / 1024).toFixed(1)} KiB per run)`,
 );
 
-show(
+showTimes(
   'compare 52 runs with their baselines (1,248 configuration runs)',
   time(() => comparisons(h)),
 );
@@ -103,13 +89,13 @@ console.log(
 );
 const page20 = (): string => renderTrendPage(h, { comparisons: c });
 const page52 = (): string => renderTrendPage(h, { comparisons: c, lastRuns: WEEKS });
-show('trend page, last 20 runs', time(page20));
-show('trend page, all 52 runs', time(page52));
-show(
+showTimes('trend page, last 20 runs', time(page20));
+showTimes('trend page, all 52 runs', time(page52));
+showTimes(
   'history CSV',
   time(() => historyCsv(h, c)),
 );
-show(
+showTimes(
   'history JSON',
   time(() => JSON.stringify(historyJson(h, c))),
 );

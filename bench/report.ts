@@ -8,6 +8,7 @@ import { comparisonCsv } from '../src/report/exports';
 import { reportModel } from '../src/report/model';
 import { reportPage } from '../src/report/reportPage';
 import { parseSort } from '../src/report/sort';
+import { kib, showTimes, timeRuns } from './timing';
 
 const WARM_UP = 5;
 const RUNS = 30;
@@ -62,16 +63,7 @@ function bigView(): ExperimentView {
   return { id: 'exp-bench', experimentName: 'bench', status: 'Failed', counts, pipelines };
 }
 
-function time(fn: () => unknown): number[] {
-  for (let i = 0; i < WARM_UP; i++) fn();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return times.sort((a, b) => a - b);
-}
+const time = (fn: () => unknown): number[] => timeRuns(fn, WARM_UP, RUNS);
 
 const view = bigView();
 const html = (): string => {
@@ -79,13 +71,7 @@ const html = (): string => {
   return reportPage(model, { sort: parseSort(model, 'metric:fuzzy_score', 'desc'), refresh: true });
 };
 const csv = (): string => comparisonCsv(reportModel(view));
-const show = (what: string, t: number[]): void =>
-  console.log(
-    `   ${what}: median ${t[Math.floor(t.length / 2)]!.toFixed(1)} ms (min ${t[0]!.toFixed(1)}, max ${t[t.length - 1]!.toFixed(1)}) over ${RUNS} runs`,
-  );
-show('HTML page, 500 pipelines × 4 metrics', time(html));
-show('CSV, 500 pipelines', time(csv));
-console.log(
-  `   page size: ${(Buffer.byteLength(html()) / 1024).toFixed(0)} KiB; CSV ${(Buffer.byteLength(csv()) / 1024).toFixed(0)} KiB`,
-);
+showTimes('HTML page, 500 pipelines × 4 metrics', time(html));
+showTimes('CSV, 500 pipelines', time(csv));
+console.log(`   page size: ${kib(html())}; CSV ${kib(csv())}`);
 console.log(`   peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
