@@ -118,8 +118,11 @@ export const settingPinOf = (settings: Settings, schedule: string): string | und
  * A schedule's last `limit` runs, oldest first, and the baseline new runs are compared with now (the trend page,
  * its downloads and `GET /api/schedules` read it).
  */
-export async function readScheduleHistory(schedule: string, limit: number): Promise<ScheduleHistory> {
-  const store = historyStore(getClients());
+export async function readScheduleHistory(
+  schedule: string,
+  limit: number,
+  store: HistoryStore = historyStore(getClients()),
+): Promise<ScheduleHistory> {
   const [runs, pin] = await Promise.all([store.listRuns(schedule), store.readPin(schedule)]);
   const baseline = currentBaseline(settingPinOf(getSettings(), schedule), pin, runs);
   return {
@@ -134,8 +137,8 @@ export async function readScheduleHistory(schedule: string, limit: number): Prom
 export async function readRunComparisons(
   schedule: string,
   runs: readonly RunRecord[],
+  store: HistoryStore = historyStore(getClients()),
 ): Promise<Record<string, MetricComparison[]>> {
-  const store = historyStore(getClients());
   const found = await Promise.all(runs.map((r) => store.readComparison(schedule, r.experimentId)));
   const byId: Record<string, MetricComparison[]> = {};
   runs.forEach((r, i) => {

@@ -9,11 +9,11 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type * as df from 'durable-functions';
 import type { ExperimentResult, RunExperimentInput } from '../core/experiment';
 import { runRecordOf } from '../core/runRecords';
-import { historyStore, settingPinOf, type HistoryStore } from '../azure/historyStore';
-import { getClients } from '../azure/clients';
+import { settingPinOf } from '../azure/historyStore';
 import { getSettings } from '../settings';
 import { echoedId } from './experimentIds';
 import { error, json } from './http';
+import { withHistoryStore } from './historyAccess';
 import { getExperimentStatus } from './loadExperiment';
 import { scheduleOfRun } from './schedulePrefixes';
 
@@ -46,19 +46,6 @@ async function scheduledRun(request: HttpRequest, client: df.DurableClient): Pro
   return { ok: true, id, schedule, status };
 }
 
-/** Runs `fn` on the history store; a storage failure is a 503 naming the container and the settings. */
-async function withStore(fn: (store: HistoryStore) => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
-  let store: HistoryStore | undefined;
-  try {
-    store = historyStore(getClients());
-    return await fn(store);
-  } catch (e) {
-    const where = store ? `the evaluation history (${store.label})` : 'the evaluation history';
-    const message = `${where} could not be read or written: ${(e as Error).message.split('\n')[0]} Check the app's host storage (AzureWebJobsStorage) and its identity's Storage Blob Data Contributor role.`;
-    return error(503, 'HistoryUnavailable', message);
-  }
-}
-
 export async function pinBaseline(request: HttpRequest, client: df.DurableClient): Promise<HttpResponseInit> {
   const target = await scheduledRun(request, client);
   if (!target.ok) return target.response;
@@ -70,7 +57,7 @@ export async function pinBaseline(request: HttpRequest, client: df.DurableClient
     const message = `Experiment '${id}' is ${state}: only a Completed run (every pipeline Completed) can be a baseline.`;
     return error(409, 'NotCompleted', message);
   }
-  return withStore(async (store) => {
+  return withHistoryStore(async (store) => {
     if (!(await store.readRun(schedule, id))) {
       await store.writeRun({
         ...runRecordOf(result, schedule),
@@ -88,7 +75,7 @@ export async function unpinBaseline(request: HttpRequest, client: df.DurableClie
   const target = await scheduledRun(request, client);
   if (!target.ok) return target.response;
   const { id, schedule } = target;
-  return withStore(async (store) => {
+  return withHistoryStore(async (store) => {
     const pin = await store.readPin(schedule);
     if (pin?.experimentId !== id) {
       const message = pin

@@ -13,6 +13,7 @@ import { renderTrendPage } from '../report/trendPage';
 import { DEFAULT_LAST_RUNS } from '../report/trendModel';
 import { getSettings } from '../settings';
 import { echoedId } from './experimentIds';
+import { withHistoryStore } from './historyAccess';
 import { error, json } from './http';
 
 /** Runs the downloads hold at most (a weekly schedule's ten years). */
@@ -29,8 +30,10 @@ async function load(request: HttpRequest, limit: number): Promise<Loaded | HttpR
     const there = known.length > 0 ? `The schedules are: ${known.join(', ')}.` : 'No schedule is configured.';
     return error(404, 'ScheduleNotFound', `No schedule named ${echoedId(name)}. ${there}`);
   }
-  const history = await readScheduleHistory(name, limit);
-  return { history, comparisons: await readRunComparisons(name, history.runs) };
+  return withHistoryStore(async (store): Promise<Loaded> => {
+    const history = await readScheduleHistory(name, limit, store);
+    return { history, comparisons: await readRunComparisons(name, history.runs, store) };
+  });
 }
 
 const isAnswer = (loaded: Loaded | HttpResponseInit): loaded is HttpResponseInit => !('history' in loaded);
