@@ -9,7 +9,7 @@
  */
 import type { Client } from '@azure-rest/core-client';
 import type { JobBase } from '@azure/arm-machinelearning';
-import { dataPlaneEndpoint } from '../azure/dataPlane';
+import { dataPlaneClient } from '../azure/dataPlane';
 import { getRun } from '../azure/mlflow';
 import { childRunsOf } from '../azure/runHistory';
 import { identifyStep, stepsByNodeName } from '../core/steps';
@@ -21,34 +21,27 @@ import {
 } from '../core/contracts';
 import { dataPlaneTarget } from './dataPlaneAccess';
 import { secretValues, type ActivityDeps } from './deps';
-import { metricsRunIdOf } from './evalRun';
+import { latestEvalRun, metricsRunIdOf } from './evalRun';
 import { emptyMetricsWarning, latestMetrics } from './metrics';
 import { getJob } from './jobs';
 import { ok, permanentOrThrow } from './result';
 
 type Read = Omit<FetchMetricsOutput, 'jobName'>;
 
-export { metricsRunIdOf } from './evalRun';
-
-async function mlflowClient(deps: ActivityDeps): Promise<Client> {
-  const { settings, clients } = deps;
-  return clients.mlflow(await dataPlaneEndpoint(settings, () => clients.ml()));
-}
-
 /** The eval run found from the job: its nodes name the step runs the run history lists. */
 async function readEvalMetrics(deps: ActivityDeps, jobName: string, job: JobBase): Promise<Read> {
-  const client = await mlflowClient(deps);
+  const client = await dataPlaneClient(deps.settings, deps.clients);
   const children = await childRunsOf(client, deps.settings, jobName);
   const byNodeName = stepsByNodeName((job.properties as { jobs?: unknown }).jobs);
-  const evalRun = children
-    .filter((r) => identifyStep(r, byNodeName).step === 'eval')
-    .sort((a, b) => (a.startTimeUtc ?? '').localeCompare(b.startTimeUtc ?? ''))
-    .at(-1);
+  const evalRun = latestEvalRun(
+    children
+      .filter((r) => identifyStep(r, byNodeName).step === 'eval')
+      .map((r) => ({ ...r, startTime: r.startTimeUtc, metricsRunId: metricsRunIdOf(r) })),
+  );
   if (!evalRun) {
     return { metrics: {}, warning: emptyMetricsWarning(jobName, { kind: 'noEvalRun', childRuns: children }) };
   }
-  const { displayName } = evalRun;
-  return readRunMetrics(client, deps, jobName, { metricsRunId: metricsRunIdOf(evalRun), displayName });
+  return readRunMetrics(client, deps, jobName, evalRun);
 }
 
 /** The metrics of the run that holds the eval step's (`metricsRunId`), or a warning saying what it held. */
@@ -81,7 +74,7 @@ export async function runFetchMetrics(
   try {
     read =
       'evalRun' in source
-        ? await readRunMetrics(await mlflowClient(deps), deps, jobName, source.evalRun)
+        ? await readRunMetrics(await dataPlaneClient(settings, deps.clients), deps, jobName, source.evalRun)
         : await readEvalMetrics(deps, jobName, source.job);
   } catch (err) {
     return permanentOrThrow(err, dataPlaneTarget(settings, 'run history / MLflow tracking', secretValues(settings)));

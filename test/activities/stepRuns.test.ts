@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { latestEvalRun } from '../../src/activities/evalRun';
-import { metricsRunIdOf } from '../../src/activities/fetchMetrics';
+import { metricsRunIdOf } from '../../src/activities/evalRun';
 import { blobAccountUrlOf } from '../../src/activities/diagnosis/artifactStore';
 import { dataPlaneScope } from '../../src/azure/clients';
 import { dataPlaneEndpointOf } from '../../src/azure/dataPlane';
