@@ -42,10 +42,16 @@ interface Watch {
    * given the eval run the final status read found.
    */
   readonly v3: boolean;
-  /** With push (2.0, `policy.safetyTimerSeconds` set): the `jobStatusChanged` event AzureML's run events raise. */
-  readonly runEvents: EventWaiters | undefined;
+  /** With push (2.0, `policy.safetyTimerSeconds` set): AzureML's run events and the safety timer. */
+  readonly push: Push | undefined;
   /** Logs once, not on replay. */
   log(message: string): void;
+}
+
+/** Push: the `jobStatusChanged` event AzureML's run events raise, and the longest wait for one (seconds). */
+interface Push {
+  readonly events: EventWaiters;
+  readonly safetyTimerSeconds: number;
 }
 
 /** A status read: the state after it, and what it found when the job ended. */
@@ -58,7 +64,7 @@ export function* watchPipeline(context: OrchestrationContext): Generator<Task, P
   if ('ended' in submitted) return submitted.ended;
   let state = submitted.state;
   publishState(w, state);
-  if (w.runEvents) return yield* watchByRunEvents(w, w.runEvents, state);
+  if (w.push) return yield* watchByRunEvents(w, w.push, state);
 
   for (let pollsThisGeneration = 0; ; pollsThisGeneration += 1) {
     if (w.cancelEvents.received()) return yield* cancelJob(w, state, 'canceled by request', 'Canceled');
@@ -87,7 +93,13 @@ function beginWatch(context: OrchestrationContext): Watch {
     cancelEvents: eventWaiters(context, CANCEL_EVENT),
     v2,
     v3: versionAtLeast(context.df.version, '3.0'),
-    runEvents: v2 && input.policy.safetyTimerSeconds ? eventWaiters(context, JOB_STATUS_CHANGED_EVENT) : undefined,
+    push:
+      v2 && input.policy.safetyTimerSeconds
+        ? {
+            events: eventWaiters(context, JOB_STATUS_CHANGED_EVENT),
+            safetyTimerSeconds: input.policy.safetyTimerSeconds,
+          }
+        : undefined,
     log(message) {
       if (!context.df.isReplaying) context.log(`[${jobName}] ${message}`);
     },
@@ -119,7 +131,7 @@ function* submitOrResume(w: Watch): Generator<Task, { state: MonitorState } | { 
  */
 function* watchByRunEvents(
   w: Watch,
-  runEvents: EventWaiters,
+  push: Push,
   submitted: MonitorState,
 ): Generator<Task, PipelineResult | undefined, unknown> {
   let state = submitted;
@@ -137,7 +149,7 @@ function* watchByRunEvents(
     }
     if (w.cancelEvents.received()) return yield* cancelJob(w, state, 'canceled by request', 'Canceled');
     if (shouldContinueAsNew(wakes, w.policy)) return continueWatch(w, state);
-    const woke = yield* waitForRunEvent(w, runEvents, state, wakeAt);
+    const woke = yield* waitForRunEvent(w, push, state, wakeAt);
     if (woke === 'cancel') return yield* cancelJob(w, state, 'canceled by request', 'Canceled');
     if (woke === 'deadline') return yield* cancelJob(w, state, deadlineExceededMessage(state, w.policy), 'Failed');
     read = true;
@@ -145,13 +157,11 @@ function* watchByRunEvents(
     if (woke === 'safety') continue;
     if (w.v3 && runEventHint(woke.events) === 'running') {
       const now = w.context.df.currentUtcDateTime.getTime();
-      wakeAt = safetyWakeAfterRunningHint(now, lastReadMs, Date.parse(state.deadlineAt), safetyTimerSeconds(w));
+      wakeAt = safetyWakeAfterRunningHint(now, lastReadMs, Date.parse(state.deadlineAt), push.safetyTimerSeconds);
       read = false;
     } else if (!w.cancelEvents.received()) return continueWatch(w, state);
   }
 }
-
-const safetyTimerSeconds = (w: Watch): number => w.policy.safetyTimerSeconds ?? 3600;
 
 /** Ends this generation: the watch continues as new, carrying its state. */
 function continueWatch(w: Watch, state: MonitorState): undefined {
@@ -165,21 +175,21 @@ function continueWatch(w: Watch, state: MonitorState): undefined {
  */
 function* waitForRunEvent(
   w: Watch,
-  runEvents: EventWaiters,
+  push: Push,
   state: MonitorState,
   wakeAt: number | undefined,
 ): Generator<Task, { events: unknown[] } | 'safety' | 'cancel' | 'deadline', unknown> {
   const { context } = w;
   const deadlineMs = Date.parse(state.deadlineAt);
   const now = context.df.currentUtcDateTime.getTime();
-  const timer = context.df.createTimer(new Date(wakeAt ?? safetyWakeAt(now, deadlineMs, safetyTimerSeconds(w))));
+  const timer = context.df.createTimer(new Date(wakeAt ?? safetyWakeAt(now, deadlineMs, push.safetyTimerSeconds)));
   const cancel = w.cancelEvents.next();
-  const event = runEvents.next();
+  const event = push.events.next();
   const winner = yield context.df.Task.any([timer, cancel, event]);
   if (winner === timer) return context.df.currentUtcDateTime.getTime() >= deadlineMs ? 'deadline' : 'safety';
   timer.cancel();
   if (winner === cancel) return 'cancel';
-  return { events: runEvents.take() };
+  return { events: push.events.take() };
 }
 
 /** Sleeps until the next poll (backing off while nothing changes); a cancel event or the deadline may come first. */
