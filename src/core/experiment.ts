@@ -181,6 +181,3 @@ export function overallStatus(results: readonly PipelineResult[], canceled: bool
 /** Deterministic id of the monitorPipeline sub-orchestration of pipeline `index`. */
 export const monitorInstanceId = (experimentId: string, index: number): string =>
   `${experimentId}:p${String(index).padStart(4, '0')}`;
-
-/** Experiment ids: what `POST /api/experiments` generates and the routes accept. */
-export const EXPERIMENT_ID_PATTERN = /^exp-[a-z0-9-]{1,60}$/;

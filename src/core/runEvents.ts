@@ -15,7 +15,8 @@
  * on the pipeline job only), so step events cannot be tied to our pipeline from the schema and are ignored; step
  * progress is refreshed by the status read each pipeline event triggers (GetPipelineStatus lists the steps).
  */
-import { EXPERIMENT_ID_PATTERN, monitorInstanceId } from './experiment';
+import { monitorInstanceId } from './experiment';
+import { EXPERIMENT_ID_PATTERN } from './experimentId';
 import type { ArmBody } from './types';
 import { TAGS } from './pipelineJob';
 

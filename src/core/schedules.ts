@@ -11,6 +11,7 @@
  * ```
  */
 import type { Tolerance } from './evaluationHistory';
+import { EXPERIMENT_ID_PATTERN } from './experimentId';
 import { shortHash } from './hash';
 import { checkNcrontab } from './ncrontab';
 
@@ -33,9 +34,6 @@ export interface ScheduleProblem {
   path: string;
   message: string;
 }
-
-/** EXPERIMENT_ID_PATTERN of src/core/experiment.ts (not imported: experiment.ts reads these settings' types). */
-const EXPERIMENT_ID_PATTERN = /^exp-[a-z0-9-]{1,60}$/;
 
 export const SCHEDULE_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?$/;
 export const DEFAULT_SCHEDULE = 'default';

@@ -4,12 +4,8 @@
  */
 import { fixedPlanOf } from '../core/fixedPlan';
 import type * as df from 'durable-functions';
-import {
-  decodePipelineStates,
-  EXPERIMENT_ID_PATTERN,
-  monitorInstanceId,
-  type RunExperimentInput,
-} from '../core/experiment';
+import { decodePipelineStates, monitorInstanceId, type RunExperimentInput } from '../core/experiment';
+import { EXPERIMENT_ID_PATTERN } from '../core/experimentId';
 import { buildExperimentView, type ExperimentView, type OrchestrationSnapshot } from '../core/experimentView';
 import { planNames } from '../core/plan';
 import { ORCHESTRATION } from '../orchestrators/names';

@@ -1,0 +1,2 @@
+/** Experiment ids: what `POST /api/experiments` generates and the routes accept (a module of its own, so that settings may check ids without importing the experiment's types). */
+export const EXPERIMENT_ID_PATTERN = /^exp-[a-z0-9-]{1,60}$/;
