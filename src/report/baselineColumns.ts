@@ -5,11 +5,13 @@
  * the baseline had that this run lacks.
  */
 import type { BaselineComparison, MetricComparison, Verdict } from '../core/evaluationHistory';
+import { WORST_LISTED } from '../core/runRecords';
 import { escapeHtml, isolated } from './escape';
 import { formatMetric } from './format';
 import type { ReportModel, ReportRow } from './model';
 
-const VERDICT_TEXT: Record<Verdict, string> = {
+/** Each verdict in words (the trend page's tables say `regressed` the same way). */
+export const VERDICT_TEXT: Record<Verdict, string> = {
   improved: '▲ better',
   unchanged: '= within tolerance',
   regressed: '▼ regressed',
@@ -57,7 +59,7 @@ export function baselineCells(model: ReportModel, row: ReportRow, metric: string
 
 function worstList(model: ReportModel, baseline: BaselineComparison): string {
   const label = (indexName: string): string => model.rows.find((r) => r.indexName === indexName)?.label ?? indexName;
-  const worst = baseline.regressions.slice(0, 5).map((m) => {
+  const worst = baseline.regressions.slice(0, WORST_LISTED).map((m) => {
     const change = m.delta === undefined ? '' : ` (${signed(m.delta)})`;
     const values = `${formatMetric(m.baseline)} → ${formatMetric(m.value)}`;
     return `<li>${isolated(label(m.indexName))}, <strong>${escapeHtml(m.metric)}</strong>: ${escapeHtml(values)}${escapeHtml(change)}</li>`;

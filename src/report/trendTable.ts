@@ -4,6 +4,7 @@
  * numbers as the charts, so nothing relies on the picture or on colour.
  */
 import type { VirtualClock } from '../core/settings';
+import { VERDICT_TEXT } from './baselineColumns';
 import { timeHtml } from './clock';
 import { escapeHtml, isolated } from './escape';
 import { formatMetric } from './format';
@@ -18,7 +19,7 @@ function runRow(model: TrendModel, index: number, clock: VirtualClock | undefine
   const r = run.record;
   const regressions =
     r.regressionCount > 0
-      ? `<td class="num regressed-text">${r.regressionCount} <span class="verdict">▼ regressed</span></td>`
+      ? `<td class="num regressed-text">${r.regressionCount} <span class="verdict">${VERDICT_TEXT.regressed}</span></td>`
       : `<td class="num">0</td>`;
   const compared = r.baselineId ? `<code>${escapeHtml(r.baselineId)}</code>` : '<span class="note">none</span>';
   const mark = run.baseline ? ' <strong class="baseline-tag">baseline</strong>' : '';
@@ -49,7 +50,7 @@ function valueCell(metric: TrendMetric, config: number, run: number): string {
   const value = metric.values[config]?.[run];
   if (value === undefined) return '<td class="num empty">—</td>';
   if (!metric.regressed[config]?.[run]) return `<td class="num">${escapeHtml(formatMetric(value))}</td>`;
-  return `<td class="num regressed">${escapeHtml(formatMetric(value))} <span class="verdict">▼ regressed</span></td>`;
+  return `<td class="num regressed">${escapeHtml(formatMetric(value))} <span class="verdict">${VERDICT_TEXT.regressed}</span></td>`;
 }
 
 /** Every configuration's value of `metric` in every run shown, in a disclosure under the chart. */
